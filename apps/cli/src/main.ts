@@ -1,0 +1,2 @@
+import { packageName } from '@typetorrent/bencode';
+console.log(packageName);

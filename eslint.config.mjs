@@ -1,0 +1,58 @@
+// Lint for every project, run through Nx (`nx run-many -t lint`) so the module-boundary rule sees the
+// project graph. Two rules carry the architecture:
+//  - packages depend only downward: bencode → metainfo → peer-wire/tracker/storage → engine → cli
+//  - codecs (bencode, metainfo, peer-wire, and the tracker's codec files) do no I/O: no sockets, files,
+//    timers or fetch. Adapters that do I/O live in folders named `node/` and are exempt.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import nx from '@nx/eslint-plugin';
+
+const ioModules = [
+  'net', 'dgram', 'fs', 'fs/promises', 'http', 'https', 'http2', 'tls', 'timers', 'timers/promises',
+  'child_process', 'worker_threads', 'cluster', 'dns',
+].flatMap((m) => [m, `node:${m}`]);
+
+const noIo = {
+  'no-restricted-imports': ['error', { paths: ioModules.map((name) => ({ name, message: 'codecs do no I/O: bytes in, values out' })) }],
+  'no-restricted-globals': ['error',
+    ...['setTimeout', 'setInterval', 'setImmediate', 'fetch', 'process'].map((name) => ({ name, message: 'codecs do no I/O and use no timers' })),
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '**/*.cjs', '**/*.mjs', '.nx/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@nx/enforce-module-boundaries': ['error', {
+        enforceBuildableLibDependency: false,
+        allow: [],
+        depConstraints: [
+          { sourceTag: 'layer:bencode', onlyDependOnLibsWithTags: ['type:testkit'] },
+          { sourceTag: 'layer:metainfo', onlyDependOnLibsWithTags: ['layer:bencode', 'type:testkit'] },
+          { sourceTag: 'layer:protocol', onlyDependOnLibsWithTags: ['layer:bencode', 'layer:metainfo', 'type:testkit'] },
+          { sourceTag: 'layer:engine', onlyDependOnLibsWithTags: ['layer:protocol', 'layer:metainfo', 'layer:bencode', 'type:testkit'] },
+          { sourceTag: 'layer:app', onlyDependOnLibsWithTags: ['layer:engine', 'layer:protocol', 'layer:metainfo', 'layer:bencode', 'type:testkit'] },
+          { sourceTag: 'type:testkit', onlyDependOnLibsWithTags: ['layer:bencode', 'layer:metainfo'] },
+          { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['*'] },
+        ],
+      }],
+    },
+  },
+  {
+    // Pure codecs: everything but tests and node/ adapters.
+    files: [
+      'packages/bencode/src/**/*.ts',
+      'packages/metainfo/src/**/*.ts',
+      'packages/peer-wire/src/**/*.ts',
+      'packages/tracker/src/codec/**/*.ts',
+    ],
+    ignores: ['**/*.test.ts', '**/node/**', '**/node.ts', '**/test/**'],
+    rules: noIo,
+  },
+);

@@ -1,0 +1,4 @@
+export * from './external.js';
+export * from './net.js';
+export * from './temp.js';
+export * from './python.js';
