@@ -1,0 +1,112 @@
+// The info dict (BEP 3, with BEP 27 `private`, BEP 47 pad files and BEP 52 version detection):
+// everything the info-hash covers.
+import { createHash } from 'node:crypto';
+import type { BencodeDict } from '@typetorrent/bencode';
+import { MetainfoError } from './errors.js';
+import type { MetainfoWarning } from './errors.js';
+import { optionalInteger, requireBytes, requireInteger } from './fields.js';
+import { readLayout, safeComponent } from './files.js';
+import type { TorrentFile } from './files.js';
+import { PieceGeometry } from './geometry.js';
+import { toHex } from './hex.js';
+import { PIECE_HASH_LENGTH } from './metainfo.js';
+import { preferUtf8Twin } from './text.js';
+
+export interface ParseLimits {
+  /** Most entries in `info.files`. Default 100,000. */
+  readonly maxFiles?: number;
+  /** Largest `piece length` accepted, in bytes. Default 64 MiB. */
+  readonly maxPieceLength?: number;
+}
+
+export const DEFAULT_MAX_FILES = 100_000;
+export const DEFAULT_MAX_PIECE_LENGTH = 64 * 1024 * 1024;
+
+export interface InfoFields {
+  readonly infoHash: Uint8Array;
+  readonly infoHashHex: string;
+  readonly infoHashV2?: Uint8Array;
+  readonly infoBytes: Uint8Array;
+  readonly name: string;
+  readonly pieceLength: number;
+  readonly pieces: Uint8Array;
+  readonly pieceCount: number;
+  readonly files: readonly TorrentFile[];
+  readonly isMultiFile: boolean;
+  readonly totalLength: number;
+  readonly geometry: PieceGeometry;
+  readonly private: boolean;
+  readonly version: 'v1' | 'hybrid';
+}
+
+/** Reads a decoded info dict; `infoBytes` are its exact bytes, which the info-hashes are taken over. */
+export function readInfo(
+  info: BencodeDict, infoBytes: Uint8Array, limits: ParseLimits, warnings: MetainfoWarning[],
+): InfoFields {
+  const version = readVersion(info);
+  const rawName = requireBytes(info, 'name', 'info.name');
+  const name = safeComponent(preferUtf8Twin(info, 'name', rawName, 'info.name', warnings), 'info.name', warnings);
+
+  const maxPieceLength = limits.maxPieceLength ?? DEFAULT_MAX_PIECE_LENGTH;
+  const pieceLength = requireInteger(info, 'piece length', 'info.piece length');
+  // BEP 3 does not require a power of two, so any positive size is accepted, up to a cap that keeps
+  // one piece's buffer bounded.
+  if (typeof pieceLength === 'bigint' || pieceLength <= 0 || pieceLength > maxPieceLength) {
+    throw new MetainfoError('BAD_PIECE_LENGTH', 'info.piece length', `must be between 1 and ${maxPieceLength} bytes, got ${pieceLength}`);
+  }
+
+  const pieces = requireBytes(info, 'pieces', 'info.pieces');
+  if (pieces.length % PIECE_HASH_LENGTH !== 0) {
+    throw new MetainfoError('BAD_PIECES_LENGTH', 'info.pieces', `length ${pieces.length} is not a multiple of ${PIECE_HASH_LENGTH}`);
+  }
+
+  // BEP 27: private=1 turns DHT and PEX off; any other integer means public.
+  const privateFlag = optionalInteger(info, 'private', 'info.private');
+
+  const layout = readLayout(info, name, limits.maxFiles ?? DEFAULT_MAX_FILES, warnings);
+  const geometry = new PieceGeometry(pieceLength, layout.totalLength, layout.files);
+  const pieceCount = pieces.length / PIECE_HASH_LENGTH;
+  if (pieceCount !== geometry.pieceCount) {
+    throw new MetainfoError(
+      'PIECE_COUNT_MISMATCH', 'info.pieces',
+      `${pieceCount} piece hashes, but ${layout.totalLength} bytes in pieces of ${pieceLength} need ${geometry.pieceCount}`,
+    );
+  }
+
+  const infoHash = new Uint8Array(createHash('sha1').update(infoBytes).digest());
+  return {
+    infoHash,
+    infoHashHex: toHex(infoHash),
+    // BEP 52: the v2 info-hash is SHA-256 over the same info dict bytes.
+    ...(version === 'hybrid' ? { infoHashV2: new Uint8Array(createHash('sha256').update(infoBytes).digest()) } : {}),
+    infoBytes,
+    name,
+    pieceLength,
+    // Copied so the result does not keep the whole decoded input alive.
+    pieces: pieces.slice(),
+    pieceCount,
+    files: layout.files,
+    isMultiFile: layout.isMultiFile,
+    totalLength: layout.totalLength,
+    geometry,
+    private: privateFlag === 1,
+    version,
+  };
+}
+
+/**
+ * BEP 52: `meta version` 2 marks a v2 info dict. With a v1 `pieces` beside it the torrent is hybrid
+ * and its v1 part is complete; without one it is pure v2, which this package does not read.
+ */
+function readVersion(info: BencodeDict): 'v1' | 'hybrid' {
+  const meta = optionalInteger(info, 'meta version', 'info.meta version');
+  if (meta === undefined || meta === 1) return 'v1';
+  if (meta !== 2) throw new MetainfoError('BAD_META_VERSION', 'info.meta version', `unknown version ${meta}`);
+  if (!info.has('pieces')) {
+    throw new MetainfoError(
+      'V2_NOT_SUPPORTED', 'info.meta version',
+      'this is a BitTorrent v2-only torrent (BEP 52); only v1 and hybrid torrents are supported',
+    );
+  }
+  return 'hybrid';
+}
