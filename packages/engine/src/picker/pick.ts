@@ -1,0 +1,175 @@
+import type { DownloadingPiece } from './downloading-piece.js';
+import type { PickerState } from './picker-state.js';
+import { randomIndex } from './random.js';
+import type { RandomSource } from './random.js';
+import { MAX_PRIORITY } from './types.js';
+import type { BlockRef, PickPeer, PieceIndex } from './types.js';
+
+/** How a pick runs; fixed per picker except `max`. */
+export interface PickSettings {
+  readonly random: RandomSource;
+  readonly sequential: boolean;
+  readonly endgameMaxRequesters: number;
+}
+
+/**
+ * One call of `PiecePicker.pickBlocks`: walks the candidates in order and records each block it
+ * hands out as requested by the peer, so the next pick (for any peer) does not return it again.
+ */
+class Pick {
+  readonly out: BlockRef[] = [];
+
+  constructor(
+    private readonly state: PickerState,
+    private readonly peer: PickPeer,
+    private readonly max: number,
+    private readonly settings: PickSettings,
+  ) {}
+
+  get full(): boolean {
+    return this.out.length >= this.max;
+  }
+
+  /** Whether this peer may be asked for the piece at all: it has it and (if choking) allows it. */
+  usable(piece: PieceIndex): boolean {
+    if (this.peer.choking === true && this.peer.allowedFast?.has(piece) !== true) return false;
+    return this.peer.hasAll === true || this.peer.has(piece);
+  }
+
+  run(): BlockRef[] {
+    if (this.max <= 0) return this.out;
+    if (this.peer.choking === true) this.pickAllowedFast();
+    else if (this.settings.sequential) this.pickSequential();
+    else this.pickRarest();
+    // Endgame: only once nothing is left unrequested anywhere, so duplicates never displace new work.
+    if (!this.full && this.state.freeWantedBlocks === 0) this.pickEndgame();
+    return this.out;
+  }
+
+  /**
+   * Strict priority levels, highest first. Within a level: partial pieces first (oldest first), so
+   * started pieces get finished and verified, then not-started pieces rarest first, ties broken by a
+   * random starting point inside each availability bucket.
+   */
+  private pickRarest(): void {
+    for (let level = MAX_PRIORITY; level >= 1 && !this.full; level--) {
+      if ((this.state.partialByLevel[level] ?? 0) > 0) this.pickPartials(level);
+      if (!this.full) this.pickQueued(level);
+    }
+  }
+
+  private pickPartials(level: number): void {
+    for (const [piece, record] of this.state.downloading) {
+      if (this.full) return;
+      if (record.free > 0 && this.state.priorityOf(piece) === level && this.usable(piece)) {
+        this.takeFree(piece, record);
+      }
+    }
+  }
+
+  private pickQueued(level: number): void {
+    const queue = this.state.queueOf(level);
+    if (queue.size === 0) return;
+    // Starting a piece takes it out of the queue and reorders it, so choose first, start after.
+    const chosen: PieceIndex[] = [];
+    let planned = this.out.length;
+    for (let bucket = 0; bucket < queue.bucketCount && planned < this.max; bucket++) {
+      const [start, end] = queue.bucketRange(bucket);
+      const length = end - start;
+      if (length === 0) continue;
+      const offset = randomIndex(this.settings.random, length);
+      for (let step = 0; step < length && planned < this.max; step++) {
+        const piece = queue.at(start + ((offset + step) % length));
+        if (!this.usable(piece)) continue;
+        chosen.push(piece);
+        planned += this.state.blocksOf(piece);
+      }
+    }
+    for (const piece of chosen) this.takeFree(piece, this.state.start(piece));
+  }
+
+  /**
+   * Lowest index first (for streaming), still honouring priority levels; availability is ignored.
+   * Scans from the first piece we lack, so its cost is the distance to the first pickable piece.
+   */
+  private pickSequential(): void {
+    const state = this.state;
+    while (state.sequentialCursor < state.pieceCount && state.have[state.sequentialCursor] === 1) {
+      state.sequentialCursor++;
+    }
+    for (let level = MAX_PRIORITY; level >= 1 && !this.full; level--) {
+      if ((state.missingByLevel[level] ?? 0) === 0) continue;
+      for (let piece = state.sequentialCursor; piece < state.pieceCount && !this.full; piece++) {
+        if (state.priority[piece] !== level) continue;
+        this.takeFromPiece(piece);
+      }
+    }
+  }
+
+  /** BEP 6: while the peer chokes us, only its allowed-fast pieces; partial ones, then rarest. */
+  private pickAllowedFast(): void {
+    const allowed = [...(this.peer.allowedFast ?? [])].filter(
+      (piece) => Number.isInteger(piece) && piece >= 0 && piece < this.state.pieceCount,
+    );
+    allowed.sort((a, b) => this.fastRank(a) - this.fastRank(b));
+    for (const piece of allowed) {
+      if (this.full) return;
+      this.takeFromPiece(piece);
+    }
+  }
+
+  private fastRank(piece: PieceIndex): number {
+    const partial = this.state.downloading.has(piece) ? 0 : 1;
+    return partial * 0x1_0000_0000 + (this.state.availability[piece] ?? 0);
+  }
+
+  /**
+   * Blocks already requested from someone else, for a peer that found nothing new. Blocks with the
+   * fewest requesters go first; a block is never asked of more than `endgameMaxRequesters` peers.
+   */
+  private pickEndgame(): void {
+    const candidates: { piece: PieceIndex; block: number; record: DownloadingPiece; count: number }[] = [];
+    const limit = this.settings.endgameMaxRequesters;
+    for (const [piece, record] of this.state.downloading) {
+      if (this.state.priorityOf(piece) === 0 || !this.usable(piece)) continue;
+      for (let block = 0; block < record.blockCount; block++) {
+        const count = record.requestersOf(block).length;
+        if (count === 0 || count >= limit || record.isRequestedBy(block, this.peer.key)) continue;
+        candidates.push({ piece, block, record, count });
+      }
+    }
+    candidates.sort((a, b) => a.count - b.count);
+    for (const { piece, block, record } of candidates) {
+      if (this.full) return;
+      record.request(block, this.peer.key);
+      this.out.push({ piece, block });
+    }
+  }
+
+  /** Takes free blocks of a piece in any state; does nothing for pieces that cannot be picked. */
+  private takeFromPiece(piece: PieceIndex): void {
+    if (!this.usable(piece) || this.state.priorityOf(piece) === 0) return;
+    const record = this.state.downloading.get(piece);
+    if (record !== undefined) this.takeFree(piece, record);
+    else if (this.state.stateOf(piece) === 'not-started') this.takeFree(piece, this.state.start(piece));
+  }
+
+  private takeFree(piece: PieceIndex, record: DownloadingPiece): void {
+    record.forEachFree((block) => {
+      record.request(block, this.peer.key);
+      this.state.freeWantedBlocks--;
+      this.out.push({ piece, block });
+      return !this.full;
+    });
+  }
+}
+
+/** Picks up to `max` blocks for `peer` and records them as requested by it. */
+export function pickBlocks(
+  state: PickerState,
+  peer: PickPeer,
+  max: number,
+  settings: PickSettings,
+): BlockRef[] {
+  return new Pick(state, peer, max, settings).run();
+}
