@@ -1,6 +1,14 @@
 // Conversions between bytes and JS strings. Latin1 here means "one char per byte, code 0-255":
 // WHATWG TextDecoder('latin1') is really windows-1252 and remaps 0x80-0x9F, so it is not used.
 
+/**
+ * True for any Uint8Array (Buffers included), even one made in another realm (a vm context, jest's
+ * sandbox) where `instanceof` fails; instanceof is tried first as the cheap common case.
+ */
+export function isUint8Array(v: unknown): v is Uint8Array {
+  return v instanceof Uint8Array || Object.prototype.toString.call(v) === '[object Uint8Array]';
+}
+
 /** Chars converted per String.fromCharCode call; keeps the argument list well under engine limits. */
 const CHUNK = 8192;
 

@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import { describe, expect, test } from '@jest/globals';
 import { decode } from './decode.js';
 import { BencodeError } from './errors.js';
@@ -152,6 +153,13 @@ describe('byte strings are views into the input', () => {
     const [spam] = decode(Buffer.from('l4:spame')) as [Uint8Array];
     expect(spam.constructor).toBe(Uint8Array);
     expect(spam).toEqual(raw('spam'));
+  });
+
+  test('a Uint8Array from another realm decodes to values of this realm', () => {
+    const foreign = runInNewContext('new Uint8Array([108, 49, 58, 120, 101])') as Uint8Array; // "l1:xe"
+    const [x] = decode(foreign) as [Uint8Array];
+    expect(x).toBeInstanceOf(Uint8Array);
+    expect(x).toEqual(raw('x'));
   });
 
   test('a Uint8Array that is itself a window into a larger buffer decodes only its window', () => {

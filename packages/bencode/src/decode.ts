@@ -1,4 +1,5 @@
 // Public decoding entry points.
+import { isUint8Array } from './bytes.js';
 import { decodeValue } from './decoder.js';
 import { resolveOptions, type DecodeOptions } from './options.js';
 import { SpanRecorder } from './span-recorder.js';
@@ -20,7 +21,7 @@ export interface DecodedWithSpans {
  */
 function view(input: Uint8Array): Uint8Array {
   // Guards JS callers: a string input would otherwise be read as garbage char codes.
-  if (!(input instanceof Uint8Array)) throw new TypeError('bencode: decode input must be a Uint8Array');
+  if (!isUint8Array(input)) throw new TypeError('bencode: decode input must be a Uint8Array');
   return input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
 }
 

@@ -1,7 +1,7 @@
 // Visits an encoder input in canonical order (dict keys sorted by raw bytes) and feeds a Sink.
 // Iterative with an explicit stack, like the decoder, so deep values cannot overflow the call stack;
 // containers on the current path are tracked so a cyclic value fails instead of looping forever.
-import { isLatin1 } from './bytes.js';
+import { isLatin1, isUint8Array } from './bytes.js';
 import { unencodable } from './errors.js';
 import type { Sink } from './sinks.js';
 import type { BencodeInput } from './types.js';
@@ -101,6 +101,11 @@ function visit(v: BencodeInput, sink: Sink): Frame | null {
       if (isInputList(v)) return { source: v, values: v, keys: null, latin1Keys: false, index: 0 };
       if (isInputMap(v)) return mapFrame(v);
       if (isPlainObject(v)) return objectFrame(v);
+      // Last, as it is the slow check: a Uint8Array from another realm.
+      if (isUint8Array(v)) {
+        sink.bytes(v);
+        return null;
+      }
       break;
     default:
       break;
