@@ -1,1 +1,32 @@
-export const packageName = '@typetorrent/storage';
+// @typetorrent/storage: verified piece storage. Block assembly and SHA-1 checks under a memory cap,
+// file layout and disk I/O, file selection, fast resume.
+export { StorageError, type StorageErrorCode, type StorageErrorDetails } from './errors.js';
+export type { StorageTorrent } from './torrent.js';
+export {
+  isSelectable,
+  isStamped,
+  type FileStamp,
+  type IoOptions,
+  type SelectableStorage,
+  type StampedStorage,
+  type Storage,
+  type StorageFactory,
+  type StorageStamps,
+} from './storage.js';
+export { PieceSet } from './piece-set.js';
+export { Layout, type Segment } from './layout.js';
+export { FileStorage, type FileStorageOptions } from './file-storage.js';
+export { MemoryStorage } from './memory-storage.js';
+export { NullStorage } from './null-storage.js';
+export { nodeFileSystem, type FileHandleLike, type FileSystem, type OpenMode, type PathInfo, type PathKind } from './file-system.js';
+export { DEFAULT_MAX_OPEN_FILES } from './open-files.js';
+export { STATE_FOLDER } from './safe-path.js';
+export { inlineHasher, type Hasher } from './hasher.js';
+export { WorkerHasher, type WorkerHasherOptions } from './worker-hasher.js';
+export { BufferPool, DEFAULT_MEMORY_LIMIT } from './buffer-pool.js';
+export { PieceAssembler, type BlockResult, type PieceAssemblerOptions } from './piece-assembler.js';
+export { checkPieces, type CheckOptions, type CheckProgress } from './check.js';
+export { RESUME_VERSION, decodeResume, encodeResume, type DecodedResume, type ResumeData, type ResumeExpectation } from './resume-data.js';
+export { ResumeFile, type ResumeStore } from './resume-file.js';
+export { planCheck, type CheckPlan } from './resume-plan.js';
+export { DEFAULT_MAX_READ_LENGTH, DEFAULT_RESUME_INTERVAL_MS, PieceStore, type PieceStoreOptions } from './piece-store.js';

@@ -1,0 +1,67 @@
+// Checking data already on disk: read each piece, hash it, compare. Used at start (for the pieces that
+// resume data cannot vouch for) and on demand (a full recheck). Reads borrow a buffer from the piece
+// pool, so a recheck stays under the same memory cap as downloading.
+import type { BufferPool } from './buffer-pool.js';
+import { StorageError, throwIfAborted } from './errors.js';
+import { sameDigest, type Hasher } from './hasher.js';
+import { PieceSet } from './piece-set.js';
+import type { IoOptions, Storage } from './storage.js';
+import type { StorageTorrent } from './torrent.js';
+
+export interface CheckProgress {
+  /** Pieces looked at so far, out of `total`. */
+  readonly checked: number;
+  readonly total: number;
+  /** Of those, the pieces whose data matched their hash. */
+  readonly verified: number;
+}
+
+export interface CheckOptions extends IoOptions {
+  readonly onProgress?: (progress: CheckProgress) => void;
+}
+
+/**
+ * Returns the pieces among `pieces` whose stored data matches the torrent's hashes. A piece whose
+ * data is missing (NOT_FOUND) is simply not verified; any other error (permissions, a folder where a
+ * file should be) is thrown, since the user has to act on it.
+ */
+export async function checkPieces(
+  torrent: StorageTorrent,
+  storage: Storage,
+  pieces: PieceSet,
+  hasher: Hasher,
+  pool: BufferPool,
+  options: CheckOptions = {},
+): Promise<PieceSet> {
+  const verified = new PieceSet(torrent.geometry.pieceCount);
+  const total = pieces.count;
+  let checked = 0;
+  await pool.whenAvailable(options.signal);
+  const buffer = pool.acquire(torrent.geometry.pieceLength);
+  if (buffer === undefined) throw new StorageError('IO', 'no piece buffer for checking');
+  try {
+    for (const piece of pieces) {
+      throwIfAborted(options.signal);
+      const data = buffer.subarray(0, torrent.geometry.pieceSize(piece));
+      if (await readPiece(storage, piece, data, options.signal)) {
+        const digest = await hasher.sha1(data, { signal: options.signal });
+        if (sameDigest(digest, torrent.pieceHash(piece))) verified.add(piece);
+      }
+      checked++;
+      options.onProgress?.({ checked, total, verified: verified.count });
+    }
+  } finally {
+    pool.release(buffer);
+  }
+  return verified;
+}
+
+async function readPiece(storage: Storage, piece: number, into: Uint8Array, signal: AbortSignal | undefined): Promise<boolean> {
+  try {
+    await storage.read(piece, 0, into, { signal });
+    return true;
+  } catch (error) {
+    if (error instanceof StorageError && error.code === 'NOT_FOUND') return false;
+    throw error;
+  }
+}

@@ -1,0 +1,315 @@
+// Storage on the local file system. Pieces map onto the torrent's files through Layout; files are
+// created lazily on first write, extended sparsely with ftruncate (no zeros written) and kept in a
+// bounded cache of open handles.
+//
+// File selection: a file's bytes live in the file when it exists. A wanted file that does not exist
+// yet is created by the first write into it; an unwanted one is never created, and the bytes of it
+// that share a piece with a wanted file go to the side file `<dir>/.typetorrent/<infohash>.parts`
+// (see layout.ts). When a file is created, its bytes already in the side file are copied in first, so
+// whether a file exists is the only thing that decides where its bytes are read from, in this
+// session and the next.
+import path from 'node:path';
+import { StorageError, throwIfAborted, toStorageError } from './errors.js';
+import { type FileSystem, nodeFileSystem } from './file-system.js';
+import { Layout, type Segment } from './layout.js';
+import { OpenFiles, DEFAULT_MAX_OPEN_FILES } from './open-files.js';
+import { readFully, writeFully } from './positioned-io.js';
+import { STATE_FOLDER, ensureParentFolders, resolveInside } from './safe-path.js';
+import type { FileStamp, IoOptions, SelectableStorage, StampedStorage, StorageStamps } from './storage.js';
+import { fileComponents, type StorageTorrent } from './torrent.js';
+
+export interface FileStorageOptions extends IoOptions {
+  /** One flag per torrent file; all files are wanted when absent. */
+  readonly wanted?: readonly boolean[];
+  /** Open file handles kept at most (default 64). */
+  readonly maxOpenFiles?: number;
+  /** The file system to use; tests inject failures through it. */
+  readonly fileSystem?: FileSystem;
+}
+
+export class FileStorage implements SelectableStorage, StampedStorage {
+  readonly #torrent: StorageTorrent;
+  readonly #root: string;
+  readonly #paths: readonly string[];
+  readonly #partsPath: string;
+  readonly #layout: Layout;
+  readonly #files: OpenFiles;
+  readonly #fileSystem: FileSystem;
+  readonly #checkedFolders = new Set<string>();
+  #wanted: readonly boolean[];
+  /** Files that exist: found at open, or created (with their side-file bytes copied in). */
+  readonly #exists: boolean[];
+  /** Files being created, so concurrent writes wait for one creation. */
+  readonly #creating = new Map<number, Promise<void>>();
+  /** Files written since the last flush (absolute paths). */
+  #dirty = new Set<string>();
+  /** Writes into the side file in flight: a file creation waits for them before copying. */
+  readonly #partsWrites = new Set<Promise<void>>();
+  readonly #writes = new Set<Promise<void>>();
+  #closed = false;
+
+  private constructor(torrent: StorageTorrent, root: string, options: FileStorageOptions) {
+    this.#torrent = torrent;
+    this.#root = root;
+    this.#fileSystem = options.fileSystem ?? nodeFileSystem;
+    this.#files = new OpenFiles(this.#fileSystem, options.maxOpenFiles ?? DEFAULT_MAX_OPEN_FILES);
+    this.#layout = new Layout(torrent);
+    this.#paths = torrent.files.map((_, index) => resolveInside(root, fileComponents(torrent, index)));
+    this.#partsPath = resolveInside(root, [STATE_FOLDER, `${torrent.infoHashHex}.parts`]);
+    this.#wanted = checkFlags(options.wanted, torrent.files.length);
+    this.#exists = torrent.files.map(() => false);
+  }
+
+  /**
+   * Opens storage for a torrent below `directory` (created when missing): looks at which files exist,
+   * and creates the wanted zero-length files, which no write would ever create.
+   */
+  static async open(torrent: StorageTorrent, directory: string, options: FileStorageOptions = {}): Promise<FileStorage> {
+    const root = path.resolve(directory);
+    const storage = new FileStorage(torrent, root, options);
+    try {
+      await storage.#fileSystem.mkdirs(root);
+    } catch (error) {
+      throw toStorageError(error, root);
+    }
+    for (const [index, filePath] of storage.#paths.entries()) {
+      storage.#exists[index] = (await storage.#stamp(filePath, options.signal)) !== undefined;
+    }
+    await storage.#createEmptyFiles(options.signal);
+    return storage;
+  }
+
+  /** The absolute path of a torrent file. */
+  pathOf(fileIndex: number): string {
+    const found = this.#paths[fileIndex];
+    if (found === undefined) throw new StorageError('OUT_OF_BOUNDS', `no file ${fileIndex}`);
+    return found;
+  }
+
+  /** The side file for bytes of unwanted files. */
+  get partsPath(): string {
+    return this.#partsPath;
+  }
+
+  async read(piece: number, begin: number, into: Uint8Array, options: IoOptions = {}): Promise<Uint8Array> {
+    this.#checkOpen();
+    const segments = this.#layout.segments(piece, begin, into.length, (file) => this.#exists[file] === true);
+    await Promise.all(segments.map((segment) => this.#readSegment(piece, begin, segment, into, options.signal)));
+    return into;
+  }
+
+  async write(piece: number, begin: number, data: Uint8Array, options: IoOptions = {}): Promise<void> {
+    this.#checkOpen();
+    const writing = this.#write(piece, begin, data, options.signal);
+    this.#writes.add(writing);
+    try {
+      await writing;
+    } finally {
+      this.#writes.delete(writing);
+    }
+  }
+
+  async flush(options: IoOptions = {}): Promise<void> {
+    this.#checkOpen();
+    await this.#flush(options.signal);
+  }
+
+  async close(options: IoOptions = {}): Promise<void> {
+    if (this.#closed) return;
+    try {
+      await Promise.allSettled(this.#writes);
+      await this.#flush(options.signal);
+    } finally {
+      this.#closed = true;
+      await this.#files.closeAll();
+    }
+  }
+
+  async setWanted(wanted: readonly boolean[], options: IoOptions = {}): Promise<void> {
+    this.#checkOpen();
+    this.#wanted = checkFlags(wanted, this.#torrent.files.length);
+    await this.#createEmptyFiles(options.signal);
+  }
+
+  async stamps(options: IoOptions = {}): Promise<StorageStamps> {
+    this.#checkOpen();
+    const files: (FileStamp | undefined)[] = [];
+    for (const filePath of this.#paths) files.push(await this.#stamp(filePath, options.signal));
+    return {
+      files,
+      parts: await this.#stamp(this.#partsPath, options.signal),
+      partsPieces: this.#layout.straddlingPieces,
+    };
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new StorageError('CLOSED', 'storage is closed', { path: this.#root });
+  }
+
+  async #stamp(filePath: string, signal: AbortSignal | undefined): Promise<FileStamp | undefined> {
+    throwIfAborted(signal);
+    try {
+      const info = await this.#fileSystem.lstat(filePath);
+      return info?.kind === 'file' ? { size: info.size, mtimeUs: info.mtimeUs } : undefined;
+    } catch (error) {
+      throw toStorageError(error, filePath);
+    }
+  }
+
+  async #createEmptyFiles(signal: AbortSignal | undefined): Promise<void> {
+    for (const [index, file] of this.#torrent.files.entries()) {
+      if (file.length === 0 && !file.padding && this.#wanted[index] === true && this.#exists[index] !== true) {
+        throwIfAborted(signal);
+        await this.#ensureCreated(index);
+      }
+    }
+  }
+
+  async #write(piece: number, begin: number, data: Uint8Array, signal: AbortSignal | undefined): Promise<void> {
+    // Bytes of a wanted file go to the file even before it exists: writing creates it.
+    const segments = this.#layout.segments(piece, begin, data.length, (file) => this.#exists[file] === true || this.#wanted[file] === true);
+    const nowhere = segments.find((segment) => segment.kind === 'nowhere');
+    if (nowhere !== undefined) {
+      throw new StorageError('NOT_WANTED', `file ${nowhere.fileIndex} is not wanted and the piece has no side slot`, {
+        path: this.pathOf(nowhere.fileIndex),
+        piece,
+      });
+    }
+    await Promise.all(
+      segments.map((segment) => {
+        const writing = this.#writeSegment(piece, begin, segment, data, signal);
+        // Registered in the same tick the route was chosen, so a creation never misses it.
+        if (segment.kind === 'parts') {
+          this.#partsWrites.add(writing);
+          void writing.finally(() => this.#partsWrites.delete(writing)).catch(() => undefined);
+        }
+        return writing;
+      }),
+    );
+  }
+
+  async #writeSegment(piece: number, begin: number, segment: Segment, data: Uint8Array, signal: AbortSignal | undefined): Promise<void> {
+    // Padding (BEP 47) is zeros by definition and never stored; 'nowhere' was refused before.
+    if (segment.kind === 'zero' || segment.kind === 'nowhere') return;
+    throwIfAborted(signal);
+    const bytes = data.subarray(segment.pieceOffset - begin, segment.pieceOffset - begin + segment.length);
+    if (segment.kind === 'file' && this.#exists[segment.fileIndex] !== true) await this.#ensureCreated(segment.fileIndex);
+    const target = this.#target(segment);
+    if (segment.kind === 'parts') await ensureParentFolders(this.#fileSystem, this.#root, target.path, this.#checkedFolders);
+    // Marked dirty before the write starts, so a flush that overlaps it still fsyncs this file.
+    this.#dirty.add(target.path);
+    try {
+      await this.#files.use(target.path, 'write', (handle) => writeFully(handle, bytes, target.position), target.size);
+    } catch (error) {
+      throw toStorageError(error, target.path, piece);
+    }
+  }
+
+  async #readSegment(piece: number, begin: number, segment: Segment, into: Uint8Array, signal: AbortSignal | undefined): Promise<void> {
+    const bytes = into.subarray(segment.pieceOffset - begin, segment.pieceOffset - begin + segment.length);
+    if (segment.kind === 'zero') {
+      bytes.fill(0);
+      return;
+    }
+    if (segment.kind === 'nowhere') {
+      throw new StorageError('NOT_FOUND', 'the file does not exist', { path: this.pathOf(segment.fileIndex), piece });
+    }
+    throwIfAborted(signal);
+    const target = this.#target(segment);
+    let read: number;
+    try {
+      read = await this.#files.use(target.path, 'read', (handle) => readFully(handle, bytes, target.position));
+    } catch (error) {
+      throw toStorageError(error, target.path, piece);
+    }
+    if (read < bytes.length) {
+      throw new StorageError('NOT_FOUND', 'the file is shorter than the torrent says', { path: target.path, piece });
+    }
+  }
+
+  /** Where a stored segment's bytes are: file path, position in it, and the size it should have. */
+  #target(segment: Extract<Segment, { kind: 'file' | 'parts' }>): { path: string; position: number; size: number } {
+    if (segment.kind === 'file') {
+      const size = this.#torrent.files[segment.fileIndex]?.length ?? 0;
+      return { path: this.pathOf(segment.fileIndex), position: segment.fileOffset, size };
+    }
+    return { path: this.#partsPath, position: segment.partsOffset, size: 0 };
+  }
+
+  async #flush(signal: AbortSignal | undefined): Promise<void> {
+    // Take the set first: a write that starts during the flush marks its file again and is synced by
+    // the next flush, never forgotten.
+    const dirty = this.#dirty;
+    this.#dirty = new Set();
+    const remaining = [...dirty];
+    try {
+      while (remaining.length > 0) {
+        throwIfAborted(signal);
+        await this.#files.use(remaining[0]!, 'write', (handle) => handle.sync());
+        remaining.shift();
+      }
+    } finally {
+      for (const filePath of remaining) this.#dirty.add(filePath);
+    }
+  }
+
+  #ensureCreated(fileIndex: number): Promise<void> {
+    let creating = this.#creating.get(fileIndex);
+    if (creating === undefined) {
+      creating = this.#create(fileIndex).finally(() => this.#creating.delete(fileIndex));
+      this.#creating.set(fileIndex, creating);
+    }
+    return creating;
+  }
+
+  /**
+   * Creates a file (sparse, at its full size, with its folders) and copies in its bytes kept in the
+   * side file: only a file's first and last piece can straddle. The file counts as existing only once
+   * the copy is fsynced, so until then reads still go to the side file. Whatever a slot holds is
+   * copied, verified or not: a piece's verification never depends on where its bytes sit.
+   */
+  async #create(fileIndex: number): Promise<void> {
+    const filePath = this.pathOf(fileIndex);
+    const size = this.#torrent.files[fileIndex]?.length ?? 0;
+    await ensureParentFolders(this.#fileSystem, this.#root, filePath, this.#checkedFolders);
+    await Promise.allSettled(this.#partsWrites);
+    await this.#files.use(filePath, 'write', async () => undefined, size);
+    const range = this.#torrent.geometry.piecesOfFile(fileIndex);
+    const pieces = range === undefined ? [] : [...new Set([range.first, range.last])];
+    let copied = false;
+    for (const piece of pieces) {
+      const slot = this.#layout.slotOf(piece);
+      if (slot === undefined) continue;
+      for (const slice of this.#torrent.geometry.fileSlices(piece)) {
+        if (slice.fileIndex !== fileIndex) continue;
+        const bytes = await this.#readParts(slot * this.#torrent.geometry.pieceLength + slice.pieceOffset, slice.length);
+        if (bytes === undefined) continue;
+        await this.#files.use(filePath, 'write', (handle) => writeFully(handle, bytes, slice.fileOffset));
+        copied = true;
+      }
+    }
+    if (copied) await this.#files.use(filePath, 'write', (handle) => handle.sync());
+    this.#dirty.add(filePath);
+    this.#exists[fileIndex] = true;
+  }
+
+  /** Bytes of the side file, or undefined when it does not hold them (missing, or too short). */
+  async #readParts(position: number, length: number): Promise<Uint8Array | undefined> {
+    const bytes = new Uint8Array(length);
+    try {
+      const read = await this.#files.use(this.#partsPath, 'read', (handle) => readFully(handle, bytes, position));
+      return read === length ? bytes : undefined;
+    } catch (error) {
+      if (error instanceof StorageError && error.code === 'NOT_FOUND') return undefined;
+      throw error;
+    }
+  }
+}
+
+function checkFlags(flags: readonly boolean[] | undefined, fileCount: number): boolean[] {
+  if (flags === undefined) return new Array<boolean>(fileCount).fill(true);
+  if (flags.length !== fileCount) {
+    throw new StorageError('OUT_OF_BOUNDS', `expected ${fileCount} wanted flags, got ${flags.length}`);
+  }
+  return [...flags];
+}

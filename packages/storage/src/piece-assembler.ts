@@ -1,0 +1,179 @@
+// Block assembly (BEP 3: pieces are requested as 16 KiB blocks). Blocks are copied once into a pooled
+// piece buffer; when the last block arrives the piece is hashed, and written only if the hash matches.
+// A mismatch is a value naming who sent each block, so the engine can ban the sender of bad data.
+// Memory is bounded by the pool: when it is full a block of a new piece is answered 'busy' and the
+// engine stops requesting until waitForMemory() resolves (see README: memory bounds).
+import { BLOCK_SIZE } from '@typetorrent/metainfo';
+import { BufferPool, DEFAULT_MEMORY_LIMIT } from './buffer-pool.js';
+import { StorageError, toStorageError } from './errors.js';
+import { inlineHasher, sameDigest, type Hasher } from './hasher.js';
+import type { IoOptions, Storage } from './storage.js';
+import type { StorageTorrent } from './torrent.js';
+
+export type BlockResult =
+  /** Kept; the piece still misses `missingBlocks` blocks. */
+  | { readonly kind: 'stored'; readonly piece: number; readonly missingBlocks: number }
+  /** The block was already here (endgame), or the piece is verified or being verified: dropped. */
+  | { readonly kind: 'duplicate'; readonly piece: number }
+  /** No memory for a new piece: dropped. Request it again after waitForMemory(). */
+  | { readonly kind: 'busy'; readonly piece: number }
+  /** This block completed the piece, which matched its hash and is written. */
+  | { readonly kind: 'verified'; readonly piece: number }
+  /**
+   * This block completed the piece, which failed its hash and was discarded. `senders[block]` is the
+   * peer key that sent each block; `peers` lists each sender once.
+   */
+  | { readonly kind: 'hash-failed'; readonly piece: number; readonly senders: readonly string[]; readonly peers: readonly string[] };
+
+export interface PieceAssemblerOptions {
+  /** Cap on piece buffers, in bytes (default 64 MiB); at least one piece always fits. */
+  readonly memoryLimit?: number;
+  readonly hasher?: Hasher;
+  /** True for pieces already verified: their blocks are duplicates. */
+  readonly isVerified?: (piece: number) => boolean;
+  /** Called as soon as a piece is written, before any other block is looked at. */
+  readonly onVerified?: (piece: number) => void;
+}
+
+interface PartialPiece {
+  readonly buffer: Uint8Array;
+  /** Peer key per block; undefined: not received yet. */
+  readonly senders: (string | undefined)[];
+  missing: number;
+  /** Complete and being hashed or written: later blocks are duplicates. */
+  completing: boolean;
+}
+
+export class PieceAssembler {
+  readonly #torrent: StorageTorrent;
+  readonly #storage: Storage;
+  readonly #hasher: Hasher;
+  readonly #pool: BufferPool;
+  readonly #pieces = new Map<number, PartialPiece>();
+  readonly #isVerified: (piece: number) => boolean;
+  readonly #onVerified: (piece: number) => void;
+  readonly #completions = new Set<Promise<unknown>>();
+  /** The first write failure: after it, the assembler refuses all blocks (the torrent must stop). */
+  #failure: StorageError | undefined;
+
+  constructor(torrent: StorageTorrent, storage: Storage, options: PieceAssemblerOptions = {}) {
+    this.#torrent = torrent;
+    this.#storage = storage;
+    this.#hasher = options.hasher ?? inlineHasher;
+    this.#pool = new BufferPool(torrent.geometry.pieceLength, options.memoryLimit ?? DEFAULT_MEMORY_LIMIT, this.#hasher.prefersShared);
+    this.#isVerified = options.isVerified ?? (() => false);
+    this.#onVerified = options.onVerified ?? (() => undefined);
+  }
+
+  /** The pool of piece buffers; rechecks borrow from it so all piece memory is under one cap. */
+  get pool(): BufferPool {
+    return this.#pool;
+  }
+
+  /** The write error that stopped the assembler, if any. */
+  get failure(): StorageError | undefined {
+    return this.#failure;
+  }
+
+  /** Pieces with buffered blocks, or being hashed and written. */
+  get piecesInProgress(): readonly number[] {
+    return [...this.#pieces.keys()];
+  }
+
+  /** True when a block of `piece` would not be answered 'busy'. */
+  canAccept(piece: number): boolean {
+    return this.#pieces.has(piece) || this.#pool.available;
+  }
+
+  /** Resolves when a new piece can be started. */
+  async waitForMemory(options: IoOptions = {}): Promise<void> {
+    await this.#pool.whenAvailable(options.signal);
+  }
+
+  /** True when `block` of a piece in progress has arrived. */
+  hasBlock(piece: number, block: number): boolean {
+    return this.#pieces.get(piece)?.senders[block] !== undefined;
+  }
+
+  /**
+   * Adds a block from `peer` (any string that identifies the sender, e.g. "ip:port"). Throws
+   * BAD_BLOCK or OUT_OF_BOUNDS for a block that does not fit the geometry, and the write error (a
+   * StorageError) when the completed piece could not be written.
+   */
+  async addBlock(piece: number, begin: number, data: Uint8Array, peer: string, options: IoOptions = {}): Promise<BlockResult> {
+    if (this.#failure !== undefined) throw this.#failure;
+    const block = this.#checkBlock(piece, begin, data.length);
+    if (this.#isVerified(piece)) return { kind: 'duplicate', piece };
+    let partial = this.#pieces.get(piece);
+    if (partial === undefined) {
+      const buffer = this.#pool.acquire(this.#torrent.geometry.pieceSize(piece));
+      if (buffer === undefined) return { kind: 'busy', piece };
+      partial = { buffer, senders: new Array<string | undefined>(this.#torrent.geometry.blockCount(piece)), missing: this.#torrent.geometry.blockCount(piece), completing: false };
+      this.#pieces.set(piece, partial);
+    }
+    if (partial.completing || partial.senders[block] !== undefined) return { kind: 'duplicate', piece };
+    partial.buffer.set(data, begin);
+    partial.senders[block] = peer;
+    partial.missing--;
+    if (partial.missing > 0) return { kind: 'stored', piece, missingBlocks: partial.missing };
+    partial.completing = true;
+    const completion = this.#complete(piece, partial, options.signal);
+    this.#completions.add(completion);
+    try {
+      return await completion;
+    } finally {
+      this.#completions.delete(completion);
+    }
+  }
+
+  /** Drops the buffered blocks of a piece (its peers are gone, say). Pieces being written are left alone. */
+  discard(piece: number): void {
+    const partial = this.#pieces.get(piece);
+    if (partial === undefined || partial.completing) return;
+    this.#pieces.delete(piece);
+    this.#pool.release(partial.buffer);
+  }
+
+  /** Waits for every piece being hashed or written; their outcome went to their own callers. */
+  async settle(): Promise<void> {
+    while (this.#completions.size > 0) await Promise.allSettled(this.#completions);
+  }
+
+  async #complete(piece: number, partial: PartialPiece, signal: AbortSignal | undefined): Promise<BlockResult> {
+    try {
+      const digest = await this.#hasher.sha1(partial.buffer, { signal });
+      if (!sameDigest(digest, this.#torrent.pieceHash(piece))) {
+        const senders = partial.senders.map((sender) => sender ?? '');
+        return { kind: 'hash-failed', piece, senders, peers: [...new Set(senders)] };
+      }
+      await this.#storage.write(piece, 0, partial.buffer, { signal });
+      this.#onVerified(piece);
+      return { kind: 'verified', piece };
+    } catch (error) {
+      const failure = toStorageError(error, undefined, piece);
+      // An abort only loses this piece; any other write failure (disk full, permissions) stops the
+      // assembler: already verified data stays valid, and the engine reports the error.
+      if (failure.code !== 'ABORTED') this.#failure ??= failure;
+      throw failure;
+    } finally {
+      this.#pieces.delete(piece);
+      this.#pool.release(partial.buffer);
+    }
+  }
+
+  #checkBlock(piece: number, begin: number, length: number): number {
+    const geometry = this.#torrent.geometry;
+    if (!Number.isInteger(piece) || piece < 0 || piece >= geometry.pieceCount) {
+      throw new StorageError('OUT_OF_BOUNDS', `no piece ${piece} (the torrent has ${geometry.pieceCount})`, { piece });
+    }
+    const block = begin / BLOCK_SIZE;
+    if (!Number.isInteger(block) || block < 0 || block >= geometry.blockCount(piece)) {
+      throw new StorageError('BAD_BLOCK', `block offset ${begin} is not a multiple of ${BLOCK_SIZE} inside the piece`, { piece });
+    }
+    const expected = geometry.blockSize(piece, block);
+    if (length !== expected) {
+      throw new StorageError('BAD_BLOCK', `block at ${begin} has ${length} bytes, expected ${expected}`, { piece });
+    }
+    return block;
+  }
+}

@@ -1,0 +1,312 @@
+// The one object the engine talks to for a torrent's data: it checks what is already on disk at start
+// (fast resume, or a recheck), assembles and verifies incoming blocks, serves verified blocks to
+// peers, tracks which pieces are needed for the wanted files, and keeps resume data up to date.
+// The lifecycle and its invariants are in STATE.md beside this file.
+import { checkPieces, type CheckOptions, type CheckProgress } from './check.js';
+import { StorageError, throwIfAborted, toStorageError } from './errors.js';
+import { inlineHasher, type Hasher } from './hasher.js';
+import { PieceAssembler, type BlockResult } from './piece-assembler.js';
+import { PieceSet } from './piece-set.js';
+import { decodeResume, encodeResume, type ResumeData } from './resume-data.js';
+import type { ResumeStore } from './resume-file.js';
+import { planCheck } from './resume-plan.js';
+import { isSelectable, isStamped, type IoOptions, type Storage } from './storage.js';
+import type { StorageTorrent } from './torrent.js';
+
+/** BEP 3 leaves the limit to clients; 128 KiB is what they commonly enforce before disconnecting. */
+export const DEFAULT_MAX_READ_LENGTH = 128 * 1024;
+export const DEFAULT_RESUME_INTERVAL_MS = 30_000;
+
+export interface PieceStoreOptions extends IoOptions {
+  readonly storage: Storage;
+  /** Where resume data is kept; without it every start checks all data present. */
+  readonly resume?: ResumeStore;
+  readonly hasher?: Hasher;
+  /** Cap on piece buffers in bytes (default 64 MiB). */
+  readonly memoryLimit?: number;
+  /** One flag per file (default: all wanted). */
+  readonly wanted?: readonly boolean[];
+  /** Ignore resume data and check every piece whose data may be present. */
+  readonly fullCheck?: boolean;
+  /** Progress of the start-up check. */
+  readonly onCheckProgress?: (progress: CheckProgress) => void;
+  /** Saves resume data this often while open, in ms (default 30 s; 0: only on close and saveResume()). */
+  readonly resumeIntervalMs?: number;
+  /** Longest read for upload, in bytes (default 128 KiB). */
+  readonly maxReadLength?: number;
+  /** Receives failures of background resume saves (nothing else is reported this way). */
+  readonly onError?: (error: StorageError) => void;
+}
+
+export class PieceStore {
+  readonly torrent: StorageTorrent;
+  readonly #storage: Storage;
+  readonly #resume: ResumeStore | undefined;
+  readonly #hasher: Hasher;
+  readonly #assembler: PieceAssembler;
+  readonly #verified: PieceSet;
+  readonly #maxReadLength: number;
+  #wanted: readonly boolean[];
+  #needed: PieceSet;
+  /** Resume saves, selection changes and rechecks run one at a time, in call order. */
+  #queue: Promise<unknown> = Promise.resolve();
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  private constructor(torrent: StorageTorrent, options: PieceStoreOptions) {
+    this.torrent = torrent;
+    this.#storage = options.storage;
+    this.#resume = options.resume;
+    this.#hasher = options.hasher ?? inlineHasher;
+    this.#maxReadLength = options.maxReadLength ?? DEFAULT_MAX_READ_LENGTH;
+    this.#verified = new PieceSet(torrent.geometry.pieceCount);
+    this.#wanted = wantedFlags(torrent, options.wanted);
+    this.#needed = neededFor(torrent, this.#wanted);
+    this.#assembler = new PieceAssembler(torrent, options.storage, {
+      hasher: this.#hasher,
+      ...(options.memoryLimit === undefined ? {} : { memoryLimit: options.memoryLimit }),
+      isVerified: (piece) => this.#verified.has(piece),
+      onVerified: (piece) => this.#verified.add(piece),
+    });
+  }
+
+  /**
+   * Opens a torrent's data: applies the file selection, then establishes which pieces are verified,
+   * trusting resume data file by file and checking the rest (see README: resume).
+   */
+  static async open(torrent: StorageTorrent, options: PieceStoreOptions): Promise<PieceStore> {
+    const store = new PieceStore(torrent, options);
+    const { signal } = options;
+    if (isSelectable(store.#storage)) await store.#storage.setWanted(store.#wanted, { signal });
+    const stamps = isStamped(store.#storage) ? await store.#storage.stamps({ signal }) : undefined;
+    const record = options.fullCheck === true ? undefined : await store.#loadResume(signal);
+    const plan = planCheck(torrent, stamps, record);
+    for (const piece of plan.trusted) store.#verified.add(piece);
+    const found = await checkPieces(torrent, store.#storage, plan.toCheck, store.#hasher, store.#assembler.pool, {
+      signal,
+      ...(options.onCheckProgress === undefined ? {} : { onProgress: options.onCheckProgress }),
+    });
+    for (const piece of found) store.#verified.add(piece);
+    const interval = options.resumeIntervalMs ?? DEFAULT_RESUME_INTERVAL_MS;
+    if (interval > 0 && store.#resume !== undefined) {
+      store.#timer = setInterval(() => store.#autosave(options.onError), interval);
+      // Resume saving alone must not keep a process alive.
+      store.#timer.unref();
+    }
+    return store;
+  }
+
+  /** True when the piece is verified and written (readable for upload). */
+  has(piece: number): boolean {
+    return this.#verified.has(piece);
+  }
+
+  /** A copy of the verified pieces. */
+  verifiedPieces(): PieceSet {
+    return this.#verified.clone();
+  }
+
+  /** Pieces that hold bytes of at least one wanted file (verified or not). */
+  neededPieces(): PieceSet {
+    return this.#needed.clone();
+  }
+
+  /** Needed pieces not verified yet: what the engine should download. */
+  missingPieces(): PieceSet {
+    const missing = new PieceSet(this.torrent.geometry.pieceCount);
+    for (const piece of this.#needed) if (!this.#verified.has(piece)) missing.add(piece);
+    return missing;
+  }
+
+  /** True when every needed piece is verified. */
+  get complete(): boolean {
+    for (const piece of this.#needed) if (!this.#verified.has(piece)) return false;
+    return true;
+  }
+
+  /** The write error that stopped the torrent, if any: every later addBlock throws it. */
+  get failure(): StorageError | undefined {
+    return this.#assembler.failure;
+  }
+
+  /** Bytes held in piece buffers (in use by pieces in progress). */
+  get bufferedBytes(): number {
+    return this.#assembler.pool.bytesInUse;
+  }
+
+  /** Pieces with blocks buffered, or being hashed and written. */
+  get piecesInProgress(): readonly number[] {
+    return this.#assembler.piecesInProgress;
+  }
+
+  /** True when a block of `piece` would not be answered 'busy': request new pieces only then. */
+  canAccept(piece: number): boolean {
+    return this.#assembler.canAccept(piece);
+  }
+
+  /** Resolves when memory for a new piece is free again. */
+  async waitForMemory(options: IoOptions = {}): Promise<void> {
+    await this.#assembler.waitForMemory(options);
+  }
+
+  hasBlock(piece: number, block: number): boolean {
+    return this.#assembler.hasBlock(piece, block);
+  }
+
+  /**
+   * Adds a block received from `peer` (a key such as "ip:port"); see BlockResult. Throws
+   * NOT_WANTED for a piece outside the wanted files, BAD_BLOCK / OUT_OF_BOUNDS for a block that does
+   * not fit, and, when the completed piece could not be written, the StorageError that stops the torrent.
+   */
+  async addBlock(piece: number, begin: number, data: Uint8Array, peer: string, options: IoOptions = {}): Promise<BlockResult> {
+    this.#checkOpen();
+    const failure = this.#assembler.failure;
+    if (failure !== undefined) throw failure;
+    // Out-of-range pieces are left to the assembler, which reports them as OUT_OF_BOUNDS.
+    const inRange = Number.isInteger(piece) && piece >= 0 && piece < this.#needed.size;
+    if (inRange && !this.#needed.has(piece) && !this.#verified.has(piece)) {
+      throw new StorageError('NOT_WANTED', 'the piece holds no byte of a wanted file', { piece });
+    }
+    return await this.#assembler.addBlock(piece, begin, data, peer, options);
+  }
+
+  /** Drops a piece's buffered blocks (its senders are gone, say). */
+  discard(piece: number): void {
+    this.#assembler.discard(piece);
+  }
+
+  /**
+   * Reads part of a verified piece to upload it. Throws OUT_OF_BOUNDS for a range outside the piece
+   * or longer than maxReadLength, NOT_VERIFIED for a piece not verified.
+   */
+  async readBlock(piece: number, begin: number, length: number, options: IoOptions = {}): Promise<Uint8Array> {
+    this.#checkOpen();
+    const geometry = this.torrent.geometry;
+    if (!Number.isInteger(piece) || piece < 0 || piece >= geometry.pieceCount) {
+      throw new StorageError('OUT_OF_BOUNDS', `no piece ${piece} (the torrent has ${geometry.pieceCount})`, { piece });
+    }
+    if (!Number.isSafeInteger(length) || length <= 0 || length > this.#maxReadLength) {
+      throw new StorageError('OUT_OF_BOUNDS', `read length ${length} is not within 1..${this.#maxReadLength}`, { piece });
+    }
+    if (!Number.isSafeInteger(begin) || begin < 0 || begin + length > geometry.pieceSize(piece)) {
+      throw new StorageError('OUT_OF_BOUNDS', `bytes ${begin}+${length} are outside the piece (${geometry.pieceSize(piece)} bytes)`, { piece });
+    }
+    if (!this.#verified.has(piece)) throw new StorageError('NOT_VERIFIED', 'piece not verified', { piece });
+    return await this.#storage.read(piece, begin, new Uint8Array(length), options);
+  }
+
+  /**
+   * Changes which files are wanted; the needed pieces follow. Pieces already verified stay verified
+   * (their bytes stay readable for upload).
+   */
+  async setWanted(wanted: readonly boolean[], options: IoOptions = {}): Promise<void> {
+    this.#checkOpen();
+    const flags = wantedFlags(this.torrent, wanted);
+    await this.#serially(async () => {
+      if (isSelectable(this.#storage)) await this.#storage.setWanted(flags, options);
+      this.#wanted = flags;
+      this.#needed = neededFor(this.torrent, flags);
+    });
+  }
+
+  /**
+   * Reads and hashes every piece whose data may be present; pieces that fail lose their verified
+   * state. Downloads may go on meanwhile. Progress and cancellation through `options`.
+   */
+  async recheck(options: CheckOptions = {}): Promise<PieceSet> {
+    this.#checkOpen();
+    return await this.#serially(async () => {
+      const before = this.#verified.clone();
+      const stamps = isStamped(this.#storage) ? await this.#storage.stamps(options) : undefined;
+      const plan = planCheck(this.torrent, stamps, undefined);
+      const found = await checkPieces(this.torrent, this.#storage, plan.toCheck, this.#hasher, this.#assembler.pool, options);
+      // Pieces verified by downloads while the check ran are kept: the check may have read them
+      // before they were written.
+      for (const piece of before) if (!found.has(piece)) this.#verified.delete(piece);
+      for (const piece of found) this.#verified.add(piece);
+      return this.#verified.clone();
+    });
+  }
+
+  /**
+   * Flushes, then writes resume data describing only what the flush made durable. Returns false when
+   * there is nowhere to save it (no resume store, or a storage that cannot stamp its files).
+   */
+  async saveResume(options: IoOptions = {}): Promise<boolean> {
+    this.#checkOpen();
+    return await this.#serially(() => this.#save(options.signal));
+  }
+
+  /** Waits for pieces being written, flushes, saves resume data and closes the storage. */
+  async close(options: IoOptions = {}): Promise<void> {
+    if (this.#closed) return;
+    clearInterval(this.#timer);
+    try {
+      await this.#assembler.settle();
+      await this.#serially(() => this.#save(options.signal));
+    } finally {
+      this.#closed = true;
+      await this.#storage.close(options);
+    }
+  }
+
+  async #save(signal: AbortSignal | undefined): Promise<boolean> {
+    if (this.#resume === undefined || !isStamped(this.#storage)) return false;
+    // The snapshot comes first: every piece in it was written before the flush began, so the flush
+    // makes it durable. Pieces verified later are left for the next save.
+    const verified = this.#verified.clone();
+    await this.#storage.flush({ signal });
+    const stamps = await this.#storage.stamps({ signal });
+    throwIfAborted(signal);
+    const record: ResumeData = { infoHash: this.torrent.infoHash, verified, files: stamps.files, parts: stamps.parts };
+    await this.#resume.save(encodeResume(record), { signal });
+    return true;
+  }
+
+  #autosave(onError: ((error: StorageError) => void) | undefined): void {
+    if (this.#closed) return;
+    this.#serially(() => this.#save(undefined)).catch((error: unknown) => onError?.(toStorageError(error, undefined)));
+  }
+
+  async #loadResume(signal: AbortSignal | undefined): Promise<ResumeData | undefined> {
+    const bytes = await this.#resume?.load({ signal });
+    if (bytes === undefined) return undefined;
+    const decoded = decodeResume(bytes, {
+      infoHash: this.torrent.infoHash,
+      pieceCount: this.torrent.geometry.pieceCount,
+      fileCount: this.torrent.files.length,
+    });
+    // A damaged or foreign record is not an error: the data is checked instead.
+    return decoded.ok ? decoded.data : undefined;
+  }
+
+  #serially<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(task, task);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new StorageError('CLOSED', 'piece store is closed');
+  }
+}
+
+function wantedFlags(torrent: StorageTorrent, wanted: readonly boolean[] | undefined): readonly boolean[] {
+  if (wanted === undefined) return torrent.files.map(() => true);
+  if (wanted.length !== torrent.files.length) {
+    throw new StorageError('OUT_OF_BOUNDS', `expected ${torrent.files.length} wanted flags, got ${wanted.length}`);
+  }
+  return [...wanted];
+}
+
+/** Pieces holding bytes of a wanted file; padding files are never wanted for their own sake. */
+function neededFor(torrent: StorageTorrent, wanted: readonly boolean[]): PieceSet {
+  const needed = new PieceSet(torrent.geometry.pieceCount);
+  for (const [index, file] of torrent.files.entries()) {
+    if (wanted[index] !== true || file.padding) continue;
+    const range = torrent.geometry.piecesOfFile(index);
+    if (range === undefined) continue;
+    for (let piece = range.first; piece <= range.last; piece++) needed.add(piece);
+  }
+  return needed;
+}

@@ -1,0 +1,118 @@
+// SHA-1 on a pool of worker threads, so hashing never runs on the event loop. Pieces held in a
+// SharedArrayBuffer are hashed in place; other data is copied once and the copy transferred.
+// Measured against the inline hasher in tools/bench/storage.mjs: it is an option, not the default.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { StorageError, throwIfAborted } from './errors.js';
+import type { Hasher } from './hasher.js';
+import type { IoOptions } from './storage.js';
+
+// Plain CommonJS evaluated by the worker: no file to find next to the bundle, works from source and dist.
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+parentPort.on('message', (job) => {
+  const digest = createHash('sha1').update(new Uint8Array(job.buffer, job.offset, job.length)).digest();
+  parentPort.postMessage({ id: job.id, digest: new Uint8Array(digest) });
+});
+`;
+
+interface Job {
+  resolve(digest: Uint8Array): void;
+  reject(error: unknown): void;
+}
+
+interface PoolWorker {
+  worker: Worker;
+  readonly jobs: Map<number, Job>;
+}
+
+export interface WorkerHasherOptions {
+  /** Worker threads (default: available cores, at most 4). */
+  readonly threads?: number;
+}
+
+export class WorkerHasher implements Hasher {
+  readonly prefersShared = true;
+  readonly #workers: PoolWorker[] = [];
+  #nextId = 0;
+  #closed = false;
+
+  constructor(options: WorkerHasherOptions = {}) {
+    const threads = options.threads ?? Math.min(4, availableParallelism());
+    if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be at least 1, got ${threads}`);
+    for (let i = 0; i < threads; i++) this.#workers.push(this.#start());
+  }
+
+  async sha1(data: Uint8Array, options: IoOptions = {}): Promise<Uint8Array> {
+    if (this.#closed) throw new StorageError('CLOSED', 'hasher is closed');
+    throwIfAborted(options.signal);
+    // Least busy worker first, so one slow job does not queue the others behind it.
+    const target = this.#workers.reduce((best, w) => (w.jobs.size < best.jobs.size ? w : best));
+    const id = this.#nextId++;
+    const shared = data.buffer instanceof SharedArrayBuffer;
+    const copy = shared ? undefined : data.slice();
+    const job = copy === undefined
+      ? { id, buffer: data.buffer, offset: data.byteOffset, length: data.byteLength }
+      : { id, buffer: copy.buffer, offset: 0, length: copy.byteLength };
+    const result = new Promise<Uint8Array>((resolve, reject) => target.jobs.set(id, { resolve, reject }));
+    if (target.jobs.size === 1) target.worker.ref();
+    target.worker.postMessage(job, copy === undefined ? [] : [copy.buffer]);
+    return await withSignal(result, options.signal);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all(this.#workers.map((w) => w.worker.terminate()));
+  }
+
+  #start(): PoolWorker {
+    const entry: PoolWorker = { worker: new Worker(WORKER_SOURCE, { eval: true }), jobs: new Map() };
+    entry.worker.unref();
+    entry.worker.on('message', (message: unknown) => {
+      if (!isReply(message)) return;
+      const job = entry.jobs.get(message.id);
+      entry.jobs.delete(message.id);
+      // An idle pool must not keep the process alive.
+      if (entry.jobs.size === 0) entry.worker.unref();
+      job?.resolve(message.digest);
+    });
+    entry.worker.on('error', (error) => this.#replace(entry, error));
+    return entry;
+  }
+
+  /** A crashed worker fails its jobs and is replaced, so one bad job does not stop hashing. */
+  #replace(entry: PoolWorker, error: unknown): void {
+    for (const job of entry.jobs.values()) job.reject(new StorageError('IO', 'hash worker failed', { cause: error }));
+    entry.jobs.clear();
+    if (this.#closed) return;
+    const index = this.#workers.indexOf(entry);
+    if (index >= 0) this.#workers[index] = this.#start();
+  }
+}
+
+function isReply(message: unknown): message is { id: number; digest: Uint8Array } {
+  return (
+    typeof message === 'object' &&
+    message !== null &&
+    'id' in message &&
+    typeof message.id === 'number' &&
+    'digest' in message &&
+    message.digest instanceof Uint8Array
+  );
+}
+
+/** Rejects with ABORTED when the signal fires first; the job itself runs to its end regardless. */
+async function withSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return await promise;
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new StorageError('ABORTED', 'aborted', { cause: signal.reason }));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([promise, aborted]);
+  } finally {
+    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
+  }
+}
