@@ -28,7 +28,8 @@ export async function walkFolder(
 
   async function visit(dir: string, relative: string[]): Promise<void> {
     signal?.throwIfAborted();
-    const entries = await fs.readdir(dir, { withFileTypes: true });
+    // Sorted so that which path a linked folder is reached by does not depend on readdir order.
+    const entries = (await fs.readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const full = path.join(dir, entry.name);
       const rel = [...relative, entry.name];
