@@ -9,7 +9,7 @@ import type { Timers } from './timers.js';
 export function abortError(signal: AbortSignal, url: string): TrackerError {
   const reason: unknown = signal.reason;
   if (reason instanceof TrackerError) return new TrackerError(reason.code, reason.message, { url, cause: reason });
-  if (reason instanceof Error && reason.name === 'TimeoutError') {
+  if (isTimeoutReason(reason)) {
     return new TrackerError('TIMEOUT', 'the tracker did not answer in time', { url, cause: reason });
   }
   return new TrackerError('ABORTED', 'the request was aborted', { url, cause: reason });
@@ -52,4 +52,12 @@ export function timeoutSignal(timers: Timers, ms: number, parent?: AbortSignal):
       parent?.removeEventListener('abort', onParentAbort);
     },
   };
+}
+
+/**
+ * AbortSignal.timeout's reason is a DOMException named TimeoutError. Checked by name, not with
+ * instanceof, since the DOMException may come from another realm (jest's VM contexts, for one).
+ */
+function isTimeoutReason(reason: unknown): boolean {
+  return typeof reason === 'object' && reason !== null && 'name' in reason && reason.name === 'TimeoutError';
 }
