@@ -10,7 +10,7 @@
 // session and the next.
 import path from 'node:path';
 import { StorageError, throwIfAborted, toStorageError } from './errors.js';
-import { type FileSystem, nodeFileSystem } from './file-system.js';
+import { type FileSystem, type PathInfo, nodeFileSystem } from './file-system.js';
 import { Layout, type Segment } from './layout.js';
 import { OpenFiles, DEFAULT_MAX_OPEN_FILES } from './open-files.js';
 import { readFully, writeFully } from './positioned-io.js';
@@ -73,7 +73,10 @@ export class FileStorage implements SelectableStorage, StampedStorage {
       throw toStorageError(error, root);
     }
     for (const [index, filePath] of storage.#paths.entries()) {
-      storage.#exists[index] = (await storage.#stamp(filePath, options.signal)) !== undefined;
+      throwIfAborted(options.signal);
+      // Anything at the path counts, a folder or a link included: reads and writes then go there
+      // and fail with NOT_A_FILE or UNSAFE_PATH, which tells the user what to fix.
+      storage.#exists[index] = (await storage.#lstat(filePath)) !== undefined;
     }
     await storage.#createEmptyFiles(options.signal);
     return storage;
@@ -148,9 +151,13 @@ export class FileStorage implements SelectableStorage, StampedStorage {
 
   async #stamp(filePath: string, signal: AbortSignal | undefined): Promise<FileStamp | undefined> {
     throwIfAborted(signal);
+    const info = await this.#lstat(filePath);
+    return info?.kind === 'file' ? { size: info.size, mtimeUs: info.mtimeUs } : undefined;
+  }
+
+  async #lstat(filePath: string): Promise<PathInfo | undefined> {
     try {
-      const info = await this.#fileSystem.lstat(filePath);
-      return info?.kind === 'file' ? { size: info.size, mtimeUs: info.mtimeUs } : undefined;
+      return await this.#fileSystem.lstat(filePath);
     } catch (error) {
       throw toStorageError(error, filePath);
     }
@@ -196,10 +203,13 @@ export class FileStorage implements SelectableStorage, StampedStorage {
     if (segment.kind === 'file' && this.#exists[segment.fileIndex] !== true) await this.#ensureCreated(segment.fileIndex);
     const target = this.#target(segment);
     if (segment.kind === 'parts') await ensureParentFolders(this.#fileSystem, this.#root, target.path, this.#checkedFolders);
-    // Marked dirty before the write starts, so a flush that overlaps it still fsyncs this file.
-    this.#dirty.add(target.path);
     try {
-      await this.#files.use(target.path, 'write', (handle) => writeFully(handle, bytes, target.position), target.size);
+      await this.#files.use(target.path, 'write', async (handle) => {
+        // Marked dirty once open and before the write starts, so a flush that overlaps it still fsyncs
+        // this file (and a file that cannot be opened does not make every later flush fail).
+        this.#dirty.add(target.path);
+        await writeFully(handle, bytes, target.position);
+      }, target.size);
     } catch (error) {
       throw toStorageError(error, target.path, piece);
     }

@@ -1,0 +1,156 @@
+import { describe, expect, test } from '@jest/globals';
+import { StorageError } from './errors.js';
+import { PieceAssembler, type BlockResult } from './piece-assembler.js';
+import { MemoryStorage } from './memory-storage.js';
+import type { IoOptions, Storage } from './storage.js';
+import { makeFixture, type Fixture } from './test-fixtures.js';
+
+// 3 pieces of 64 KiB (4 blocks each) and a last piece of 10000 bytes (1 short block).
+const fixture = makeFixture([{ length: 3 * 65536 + 10000 }], 65536, { name: 'asm' });
+
+async function feed(assembler: PieceAssembler, f: Fixture, piece: number, peer = 'peer-a'): Promise<BlockResult[]> {
+  const results: BlockResult[] = [];
+  for (const { begin, data } of f.blocks(piece)) results.push(await assembler.addBlock(piece, begin, data, peer));
+  return results;
+}
+
+/** Records the buffers handed to write(), to check that pieces are written from the pooled buffer. */
+class RecordingStorage extends MemoryStorage {
+  readonly written: Uint8Array[] = [];
+  override async write(piece: number, begin: number, data: Uint8Array, options?: IoOptions): Promise<void> {
+    this.written.push(data);
+    await super.write(piece, begin, data, options);
+  }
+}
+
+describe('PieceAssembler', () => {
+  test('a complete piece with the right hash is verified and written', async () => {
+    const storage = new MemoryStorage(fixture.torrent);
+    const verified: number[] = [];
+    const assembler = new PieceAssembler(fixture.torrent, storage, { onVerified: (p) => verified.push(p) });
+    const results = await feed(assembler, fixture, 1);
+    expect(results.map((r) => r.kind)).toEqual(['stored', 'stored', 'stored', 'verified']);
+    expect(results[0]).toEqual({ kind: 'stored', piece: 1, missingBlocks: 3 });
+    expect(verified).toEqual([1]);
+    expect(await storage.read(1, 0, new Uint8Array(65536))).toEqual(fixture.pieceBytes(1));
+  });
+
+  test('blocks may arrive in any order; the short last piece has one short block', async () => {
+    const storage = new MemoryStorage(fixture.torrent);
+    const assembler = new PieceAssembler(fixture.torrent, storage);
+    const blocks = fixture.blocks(0).reverse();
+    let last: BlockResult | undefined;
+    for (const { begin, data } of blocks) last = await assembler.addBlock(0, begin, data, 'p');
+    expect(last?.kind).toBe('verified');
+    expect((await feed(assembler, fixture, 3)).map((r) => r.kind)).toEqual(['verified']);
+  });
+
+  test('a piece failing its hash is discarded and reports who sent each block', async () => {
+    const storage = new MemoryStorage(fixture.torrent);
+    const assembler = new PieceAssembler(fixture.torrent, storage);
+    const blocks = fixture.blocks(2);
+    const bad = blocks[2]!.data.slice();
+    bad[100]! ^= 0xff;
+    await assembler.addBlock(2, blocks[0]!.begin, blocks[0]!.data, '10.0.0.1:6881');
+    await assembler.addBlock(2, blocks[1]!.begin, blocks[1]!.data, '10.0.0.1:6881');
+    await assembler.addBlock(2, blocks[2]!.begin, bad, '10.0.0.2:51413');
+    const result = await assembler.addBlock(2, blocks[3]!.begin, blocks[3]!.data, '10.0.0.1:6881');
+    expect(result).toEqual({
+      kind: 'hash-failed',
+      piece: 2,
+      senders: ['10.0.0.1:6881', '10.0.0.1:6881', '10.0.0.2:51413', '10.0.0.1:6881'],
+      peers: ['10.0.0.1:6881', '10.0.0.2:51413'],
+    });
+    expect(storage.writtenPieces).toEqual([]);
+    expect(assembler.piecesInProgress).toEqual([]);
+    // The piece starts over: good blocks now verify it.
+    expect((await feed(assembler, fixture, 2)).at(-1)?.kind).toBe('verified');
+  });
+
+  test('a duplicate block (endgame) is dropped, the first copy counts', async () => {
+    const assembler = new PieceAssembler(fixture.torrent, new MemoryStorage(fixture.torrent));
+    const [first] = fixture.blocks(0);
+    expect((await assembler.addBlock(0, first!.begin, first!.data, 'a')).kind).toBe('stored');
+    expect(await assembler.addBlock(0, first!.begin, new Uint8Array(16384), 'b')).toEqual({ kind: 'duplicate', piece: 0 });
+    expect(assembler.hasBlock(0, 0)).toBe(true);
+    const rest = await Promise.all(fixture.blocks(0).slice(1).map(({ begin, data }) => assembler.addBlock(0, begin, data, 'a')));
+    expect(rest.at(-1)?.kind).toBe('verified');
+  });
+
+  test('blocks of a piece already verified are duplicates', async () => {
+    const assembler = new PieceAssembler(fixture.torrent, new MemoryStorage(fixture.torrent), { isVerified: (p) => p === 1 });
+    const [block] = fixture.blocks(1);
+    expect(await assembler.addBlock(1, 0, block!.data, 'a')).toEqual({ kind: 'duplicate', piece: 1 });
+  });
+
+  test.each([
+    ['an offset not on a block boundary', 0, 100, 16384, 'BAD_BLOCK'],
+    ['an offset past the piece', 0, 65536, 16384, 'BAD_BLOCK'],
+    ['a short block in the middle', 0, 0, 16000, 'BAD_BLOCK'],
+    ['a long last block', 3, 0, 16384, 'BAD_BLOCK'],
+    ['a piece past the end', 4, 0, 16384, 'OUT_OF_BOUNDS'],
+  ])('rejects %s as %s', async (_what, piece, begin, length, code) => {
+    const assembler = new PieceAssembler(fixture.torrent, new MemoryStorage(fixture.torrent));
+    await expect(assembler.addBlock(piece, begin, new Uint8Array(length), 'p')).rejects.toMatchObject({ code, piece });
+    expect(assembler.piecesInProgress).toEqual([]);
+  });
+
+  test('answers busy for a new piece at the memory cap, and frees memory as pieces complete', async () => {
+    const assembler = new PieceAssembler(fixture.torrent, new MemoryStorage(fixture.torrent), { memoryLimit: 2 * 65536 });
+    const first = (p: number): { begin: number; data: Uint8Array } => fixture.blocks(p)[0]!;
+    await assembler.addBlock(0, 0, first(0).data, 'p');
+    await assembler.addBlock(1, 0, first(1).data, 'p');
+    expect(assembler.canAccept(2)).toBe(false);
+    expect(assembler.canAccept(1)).toBe(true);
+    expect(await assembler.addBlock(2, 0, first(2).data, 'p')).toEqual({ kind: 'busy', piece: 2 });
+    const freed = assembler.waitForMemory();
+    for (const { begin, data } of fixture.blocks(0).slice(1)) await assembler.addBlock(0, begin, data, 'p');
+    await freed;
+    expect(assembler.canAccept(2)).toBe(true);
+    expect((await assembler.addBlock(2, 0, first(2).data, 'p')).kind).toBe('stored');
+  });
+
+  test('copies each block once into a pooled buffer, and reuses that buffer for the next piece', async () => {
+    const storage = new RecordingStorage(fixture.torrent);
+    const assembler = new PieceAssembler(fixture.torrent, storage, { memoryLimit: 65536 });
+    await feed(assembler, fixture, 0);
+    await feed(assembler, fixture, 1);
+    expect(storage.written).toHaveLength(2);
+    expect(storage.written[1]!.buffer).toBe(storage.written[0]!.buffer);
+    expect(assembler.pool.bytesAllocated).toBe(65536);
+  });
+
+  test('discard frees a partial piece', async () => {
+    const assembler = new PieceAssembler(fixture.torrent, new MemoryStorage(fixture.torrent), { memoryLimit: 65536 });
+    await assembler.addBlock(0, 0, fixture.blocks(0)[0]!.data, 'p');
+    expect(assembler.canAccept(1)).toBe(false);
+    assembler.discard(0);
+    expect(assembler.canAccept(1)).toBe(true);
+    expect(assembler.hasBlock(0, 0)).toBe(false);
+  });
+
+  test('a write failure stops the assembler with that error; the piece is not verified', async () => {
+    const failing: Storage = Object.assign(new MemoryStorage(fixture.torrent), {
+      write: async () => {
+        throw new StorageError('DISK_FULL', 'disk full', { path: '/x' });
+      },
+    });
+    const verified: number[] = [];
+    const assembler = new PieceAssembler(fixture.torrent, failing, { onVerified: (p) => verified.push(p) });
+    await expect(feed(assembler, fixture, 0)).rejects.toMatchObject({ code: 'DISK_FULL', path: '/x' });
+    expect(verified).toEqual([]);
+    expect(assembler.failure?.code).toBe('DISK_FULL');
+    await expect(assembler.addBlock(1, 0, fixture.blocks(1)[0]!.data, 'p')).rejects.toMatchObject({ code: 'DISK_FULL' });
+    expect(assembler.pool.bytesInUse).toBe(0);
+  });
+
+  test('an abort loses only the piece being completed', async () => {
+    const assembler = new PieceAssembler(fixture.torrent, new MemoryStorage(fixture.torrent));
+    const blocks = fixture.blocks(0);
+    for (const { begin, data } of blocks.slice(0, -1)) await assembler.addBlock(0, begin, data, 'p');
+    const last = blocks.at(-1)!;
+    await expect(assembler.addBlock(0, last.begin, last.data, 'p', { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(assembler.failure).toBeUndefined();
+    expect((await feed(assembler, fixture, 0)).at(-1)?.kind).toBe('verified');
+  });
+});
