@@ -17,6 +17,7 @@ function bucketsOf(queue: BucketQueue, keys: Uint32Array): number[][] {
     for (let index = start; index < end; index++) {
       const piece = queue.at(index);
       expect(keys[piece]).toBe(bucket);
+      expect(queue.has(piece)).toBe(true);
       pieces.push(piece);
     }
     out.push(pieces.sort((a, b) => a - b));

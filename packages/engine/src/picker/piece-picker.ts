@@ -249,10 +249,10 @@ export class PiecePicker {
     return this.state.downloading.get(piece)?.state(block) ?? 'none';
   }
 
-  /** Peers a block is currently requested from. */
-  requesters(piece: PieceIndex, block: BlockIndex): readonly string[] {
+  /** Peers a block is currently requested from (a copy: later changes do not show in it). */
+  requesters(piece: PieceIndex, block: BlockIndex): string[] {
     this.checkBlock(piece, block);
-    return this.state.downloading.get(piece)?.requestersOf(block) ?? [];
+    return [...(this.state.downloading.get(piece)?.requestersOf(block) ?? [])];
   }
 
   /** The partial pieces, oldest first. */
