@@ -2,3 +2,4 @@ export * from './external.js';
 export * from './net.js';
 export * from './temp.js';
 export * from './python.js';
+export * from './libtorrent.js';
