@@ -1,7 +1,12 @@
 import type { Command } from 'commander';
+import { registerCreate } from './create.js';
+import { registerInfo } from './info.js';
 
 /** Each command module exports a function that adds its command to the program. */
 export type RegisterCommand = (program: Command) => void;
 
 // One import and one entry per command module (info, create, peers, download, seed, demo).
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [
+  registerInfo,
+  registerCreate,
+];
