@@ -62,10 +62,11 @@ describe('FileStorage against a source folder', () => {
 });
 
 describe('FileStorage layout details', () => {
-  test('zero-length files are created empty at open, before any write', async () => {
+  test('zero-length files are created empty by the first flush, with no data written', async () => {
     const fixture = oddLayout();
     const dir = path.join(temp, 'zero');
     const storage = await FileStorage.open(fixture.torrent, dir);
+    await storage.flush();
     expect((await fs.stat(path.join(dir, 'odd', 'empty', 'zero.bin'))).size).toBe(0);
     expect(await fs.readdir(path.join(dir, 'odd'))).toEqual(['empty']);
     await storage.close();
@@ -146,6 +147,43 @@ describe('FileStorage layout details', () => {
     for (const [index] of files.entries()) {
       expect(await fs.readFile(path.join(dir, 'many', `f${index}.bin`))).toEqual(Buffer.from(fixture.fileBytes(index)));
     }
+  });
+
+  test('a failed read returns only after the other segments stop filling the buffer', async () => {
+    const fixture = oddLayout();
+    const dir = path.join(temp, 'settle');
+    const writer = await FileStorage.open(fixture.torrent, dir, { wanted: [false, false, false, false, true] });
+    await writer.write(2, 0, fixture.pieceBytes(2));
+    await writer.close();
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let sideFileFailed = (): void => undefined;
+    const failed = new Promise<void>((resolve) => (sideFileFailed = resolve));
+    // Reads of d.bin wait for the gate; piece 1's part of c.bin is in the side file, which is missing.
+    const gated: FileSystem = {
+      ...nodeFileSystem,
+      async open(filePath, mode) {
+        if (filePath.endsWith('.parts')) {
+          return await nodeFileSystem.open(filePath, mode).catch((error: unknown) => {
+            sideFileFailed();
+            throw error;
+          });
+        }
+        const opened = await nodeFileSystem.open(filePath, mode);
+        const read = opened.handle.read.bind(opened.handle);
+        return { ...opened, handle: Object.assign(opened.handle, { read: async (...args: Parameters<typeof read>) => (await gate, read(...args)) }) };
+      },
+    };
+    const reader = await FileStorage.open(fixture.torrent, dir, { wanted: [false, false, false, false, true], fileSystem: gated });
+    let settled = false;
+    const reading = reader.read(1, 0, new Uint8Array(32768)).finally(() => (settled = true));
+    reading.catch(() => undefined);
+    await failed;
+    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    release();
+    await expect(reading).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await reader.close();
   });
 
   test('after close every call is CLOSED', async () => {

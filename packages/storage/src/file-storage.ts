@@ -60,10 +60,7 @@ export class FileStorage implements SelectableStorage, StampedStorage {
     this.#exists = torrent.files.map(() => false);
   }
 
-  /**
-   * Opens storage for a torrent below `directory` (created when missing): looks at which files exist,
-   * and creates the wanted zero-length files, which no write would ever create.
-   */
+  /** Opens storage for a torrent below `directory` (created when missing); looks at which files exist. */
   static async open(torrent: StorageTorrent, directory: string, options: FileStorageOptions = {}): Promise<FileStorage> {
     const root = path.resolve(directory);
     const storage = new FileStorage(torrent, root, options);
@@ -78,7 +75,6 @@ export class FileStorage implements SelectableStorage, StampedStorage {
       // and fail with NOT_A_FILE or UNSAFE_PATH, which tells the user what to fix.
       storage.#exists[index] = (await storage.#lstat(filePath)) !== undefined;
     }
-    await storage.#createEmptyFiles(options.signal);
     return storage;
   }
 
@@ -97,7 +93,7 @@ export class FileStorage implements SelectableStorage, StampedStorage {
   async read(piece: number, begin: number, into: Uint8Array, options: IoOptions = {}): Promise<Uint8Array> {
     this.#checkOpen();
     const segments = this.#layout.segments(piece, begin, into.length, (file) => this.#exists[file] === true);
-    await Promise.all(segments.map((segment) => this.#readSegment(piece, begin, segment, into, options.signal)));
+    await allSegments(segments.map((segment) => this.#readSegment(piece, begin, segment, into, options.signal)));
     return into;
   }
 
@@ -130,8 +126,8 @@ export class FileStorage implements SelectableStorage, StampedStorage {
 
   async setWanted(wanted: readonly boolean[], options: IoOptions = {}): Promise<void> {
     this.#checkOpen();
+    throwIfAborted(options.signal);
     this.#wanted = checkFlags(wanted, this.#torrent.files.length);
-    await this.#createEmptyFiles(options.signal);
   }
 
   async stamps(options: IoOptions = {}): Promise<StorageStamps> {
@@ -182,7 +178,7 @@ export class FileStorage implements SelectableStorage, StampedStorage {
         piece,
       });
     }
-    await Promise.all(
+    await allSegments(
       segments.map((segment) => {
         const writing = this.#writeSegment(piece, begin, segment, data, signal);
         // Registered in the same tick the route was chosen, so a creation never misses it.
@@ -247,6 +243,9 @@ export class FileStorage implements SelectableStorage, StampedStorage {
   }
 
   async #flush(signal: AbortSignal | undefined): Promise<void> {
+    // No write ever creates a zero-length file, so the flush does: late enough that a selection set
+    // just after open (see PieceStore) is already in force.
+    await this.#createEmptyFiles(signal);
     // Take the set first: a write that starts during the flush marks its file again and is synced by
     // the next flush, never forgotten.
     const dirty = this.#dirty;
@@ -314,6 +313,16 @@ export class FileStorage implements SelectableStorage, StampedStorage {
       throw error;
     }
   }
+}
+
+/**
+ * Waits for every segment, then throws the first failure. Promise.all would return at the first
+ * failure while other segments still read into (or write from) the caller's buffer, which the caller
+ * may already be reusing for another piece.
+ */
+async function allSegments(operations: readonly Promise<void>[]): Promise<void> {
+  const outcomes = await Promise.allSettled(operations);
+  for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
 }
 
 function checkFlags(flags: readonly boolean[] | undefined, fileCount: number): boolean[] {

@@ -40,6 +40,7 @@ export class ResumeFile implements ResumeStore {
     throwIfAborted(options.signal);
     const temporary = `${this.path}.tmp`;
     try {
+      await this.#fileSystem.mkdirs(this.#root);
       await ensureParentFolders(this.#fileSystem, this.#root, this.path, new Set());
       const { handle } = await this.#fileSystem.open(temporary, 'write');
       try {

@@ -1,0 +1,181 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { makeTempDir, removeTempDir } from '@typetorrent/testkit';
+import type { CheckProgress } from './check.js';
+import { FileStorage } from './file-storage.js';
+import { MemoryStorage } from './memory-storage.js';
+import { PieceStore } from './piece-store.js';
+import { ResumeFile } from './resume-file.js';
+import { oddLayout, shuffled, type Fixture } from './test-fixtures.js';
+
+let temp: string;
+beforeAll(async () => {
+  temp = await makeTempDir('storage-store-');
+});
+afterAll(async () => {
+  await removeTempDir(temp);
+});
+
+async function download(store: PieceStore, fixture: Fixture, pieces: Iterable<number>): Promise<void> {
+  for (const piece of pieces) {
+    for (const { begin, data } of fixture.blocks(piece)) await store.addBlock(piece, begin, data, 'seed:1');
+  }
+}
+
+async function openOnDisk(fixture: Fixture, dir: string, extra: { wanted?: boolean[]; onCheckProgress?: (p: CheckProgress) => void; fullCheck?: boolean } = {}): Promise<PieceStore> {
+  const storage = await FileStorage.open(fixture.torrent, dir);
+  return await PieceStore.open(fixture.torrent, {
+    storage,
+    resume: new ResumeFile(dir, fixture.torrent.infoHashHex),
+    resumeIntervalMs: 0,
+    ...extra,
+  });
+}
+
+describe('PieceStore with MemoryStorage', () => {
+  test('downloads every piece in random order and ends complete', async () => {
+    const fixture = oddLayout();
+    const store = await PieceStore.open(fixture.torrent, { storage: new MemoryStorage(fixture.torrent) });
+    expect(store.missingPieces().count).toBe(5);
+    await download(store, fixture, shuffled([0, 1, 2, 3, 4], 5));
+    expect(store.complete).toBe(true);
+    expect(store.missingPieces().count).toBe(0);
+    await store.close();
+  });
+
+  test('serves verified pieces for upload with bounds checks', async () => {
+    const fixture = oddLayout();
+    const store = await PieceStore.open(fixture.torrent, { storage: new MemoryStorage(fixture.torrent) });
+    await download(store, fixture, [1]);
+    expect(await store.readBlock(1, 100, 16384)).toEqual(fixture.pieceBytes(1).slice(100, 100 + 16384));
+    await expect(store.readBlock(2, 0, 16384)).rejects.toMatchObject({ code: 'NOT_VERIFIED', piece: 2 });
+    await expect(store.readBlock(5, 0, 16384)).rejects.toMatchObject({ code: 'OUT_OF_BOUNDS' });
+    await expect(store.readBlock(1, 32768 - 10, 11)).rejects.toMatchObject({ code: 'OUT_OF_BOUNDS' });
+    await expect(store.readBlock(1, -1, 10)).rejects.toMatchObject({ code: 'OUT_OF_BOUNDS' });
+    await expect(store.readBlock(1, 0, 0)).rejects.toMatchObject({ code: 'OUT_OF_BOUNDS' });
+    await store.close();
+    await expect(store.readBlock(1, 0, 10)).rejects.toMatchObject({ code: 'CLOSED' });
+  });
+
+  test('refuses reads longer than maxReadLength', async () => {
+    const fixture = oddLayout();
+    const store = await PieceStore.open(fixture.torrent, { storage: new MemoryStorage(fixture.torrent), maxReadLength: 1000 });
+    await download(store, fixture, [0]);
+    await expect(store.readBlock(0, 0, 1001)).rejects.toMatchObject({ code: 'OUT_OF_BOUNDS' });
+    expect(await store.readBlock(0, 0, 1000)).toHaveLength(1000);
+    await store.close();
+  });
+
+  test('needed pieces follow the wanted files; a piece of unwanted files only is NOT_WANTED', async () => {
+    const fixture = oddLayout();
+    const store = await PieceStore.open(fixture.torrent, {
+      storage: new MemoryStorage(fixture.torrent),
+      wanted: [true, false, false, false, false],
+    });
+    expect([...store.neededPieces()]).toEqual([0]);
+    await expect(store.addBlock(3, 0, fixture.blocks(3)[0]!.data, 'p')).rejects.toMatchObject({ code: 'NOT_WANTED', piece: 3 });
+    await store.setWanted([false, false, false, false, true]);
+    expect([...store.neededPieces()]).toEqual([1, 2, 3, 4]);
+    await store.close();
+  });
+
+  test('a full recheck of a fresh memory storage finds nothing, reporting progress', async () => {
+    const fixture = oddLayout();
+    const progress: CheckProgress[] = [];
+    const store = await PieceStore.open(fixture.torrent, { storage: new MemoryStorage(fixture.torrent), onCheckProgress: (p) => progress.push(p) });
+    expect(store.verifiedPieces().count).toBe(0);
+    expect(progress.at(-1)).toEqual({ checked: 5, total: 5, verified: 0 });
+    await store.close();
+  });
+});
+
+describe('PieceStore on disk: resume', () => {
+  test('close writes resume data; reopening trusts it without reading a piece', async () => {
+    const fixture = oddLayout(21);
+    const dir = path.join(temp, 'trusted');
+    const first = await openOnDisk(fixture, dir);
+    await download(first, fixture, [4, 0, 2]);
+    await first.close();
+    const progress: CheckProgress[] = [];
+    const second = await openOnDisk(fixture, dir, { onCheckProgress: (p) => progress.push(p) });
+    expect([...second.verifiedPieces()]).toEqual([0, 2, 4]);
+    expect(progress).toEqual([]);
+    await second.close();
+  });
+
+  test('a file changed behind our back gets only its pieces rechecked, and a corrupted piece is dropped', async () => {
+    const fixture = oddLayout(22);
+    const dir = path.join(temp, 'changed');
+    const first = await openOnDisk(fixture, dir);
+    await download(first, fixture, [0, 1, 2, 3, 4]);
+    await first.close();
+    // Corrupt one byte of d.bin inside piece 3 (d.bin starts at 32769; piece 3 starts at 98304).
+    const handle = await fs.open(path.join(dir, 'odd', 'd.bin'), 'r+');
+    await handle.write(new Uint8Array([0xff ^ fixture.content[98304 + 10]!]), 0, 1, 98304 + 10 - 32769);
+    await handle.close();
+    const progress: CheckProgress[] = [];
+    const second = await openOnDisk(fixture, dir, { onCheckProgress: (p) => progress.push(p) });
+    // d.bin covers pieces 1-4: those four are read again, piece 0 is trusted.
+    expect(progress.at(-1)).toEqual({ checked: 4, total: 4, verified: 3 });
+    expect([...second.verifiedPieces()]).toEqual([0, 1, 2, 4]);
+    await second.close();
+  });
+
+  test('resume data of another torrent, or a damaged record, means a check of what is present', async () => {
+    const fixture = oddLayout(23);
+    const dir = path.join(temp, 'damaged');
+    const first = await openOnDisk(fixture, dir);
+    await download(first, fixture, [2, 3]);
+    await first.close();
+    await fs.writeFile(new ResumeFile(dir, fixture.torrent.infoHashHex).path, 'd7:versioni1ee');
+    const second = await openOnDisk(fixture, dir);
+    expect([...second.verifiedPieces()]).toEqual([2, 3]);
+    await second.close();
+  });
+
+  test('fullCheck ignores resume data and finds corruption the stamps cannot see', async () => {
+    const fixture = oddLayout(24);
+    const dir = path.join(temp, 'full');
+    const first = await openOnDisk(fixture, dir);
+    await download(first, fixture, [0, 1, 2, 3, 4]);
+    await first.close();
+    const file = path.join(dir, 'odd', 'd.bin');
+    const before = await fs.stat(file);
+    const handle = await fs.open(file, 'r+');
+    await handle.write(new Uint8Array([0, 0, 0]), 0, 3, 50000);
+    await handle.close();
+    await fs.utimes(file, before.atime, before.mtime); // the same stamp: resume data would trust it
+    const second = await openOnDisk(fixture, dir, { fullCheck: true });
+    expect(second.verifiedPieces().has(2)).toBe(false);
+    expect(second.verifiedPieces().count).toBe(4);
+    await second.close();
+  });
+
+  test('recheck() can be aborted, and leaves the verified set as it was', async () => {
+    const fixture = oddLayout(25);
+    const dir = path.join(temp, 'abort');
+    const store = await openOnDisk(fixture, dir);
+    await download(store, fixture, [0, 1, 2]);
+    const controller = new AbortController();
+    const checking = store.recheck({ signal: controller.signal, onProgress: () => controller.abort() });
+    await expect(checking).rejects.toMatchObject({ code: 'ABORTED' });
+    expect([...store.verifiedPieces()]).toEqual([0, 1, 2]);
+    await store.close();
+  });
+
+  test('verified straddling pieces of an unwanted file read back across a restart (side file)', async () => {
+    const fixture = oddLayout(26);
+    const dir = path.join(temp, 'selection');
+    const onlyD = [false, false, false, false, true];
+    const first = await openOnDisk(fixture, dir, { wanted: onlyD });
+    await download(first, fixture, first.missingPieces());
+    expect(first.complete).toBe(true);
+    await first.close();
+    expect(await fs.readdir(path.join(dir, 'odd'))).toEqual(['d.bin']);
+    const second = await openOnDisk(fixture, dir, { wanted: onlyD, fullCheck: true });
+    expect([...second.verifiedPieces()]).toEqual([1, 2, 3, 4]);
+    expect(await second.readBlock(1, 0, 32768)).toEqual(fixture.pieceBytes(1));
+    await second.close();
+  });
+});
