@@ -2,7 +2,7 @@
 // See STATE.md beside this file for the states and their invariants.
 import { Bitfield } from './bitfield.js';
 import { WireError, invalidArgument } from './errors.js';
-import { checkFrame, checkLengthPrefix, type FrameContext } from './frame-rules.js';
+import { checkFrame, checkLengthPrefix, isFixedSize, type FrameContext } from './frame-rules.js';
 import { checkProtocolPrefix, decodeHandshake, HANDSHAKE_LENGTH } from './handshake.js';
 import { DEFAULT_LIMITS, type DecoderLimits } from './limits.js';
 import { KEEP_ALIVE, MessageId, type WireMessage } from './messages.js';
@@ -362,8 +362,4 @@ export class WireDecoder {
     this.#pos = 0;
     return true;
   }
-}
-
-function isFixedSize(id: number): boolean {
-  return id <= MessageId.port || (id >= MessageId.suggestPiece && id <= MessageId.allowedFast);
 }

@@ -33,6 +33,10 @@ const EXACT: ReadonlyMap<number, number> = new Map([
   [MessageId.allowedFast, 5],
 ]);
 
+/** The same as a table indexed by id (-1: not fixed-size), for the per-message hot path. */
+const EXACT_BY_ID = new Int32Array(256).fill(-1);
+for (const [id, length] of EXACT) EXACT_BY_ID[id] = length;
+
 const FAST_IDS: ReadonlySet<number> = new Set([
   MessageId.suggestPiece,
   MessageId.haveAll,
@@ -41,8 +45,8 @@ const FAST_IDS: ReadonlySet<number> = new Set([
   MessageId.allowedFast,
 ]);
 
-export function isKnownId(id: number): boolean {
-  return EXACT.has(id) || id === MessageId.bitfield || id === MessageId.piece || id === MessageId.extended;
+export function isFixedSize(id: number): boolean {
+  return (EXACT_BY_ID[id] ?? -1) !== -1;
 }
 
 /** The absolute cap, checked on the 4 length bytes alone. */
@@ -69,8 +73,8 @@ export function checkFrame(id: number, length: number, ctx: FrameContext, offset
       fatal: true,
     });
   }
-  const exact = EXACT.get(id);
-  if (exact !== undefined) {
+  const exact = EXACT_BY_ID[id] ?? -1;
+  if (exact !== -1) {
     if (length !== exact) throw badLength(id, length, `exactly ${exact}`, offset);
     return;
   }
