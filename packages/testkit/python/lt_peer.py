@@ -23,10 +23,17 @@ import time
 import libtorrent as lt
 
 
+# Set by SIGTERM, by stdin closing, or by stdout going away: each means the parent is done with us.
+stop = threading.Event()
+
+
 def emit(event, **fields):
     fields["event"] = event
-    sys.stdout.write(json.dumps(fields) + "\n")
-    sys.stdout.flush()
+    try:
+        sys.stdout.write(json.dumps(fields) + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        stop.set()
 
 
 def make_torrent(args):
@@ -73,7 +80,6 @@ def session_settings(port):
 
 
 def run(args):
-    stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
 
     def watch_stdin():
