@@ -33,7 +33,8 @@ export function badInput(what: string, error: unknown): unknown {
 }
 
 function fsReason(error: unknown): string | undefined {
-  const code = error instanceof Error && 'code' in error ? error.code : undefined;
+  // Duck-typed: fs errors may come from another realm (a test runner's VM), where instanceof fails.
+  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
   switch (code) {
     case 'ENOENT':
       return 'no such file or folder';
