@@ -200,7 +200,7 @@ describe('choker properties', () => {
           }
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 150 },
     );
   });
 });

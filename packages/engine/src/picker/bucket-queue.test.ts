@@ -90,7 +90,7 @@ describe('BucketQueue', () => {
           expect(positions[piece] !== -1).toBe(members.has(piece));
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 });

@@ -41,15 +41,20 @@ export interface InFlightRequest {
  * the session feeds it peer announcements and block outcomes and asks it for requests.
  *
  * Costs (n = pieces, K = distinct availability values, at most the number of non-seed peers,
- * P = partial pieces, B = blocks per piece):
+ * P = partial pieces, B = blocks per piece, R = requesters of one block, 1 outside endgame):
  * - `peerHasPiece`, `peerHasAll`, `peerLeftAll`: O(1). `peerBitfield`, `peerLeft`: O(n).
- * - `blockReceived`, `abortRequest`: O(B) at worst (O(1) typical); `markHave`, `pieceFailed`,
- *   `setPiecePriority`: O(K + B).
- * - `pickBlocks(peer, max)`: partial pieces first, O(P) per priority level in use, then the queues in
- *   availability order until `max` blocks are found: O(K + pieces examined + max). A peer that has
- *   most pieces is served after looking at about max / B pieces; a peer that has almost nothing we
- *   need can make it look at every queued piece (O(n)). Sequential mode examines pieces from the
- *   first one we lack; endgame walks the partial pieces, O(P × B).
+ * - `blockReceived`, `abortRequest`, `markRequested`: O(R), plus O(K) when a piece enters or leaves
+ *   its queue. `markHave`, `pieceFailed`, `setPiecePriority`: O(K + B).
+ * - `pickBlocks(peer, max)`: partial pieces first, O(P) per priority level that has any, then the
+ *   queues in availability order until `max` blocks are found: O(K + pieces examined + max). A peer
+ *   that has most pieces is served after looking at about max / B pieces; a peer that has almost
+ *   nothing we need can make it look at every queued piece (O(n)). Sequential mode examines pieces
+ *   from the first one we lack. Endgame walks the partial pieces, O(P × B).
+ * - `isInteresting`: O(n) at worst. `checkInvariants`: O(n + P × B), for tests.
+ *
+ * Measured (picker.bench.ts, warm, this project's 2-core CI box): 1024 pieces × 64 blocks with 50
+ * peers, one pick of 16 blocks plus their receipt ≈ 10–50 µs; 100k pieces ≈ 10–25 µs per pick and
+ * 2–8 ms per full bitfield.
  */
 export class PiecePicker {
   private readonly state: PickerState;

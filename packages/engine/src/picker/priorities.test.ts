@@ -20,11 +20,8 @@ describe('piecePrioritiesFromFiles', () => {
   });
 
   it('ignores empty files and leaves pieces without a file skipped', () => {
-    const ranges = [
-      { first: 1, last: 0 },
-      { first: 1, last: 1 },
-    ];
-    expect([...piecePrioritiesFromFiles(3, ranges, [7, 2])]).toEqual([0, 2, 0]);
+    const ranges = [{ first: 1, last: 0 }, undefined, { first: 1, last: 1 }];
+    expect([...piecePrioritiesFromFiles(3, ranges, [7, 7, 2])]).toEqual([0, 2, 0]);
   });
 
   it('rejects mismatched lists, bad priorities and ranges outside the torrent', () => {
