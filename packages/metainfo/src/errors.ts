@@ -39,6 +39,8 @@ export type MetainfoErrorCode =
   | 'BAD_MAGNET'
   /** An info-hash is not 40 hex characters (or 32 base32 characters in a magnet). */
   | 'BAD_INFO_HASH'
+  /** A .torrent file is larger than the size limit given to readTorrentFile. */
+  | 'TOO_LARGE'
   /** A source handed to createTorrent is unusable (no files, a file that changed while hashing). */
   | 'BAD_SOURCE'
   /** An option passed to createTorrent is out of range. */

@@ -52,8 +52,13 @@ export type MetainfoFields = Omit<Metainfo, 'pieceHash'>;
 /** Builds the immutable Metainfo object. */
 export function makeMetainfo(fields: MetainfoFields): Metainfo {
   const { pieces, pieceCount } = fields;
+  // Frozen through the arrays, so no layer can change a path or a tracker list another layer relies on.
   return Object.freeze({
     ...fields,
+    files: Object.freeze(fields.files.map((file) => Object.freeze({ ...file, path: Object.freeze([...file.path]) }))),
+    announce: Object.freeze(fields.announce.map((tier) => Object.freeze([...tier]))),
+    urlList: Object.freeze([...fields.urlList]),
+    warnings: Object.freeze(fields.warnings.map((warning) => Object.freeze({ ...warning }))),
     pieceHash(piece: number): Uint8Array {
       if (!Number.isInteger(piece) || piece < 0 || piece >= pieceCount) {
         throw new RangeError(`piece ${piece} out of range 0..${pieceCount - 1}`);

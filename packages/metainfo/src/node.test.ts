@@ -66,7 +66,7 @@ describe('createTorrentFromPath', () => {
 
 describe('readTorrentFile', () => {
   test('refuses files above the size limit before reading them', async () => {
-    await expect(readTorrentFile(path.join(share, 'one.bin'), { maxSize: 1000 })).rejects.toMatchObject({ code: 'NOT_BENCODE' });
+    await expect(readTorrentFile(path.join(share, 'one.bin'), { maxSize: 1000 })).rejects.toMatchObject({ code: 'TOO_LARGE' });
   });
 
   test('reports malformed contents as MetainfoError and missing files as fs errors', async () => {

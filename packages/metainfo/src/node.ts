@@ -28,7 +28,7 @@ export async function readTorrentFile(file: string, options: ReadTorrentOptions 
   const maxSize = options.maxSize ?? DEFAULT_MAX_TORRENT_FILE_SIZE;
   const stat = await fs.stat(file);
   if (stat.size > maxSize) {
-    throw new MetainfoError('NOT_BENCODE', '', `${stat.size} bytes is larger than the ${maxSize}-byte limit for a .torrent file`);
+    throw new MetainfoError('TOO_LARGE', '', `${stat.size} bytes is larger than the ${maxSize}-byte limit for a .torrent file`);
   }
   const buffer = await fs.readFile(file, options.signal === undefined ? {} : { signal: options.signal });
   return parseTorrent(new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength), options);

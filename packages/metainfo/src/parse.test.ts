@@ -236,3 +236,11 @@ describe('parseInfoDict (BEP 9 metadata)', () => {
     expect(thrown(() => parseInfoDict(latin1('le')))).toMatchObject({ code: 'WRONG_TYPE', field: 'info' });
   });
 });
+
+test('the parsed result is frozen, down to paths and tracker tiers', () => {
+  const meta = parseTorrent(torrentBytes(multiInfo([{ length: 20000, path: ['a', 'b'] }]), { 'announce-list': [['http://a/']] }));
+  expect(Object.isFrozen(meta)).toBe(true);
+  expect(Object.isFrozen(meta.files)).toBe(true);
+  expect(Object.isFrozen(meta.files[0]?.path)).toBe(true);
+  expect(Object.isFrozen(meta.announce[0])).toBe(true);
+});
