@@ -34,6 +34,13 @@ describe('rarest first', () => {
     expect(renderPicks(picker.pickBlocks(seed, 1))).toBe('1.0');
   });
 
+  it('counts seeds apart: pieces only seeds have go to seeds, first', () => {
+    const picker = scenarioPicker({ blocks: 1, availability: '0 2 1', seeds: 1 });
+    expect(picker.availability(0)).toBe(1);
+    expect(renderPicks(picker.pickBlocks(scenarioPeer('p', '. x x'), 1))).toBe('2.0');
+    expect(renderPicks(picker.pickBlocks(seed, 1))).toBe('0.0');
+  });
+
   it('breaks ties at random, reproducibly for a given seed', () => {
     const firstPick = (seedValue: number): number => {
       const picker = scenarioPicker({ blocks: 1, availability: '1 1 1 1 1 1 1 1', seed: seedValue });

@@ -73,7 +73,10 @@ class Pick {
     // Starting a piece takes it out of the queue and reorders it, so choose first, start after.
     const chosen: PieceIndex[] = [];
     let planned = this.out.length;
-    for (let bucket = 0; bucket < queue.bucketCount && planned < this.max; bucket++) {
+    // Bucket 0 holds pieces no counted peer has, so only seeds (counted apart) can have them. Skipping
+    // it for other peers matters early in a swarm, when most pieces are held by seeds alone.
+    const firstBucket = this.peer.hasAll === true ? 0 : 1;
+    for (let bucket = firstBucket; bucket < queue.bucketCount && planned < this.max; bucket++) {
       const [start, end] = queue.bucketRange(bucket);
       const length = end - start;
       if (length === 0) continue;

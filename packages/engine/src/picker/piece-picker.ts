@@ -52,9 +52,9 @@ export interface InFlightRequest {
  *   from the first one we lack. Endgame walks the partial pieces, O(P × B).
  * - `isInteresting`: O(n) at worst. `checkInvariants`: O(n + P × B), for tests.
  *
- * Measured (picker.bench.ts, warm, this project's 2-core CI box): 1024 pieces × 64 blocks with 50
- * peers, one pick of 16 blocks plus their receipt ≈ 10–50 µs; 100k pieces ≈ 10–25 µs per pick and
- * 2–8 ms per full bitfield.
+ * Measured with picker.bench.ts on the shared 2-core dev box (warm JIT; the spread is the box's
+ * load): 1024 pieces × 64 blocks, 50 peers: 10–100 µs per pick of 16 blocks plus their receipt;
+ * 100k pieces: 10–100 µs per pick, 2–18 ms per bitfield of 50k set bits.
  */
 export class PiecePicker {
   private readonly state: PickerState;

@@ -42,7 +42,11 @@ export const DEFAULT_PRIORITY: PiecePriority = 4;
 /** The highest piece priority. */
 export const MAX_PRIORITY: PiecePriority = 7;
 
-/** What the picker needs to know about the peer it picks for. */
+/**
+ * What the picker needs to know about the peer it picks for. Its pieces must already be counted in
+ * the picker's availability (`peerBitfield` / `peerHasPiece`, or `peerHasAll` with `hasAll` set):
+ * rarest-first skips pieces that no counted peer has.
+ */
 export interface PickPeer {
   /** Identifies the peer in requester lists and in `blockReceived`'s cancel list. */
   readonly key: string;
