@@ -98,6 +98,12 @@ describe('typetorrent create', () => {
       .rejects.toMatchObject({ exitCode: EXIT_USAGE, message });
   });
 
+  test('refuses to write the torrent inside the folder it describes', async () => {
+    const inside = path.join(share, 'share.torrent');
+    await expect(runCreate(share, { output: inside }, captureTerminal()))
+      .rejects.toMatchObject({ exitCode: EXIT_USAGE, message: `${inside} is inside the folder being shared; use -o to write it elsewhere` });
+  });
+
   test('a missing path or an empty folder is bad input', async () => {
     const missing = path.join(dir, 'nope');
     await expect(runCreate(missing, { output: path.join(dir, 'x.torrent') }, captureTerminal()))

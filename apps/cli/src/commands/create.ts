@@ -41,6 +41,10 @@ export async function runCreate(target: string, options: CreateOptions, terminal
   const pieceLength = options.pieceSize === undefined ? undefined : checkedPieceSize(options.pieceSize);
   const name = options.name ?? path.basename(path.resolve(target));
   const output = options.output ?? `${name}.torrent`;
+  if (isInside(path.resolve(target), path.resolve(output))) {
+    // It would be hashed on the next run and then overwritten, leaving a torrent that does not match.
+    throw new CliError(`${output} is inside the folder being shared; use -o to write it elsewhere`, EXIT_USAGE);
+  }
   if (options.force !== true && (await exists(output))) {
     throw new CliError(`${output} already exists (add --force to overwrite it)`, EXIT_USAGE);
   }
@@ -99,6 +103,11 @@ function checkedPieceSize(text: string): number {
     throw new CliError(`--piece-size: ${JSON.stringify(text)} is not a power of two from 16K to 64M (e.g. 256K, 1M)`, EXIT_USAGE);
   }
   return size;
+}
+
+function isInside(folder: string, file: string): boolean {
+  const relative = path.relative(folder, file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 
 async function exists(file: string): Promise<boolean> {
