@@ -1,0 +1,56 @@
+// Outgoing TCP connections as a dependency: the session opens every peer connection through a
+// SocketFactory, so tests can count, delay or refuse connections without mocking `node:net`.
+import net from 'node:net';
+import type { DuplexOptions } from 'node:stream';
+import { EngineError } from '../errors.js';
+
+/**
+ * Bytes a socket may buffer for writing before `write` returns false. Node's 16 KiB default is one
+ * block: every piece message would then wait for 'drain'. libtorrent's send_buffer_watermark is
+ * 500 KiB; 1 MiB keeps a loopback link busy while the disk reads the next blocks.
+ */
+export const SOCKET_HIGH_WATER_MARK = 1024 * 1024;
+
+export interface ConnectOptions {
+  readonly host: string;
+  readonly port: number;
+  /** Aborting it destroys the socket and rejects with CONNECT_FAILED. */
+  readonly signal?: AbortSignal;
+}
+
+export type SocketFactory = (options: ConnectOptions) => Promise<net.Socket>;
+
+/** Connects over TCP; resolves once connected. */
+export const tcpSocketFactory: SocketFactory = async ({ host, port, signal }) => {
+  const address = `${host}:${port}`;
+  if (signal?.aborted === true) throw new EngineError('CONNECT_FAILED', `connect to ${address} aborted`, { peer: address, cause: signal.reason });
+  // net.Socket passes stream options on to its Duplex base; the typings only list socket options.
+  const options: net.SocketConstructorOpts & DuplexOptions = { writableHighWaterMark: SOCKET_HIGH_WATER_MARK, readableHighWaterMark: SOCKET_HIGH_WATER_MARK };
+  const socket = new net.Socket(options);
+  return await new Promise<net.Socket>((resolve, reject) => {
+    const cleanup = (): void => {
+      socket.off('connect', onConnect);
+      socket.off('error', onError);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const onConnect = (): void => {
+      cleanup();
+      socket.setNoDelay(true);
+      resolve(socket);
+    };
+    const onError = (error: Error): void => {
+      cleanup();
+      socket.destroy();
+      reject(new EngineError('CONNECT_FAILED', `connect to ${address}: ${error.message}`, { peer: address, cause: error }));
+    };
+    const onAbort = (): void => {
+      cleanup();
+      socket.destroy();
+      reject(new EngineError('CONNECT_FAILED', `connect to ${address} timed out or was aborted`, { peer: address, cause: signal?.reason }));
+    };
+    socket.once('connect', onConnect);
+    socket.once('error', onError);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    socket.connect({ host, port });
+  });
+};

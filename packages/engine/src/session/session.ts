@@ -1,0 +1,196 @@
+// A session: many torrents behind one listen port and one peer id, sharing connection limits, rate
+// limits, the ban list and the tracker clients. Incoming connections go to the torrent their
+// handshake names.
+import { EventEmitter } from 'node:events';
+import { MetainfoError, parseTorrent, type Metainfo } from '@typetorrent/metainfo';
+import { createPeerId, encodeReserved, PEER_ID_LENGTH } from '@typetorrent/peer-wire';
+import { UdpTrackerClient, type TrackerTransport } from '@typetorrent/tracker';
+import type { StorageFactory } from '@typetorrent/storage';
+import { systemClock, type Clock } from '../clock.js';
+import { EngineError } from '../errors.js';
+import { tcpSocketFactory, type SocketFactory } from '../net/socket-factory.js';
+import { BanList } from '../peer/ban-list.js';
+import type { Handshaken } from '../peer/handshake-io.js';
+import { RateLimiter } from '../rate/rate-limiter.js';
+import type { SessionServices } from '../torrent/services.js';
+import { Torrent } from '../torrent/torrent.js';
+import type { AddTorrentOptions, TorrentRateLimits } from '../torrent/types.js';
+import { DEFAULT_TUNING, type EngineTuning } from '../tuning.js';
+import { Budget, DEFAULT_MAX_CONNECTING, DEFAULT_MAX_CONNECTIONS } from './budget.js';
+import { Listener } from './listener.js';
+
+export const DEFAULT_PORT = 6881;
+
+export interface SessionOptions {
+  /** TCP port for incoming peers, shared by every torrent (default 6881; 0: the OS picks one). */
+  readonly port?: number;
+  /** Address to listen on (default all IPv4 addresses, '0.0.0.0'). */
+  readonly host?: string;
+  /** 20 bytes; default a fresh "-TT0100-" id. */
+  readonly peerId?: Uint8Array;
+  /** Connections across all torrents (default 200). */
+  readonly maxConnections?: number;
+  /** Outgoing connects in flight at once (default 30). */
+  readonly maxConnecting?: number;
+  /** Session-wide limits in bytes per second, on top of each torrent's own. */
+  readonly rateLimits?: TorrentRateLimits;
+  /** Storage for torrents added without one (default FileStorage under each torrent's save path). */
+  readonly storage?: StorageFactory;
+  readonly clock?: Clock;
+  readonly socketFactory?: SocketFactory;
+  /** Timeouts and queue sizes (see EngineTuning); tests shorten them. */
+  readonly tuning?: Partial<EngineTuning>;
+  /** Tracker clients; default an HttpTrackerClient per announcer and one shared UDP client. */
+  readonly trackers?: { readonly http?: TrackerTransport; readonly udp?: TrackerTransport };
+}
+
+export type SessionEvents = {
+  /** A torrent was added (its `state` events follow). */
+  added: [torrent: Torrent];
+  /** A torrent was removed (it is stopped). */
+  removed: [torrent: Torrent];
+  /** Something at session level went wrong that the session works around. */
+  warning: [warning: EngineError];
+};
+
+export class Session extends EventEmitter<SessionEvents> {
+  readonly peerId: Uint8Array;
+  readonly #options: SessionOptions;
+  readonly #services: SessionServices;
+  readonly #torrents = new Map<string, Torrent>();
+  readonly #downloadLimiter: RateLimiter;
+  readonly #uploadLimiter: RateLimiter;
+  readonly #listener: Listener;
+  readonly #ownUdp: UdpTrackerClient | undefined;
+  #listening: Promise<number> | undefined;
+  #closed = false;
+
+  constructor(options: SessionOptions = {}) {
+    super();
+    this.#options = options;
+    const port = options.port ?? DEFAULT_PORT;
+    if (!Number.isInteger(port) || port < 0 || port > 0xffff) throw new EngineError('INVALID_ARGUMENT', `port must be 0..65535, got ${port}`);
+    if (options.peerId !== undefined && options.peerId.length !== PEER_ID_LENGTH) throw new EngineError('INVALID_ARGUMENT', `peerId must be ${PEER_ID_LENGTH} bytes`);
+    this.peerId = options.peerId ?? createPeerId();
+    const clock = options.clock ?? systemClock;
+    const tuning: EngineTuning = { ...DEFAULT_TUNING, ...options.tuning };
+    const now = (): number => clock.now();
+    this.#downloadLimiter = new RateLimiter({ now, bytesPerSecond: options.rateLimits?.download });
+    this.#uploadLimiter = new RateLimiter({ now, bytesPerSecond: options.rateLimits?.upload });
+    const budget = new Budget(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS, options.maxConnecting ?? DEFAULT_MAX_CONNECTING);
+    this.#ownUdp = options.trackers?.udp === undefined ? new UdpTrackerClient() : undefined;
+    const udp = options.trackers?.udp ?? this.#ownUdp;
+    this.#services = {
+      clock,
+      peerId: this.peerId,
+      reserved: encodeReserved({ fast: true, extended: true }),
+      socketFactory: options.socketFactory ?? tcpSocketFactory,
+      bans: new BanList(clock, tuning.banMs),
+      budget,
+      downloadLimiter: this.#downloadLimiter,
+      uploadLimiter: this.#uploadLimiter,
+      tuning,
+      listenPort: () => this.#listener.port,
+      trackers: { ...(options.trackers?.http === undefined ? {} : { http: options.trackers.http }), ...(udp === undefined ? {} : { udp }) },
+    };
+    this.#listener = new Listener({
+      clock,
+      budget,
+      handshakeTimeoutMs: tuning.handshakeTimeoutMs,
+      route: (handshaken, key) => this.#route(handshaken, key),
+    });
+  }
+
+  /** The port peers reach us on; 0 until `listen()` resolves. */
+  get port(): number {
+    return this.#listener.port;
+  }
+
+  /** Opens the listen port (once; later calls return the same port). */
+  async listen(): Promise<number> {
+    this.#checkOpen();
+    this.#listening ??= this.#listener.listen(this.#options.port ?? DEFAULT_PORT, this.#options.host ?? '0.0.0.0');
+    return await this.#listening;
+  }
+
+  get torrents(): Torrent[] {
+    return [...this.#torrents.values()];
+  }
+
+  /** The torrent with this info-hash (20 bytes or 40 hex digits). */
+  get(infoHash: string | Uint8Array): Torrent | undefined {
+    const hex = typeof infoHash === 'string' ? infoHash.toLowerCase() : Buffer.from(infoHash.buffer, infoHash.byteOffset, infoHash.byteLength).toString('hex');
+    return this.#torrents.get(hex);
+  }
+
+  /**
+   * Adds a torrent from .torrent bytes or a parsed Metainfo and starts it (unless `start: false`):
+   * resolves once it is registered; checking goes on in the background (watch its `state` events,
+   * or `await torrent.whenDone()`). Listens first if `listen()` was not called.
+   */
+  async add(source: Uint8Array | Metainfo, options: AddTorrentOptions): Promise<Torrent> {
+    this.#checkOpen();
+    const metainfo = source instanceof Uint8Array ? parse(source) : source;
+    if (this.#torrents.has(metainfo.infoHashHex)) {
+      throw new EngineError('DUPLICATE_TORRENT', `${metainfo.name} is already in the session`, { infoHash: metainfo.infoHashHex });
+    }
+    await this.listen();
+    this.#checkOpen();
+    const storage = options.storage ?? this.#options.storage;
+    const torrent = new Torrent(metainfo, storage === undefined ? options : { ...options, storage }, this.#services);
+    this.#torrents.set(metainfo.infoHashHex, torrent);
+    this.emit('added', torrent);
+    if (options.start !== false) void torrent.start();
+    return torrent;
+  }
+
+  /** Stops a torrent (announce `stopped`, resume data saved) and forgets it. */
+  async remove(torrent: Torrent | string): Promise<void> {
+    const found = typeof torrent === 'string' ? this.get(torrent) : torrent;
+    if (found === undefined || this.#torrents.get(found.infoHashHex) !== found) return;
+    this.#torrents.delete(found.infoHashHex);
+    await found.remove();
+    this.emit('removed', found);
+  }
+
+  /** Session-wide limits in bytes per second (0 or undefined: unlimited). */
+  setRateLimits(limits: TorrentRateLimits): void {
+    this.#downloadLimiter.setRate(limits.download);
+    this.#uploadLimiter.setRate(limits.upload);
+  }
+
+  /** Stops every torrent (in parallel, each within its stop timeout) and closes the port. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#listener.close();
+    const torrents = [...this.#torrents.values()];
+    this.#torrents.clear();
+    await Promise.all(torrents.map(async (torrent) => await torrent.remove()));
+    await this.#ownUdp?.close();
+  }
+
+  #route(handshaken: Handshaken, key: string): void {
+    const hex = Buffer.from(handshaken.handshake.infoHash).toString('hex');
+    const torrent = this.#torrents.get(hex);
+    if (torrent === undefined || this.#closed) {
+      handshaken.socket.destroy();
+      this.#services.budget.release();
+      return;
+    }
+    torrent.acceptIncoming(handshaken, key);
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new EngineError('CLOSED', 'the session is closed');
+  }
+}
+
+function parse(bytes: Uint8Array): Metainfo {
+  try {
+    return parseTorrent(bytes);
+  } catch (error) {
+    if (error instanceof MetainfoError) throw new EngineError('BAD_TORRENT', `not a usable .torrent: ${error.message}`, { cause: error });
+    throw error;
+  }
+}

@@ -1,0 +1,89 @@
+// Opening a torrent's data: storage from the factory, the PieceStore's check (fast resume when the
+// resume record matches the files), and a picker that starts from the verified pieces with the
+// file priorities applied.
+import type { Metainfo } from '@typetorrent/metainfo';
+import { FileStorage, PieceStore, ResumeFile, type CheckProgress, type StorageError, type StorageFactory } from '@typetorrent/storage';
+import { PiecePicker } from '../picker/piece-picker.js';
+import { piecePrioritiesFromFiles } from '../picker/priorities.js';
+import { EngineError } from '../errors.js';
+
+/** Resume data is saved this often while running (the storage default is 30 s). */
+export const RESUME_INTERVAL_MS = 15_000;
+
+export interface OpenOptions {
+  readonly savePath: string;
+  readonly storage: StorageFactory | undefined;
+  readonly filePriorities: readonly number[];
+  readonly sequential: boolean;
+  readonly fullCheck: boolean;
+  readonly memoryLimit: number | undefined;
+  readonly signal: AbortSignal;
+  readonly onCheckProgress: (progress: CheckProgress) => void;
+  readonly onError: (error: StorageError) => void;
+}
+
+export interface Opened {
+  readonly store: PieceStore;
+  readonly picker: PiecePicker;
+}
+
+/** The default storage: files under the save path. */
+export function fileStorageAt(savePath: string): StorageFactory {
+  return async (torrent, options) => await FileStorage.open(torrent, savePath, options);
+}
+
+export async function openTorrentData(metainfo: Metainfo, options: OpenOptions): Promise<Opened> {
+  const { signal } = options;
+  const storage = await (options.storage ?? fileStorageAt(options.savePath))(metainfo, { signal });
+  let store: PieceStore;
+  try {
+    store = await PieceStore.open(metainfo, {
+      storage,
+      resume: new ResumeFile(options.savePath, metainfo.infoHashHex),
+      wanted: options.filePriorities.map((priority) => priority > 0),
+      fullCheck: options.fullCheck,
+      resumeIntervalMs: RESUME_INTERVAL_MS,
+      signal,
+      onCheckProgress: options.onCheckProgress,
+      onError: options.onError,
+      ...(options.memoryLimit === undefined ? {} : { memoryLimit: options.memoryLimit }),
+    });
+  } catch (error) {
+    await storage.close().catch(() => undefined);
+    throw error;
+  }
+  const picker = new PiecePicker(metainfo.geometry, { sequential: options.sequential });
+  picker.setPiecePriorities(piecePriorities(metainfo, options.filePriorities));
+  for (const piece of store.verifiedPieces()) picker.markHave(piece);
+  return { store, picker };
+}
+
+/** Piece priorities from file priorities: a piece takes the highest priority among its files. */
+export function piecePriorities(metainfo: Metainfo, filePriorities: readonly number[]): Uint8Array {
+  const geometry = metainfo.geometry;
+  const ranges = metainfo.files.map((file, index) => (file.padding ? undefined : geometry.piecesOfFile(index)));
+  return piecePrioritiesFromFiles(geometry.pieceCount, ranges, filePriorities);
+}
+
+/** File priorities from the add options: `filePriorities`, or `selectedFiles`, or 4 (normal) for all. */
+export function filePrioritiesFrom(metainfo: Metainfo, options: { filePriorities?: readonly number[]; selectedFiles?: readonly number[] }): number[] {
+  const count = metainfo.files.length;
+  if (options.filePriorities !== undefined) {
+    if (options.filePriorities.length !== count) {
+      throw new EngineError('INVALID_ARGUMENT', `expected ${count} file priorities, got ${options.filePriorities.length}`);
+    }
+    for (const priority of options.filePriorities) {
+      if (!Number.isInteger(priority) || priority < 0 || priority > 7) throw new EngineError('INVALID_ARGUMENT', `file priority must be 0..7, got ${priority}`);
+    }
+    return [...options.filePriorities];
+  }
+  if (options.selectedFiles !== undefined) {
+    const priorities = new Array<number>(count).fill(0);
+    for (const index of options.selectedFiles) {
+      if (!Number.isInteger(index) || index < 0 || index >= count) throw new EngineError('INVALID_ARGUMENT', `no file ${index} (the torrent has ${count})`);
+      priorities[index] = 4;
+    }
+    return priorities;
+  }
+  return new Array<number>(count).fill(4);
+}

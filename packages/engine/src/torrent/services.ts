@@ -1,0 +1,37 @@
+// What a session lends each of its torrents: identity, time, sockets, the shared ban list and
+// connection budget, session-wide rate limiters, tracker transports and tuning values.
+import type { TrackerTransport } from '@typetorrent/tracker';
+import type { Clock } from '../clock.js';
+import type { SocketFactory } from '../net/socket-factory.js';
+import type { BanList } from '../peer/ban-list.js';
+import type { Limiter } from '../rate/rate-limiter.js';
+import type { EngineTuning } from '../tuning.js';
+
+/** Counts connections against the session's global limits. */
+export interface ConnectionBudget {
+  /** Takes one connection slot (connecting or connected); false when the session is full. */
+  acquire(): boolean;
+  release(): void;
+  /** Takes one outgoing-connect slot (half-open); false when enough connects are in flight. */
+  acquireConnect(): boolean;
+  releaseConnect(): void;
+}
+
+export interface SessionServices {
+  readonly clock: Clock;
+  /** Our 20-byte peer id, the same for every torrent of the session. */
+  readonly peerId: Uint8Array;
+  /** The 8 reserved handshake bytes we send (BEP 6 fast, BEP 10 extended). */
+  readonly reserved: Uint8Array;
+  readonly socketFactory: SocketFactory;
+  readonly bans: BanList;
+  readonly budget: ConnectionBudget;
+  /** Session-wide limits, last in every torrent's chain. */
+  readonly downloadLimiter: Limiter;
+  readonly uploadLimiter: Limiter;
+  readonly tuning: EngineTuning;
+  /** The port we listen on, 0 when not listening (announced to trackers and in BEP 10 `p`). */
+  listenPort(): number;
+  /** Shared tracker clients (one UDP socket for the whole session). */
+  readonly trackers: { readonly http?: TrackerTransport; readonly udp?: TrackerTransport };
+}
