@@ -1,6 +1,6 @@
 // The decoding loop. Iterative with an explicit stack of open containers, so nesting depth is bounded
 // by `maxDepth` and the heap, never by the JS call stack.
-import { bytesToLatin1, compareByteRanges } from './bytes.js';
+import { compareByteRanges, latin1Range } from './bytes.js';
 import { BencodeError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import { LETTER_E, MINUS, NINE, ZERO, readInteger, readLength, type Cursor } from './scalars.js';
@@ -54,7 +54,7 @@ export function decodeValue(input: Uint8Array, options: ResolvedOptions, spans: 
         readLength(input, pos, length);
         const keyStart = length.next;
         const keyEnd = keyStart + length.value;
-        const key = bytesToLatin1(input.subarray(keyStart, keyEnd));
+        const key = latin1Range(input, keyStart, keyEnd);
         checkKey(input, top.dict, top, key, pos, keyStart, keyEnd, lenientKeyOrder);
         top.key = key;
         top.keyStart = keyStart;

@@ -110,6 +110,39 @@ describe('encode refuses what bencode cannot hold', () => {
     obj['self'] = new Map([['again', obj]]);
     expect(() => encode(obj)).toThrow('contains itself');
   });
+
+  test('a cycle longer than the depth at which tracking starts is refused too', () => {
+    const outer: BencodeInput[] = [];
+    let inner = outer;
+    for (let i = 0; i < 200; i++) {
+      const next: BencodeInput[] = [];
+      inner.push(next);
+      inner = next;
+    }
+    inner.push(outer);
+    expect(() => encode(outer)).toThrow('contains itself');
+  });
+
+  test('a deep value reached twice through different paths is not a cycle', () => {
+    let deep: BencodeInput[] = [];
+    for (let i = 1; i < 100; i++) deep = [deep];
+    const out = bytesToLatin1(encode([deep, { again: deep }]));
+    expect(out).toBe(`l${'l'.repeat(100)}${'e'.repeat(100)}d5:again${'l'.repeat(100)}${'e'.repeat(100)}ee`);
+  });
+
+  test('after a failed encode, the next encode is unaffected', () => {
+    expect(() => encode(['x'.repeat(100), true] as unknown as BencodeInput)).toThrow(BencodeError);
+    expect(encoded(['ok'])).toBe('l2:oke');
+  });
+
+  test('a value larger than one output chunk, with large and small byte strings, encodes whole', () => {
+    const big = Uint8Array.from({ length: 150_000 }, (_, i) => i & 0xff);
+    const value = [big, 'x'.repeat(70_000), new Uint8Array(5).fill(1), big.subarray(0, 2000)];
+    const out = encode(value);
+    expect(out.length).toBe(encodedLength(value));
+    const expected = `l150000:${bytesToLatin1(big)}70000:${'x'.repeat(70_000)}5:${'\x01'.repeat(5)}2000:${bytesToLatin1(big.subarray(0, 2000))}e`;
+    expect(bytesToLatin1(out) === expected).toBe(true);
+  });
 });
 
 describe('encodedLength', () => {

@@ -1,18 +1,20 @@
 // Public encoding entry points. Output is canonical: dict keys sorted by raw bytes, integers in
 // shortest form, so equal values always encode to equal bytes.
-import { ByteWriter, LengthCounter } from './sinks.js';
+import { ChunkWriter } from './chunk-writer.js';
+import { FixedWriter, LengthCounter } from './sinks.js';
 import type { BencodeInput } from './types.js';
 import { walk } from './walk.js';
 
-/** First buffer size for encode(); it doubles as needed, so this only saves reallocations for small values. */
-const INITIAL_CAPACITY = 256;
-
 /** Encodes a value. Throws BencodeError 'UNENCODABLE' (offset -1) for anything bencode cannot hold. */
 export function encode(value: BencodeInput): Uint8Array {
-  const writer = new ByteWriter(new Uint8Array(INITIAL_CAPACITY), 0, true);
-  walk(value, writer);
-  // Copy to the exact size rather than return a view, so the result pins no spare capacity.
-  return writer.buffer.slice(0, writer.pos);
+  const writer = new ChunkWriter();
+  try {
+    walk(value, writer);
+  } catch (e) {
+    writer.release();
+    throw e;
+  }
+  return writer.result();
 }
 
 /** Exact number of bytes encode(value) produces, without producing them. */
@@ -34,7 +36,7 @@ export function encodeInto(value: BencodeInput, target: Uint8Array, offset = 0):
   if (length > target.length - offset) {
     throw new RangeError(`bencode: value needs ${length} bytes, target has ${target.length - offset} from offset ${offset}`);
   }
-  const writer = new ByteWriter(target, offset, false);
+  const writer = new FixedWriter(target, offset);
   walk(value, writer);
   return writer.pos - offset;
 }

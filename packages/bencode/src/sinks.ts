@@ -1,5 +1,5 @@
-// Where the encoder's output goes: a byte writer, or a counter that only sums lengths (for
-// encodedLength and for sizing encodeInto's target before touching it).
+// Where the encoder's output goes. Every sink sees the same calls in the same order, so the length
+// counter (encodedLength, and sizing encodeInto's target) and the writers always agree.
 import { utf8Length, writeUtf8 } from './utf8-encode.js';
 
 export interface Sink {
@@ -20,7 +20,7 @@ const MINUS = 0x2d;
 const ZERO = 0x30;
 
 /** Decimal digits of a non-negative safe integer. */
-function digitCount(n: number): number {
+export function digitCount(n: number): number {
   let digits = 1;
   // Powers of ten stay exact up to 1e22, so the comparison is exact for every safe integer.
   for (let p = 10; p <= n; p *= 10) digits++;
@@ -62,29 +62,19 @@ export class LengthCounter implements Sink {
 }
 
 /**
- * Writes into a buffer. Growable writers double their buffer as needed (encode's single pass);
- * fixed writers (encodeInto) never reallocate and throw if the value outgrows the precomputed size,
- * which only a value that changes between the sizing and writing passes (a getter) can cause.
+ * Writes encoded bytes into `buffer` from `pos`. Subclasses decide what happens when a write needs
+ * more room than is left: `reserve(n)` must leave at least n bytes free at `pos`.
  */
-export class ByteWriter implements Sink {
+export abstract class BufferWriter implements Sink {
   buffer: Uint8Array;
   pos: number;
-  private readonly growable: boolean;
 
-  constructor(buffer: Uint8Array, pos: number, growable: boolean) {
+  constructor(buffer: Uint8Array, pos: number) {
     this.buffer = buffer;
     this.pos = pos;
-    this.growable = growable;
   }
 
-  private reserve(n: number): void {
-    const needed = this.pos + n;
-    if (needed <= this.buffer.length) return;
-    if (!this.growable) throw new RangeError('bencode: value changed while being encoded');
-    const grown = new Uint8Array(Math.max(needed, this.buffer.length * 2));
-    grown.set(this.buffer.subarray(0, this.pos));
-    this.buffer = grown;
-  }
+  protected abstract reserve(n: number): void;
 
   token(byte: number): void {
     this.reserve(1);
@@ -109,26 +99,26 @@ export class ByteWriter implements Sink {
   }
 
   bytes(b: Uint8Array): void {
-    this.prefix(b.length);
+    this.prefix(b.length, b.length);
     this.buffer.set(b, this.pos);
     this.pos += b.length;
   }
 
   utf8(s: string): void {
     const n = utf8Length(s);
-    this.prefix(n);
+    this.prefix(n, n);
     this.pos = writeUtf8(s, this.buffer, this.pos);
   }
 
   latin1(s: string): void {
-    this.prefix(s.length);
+    this.prefix(s.length, s.length);
     for (let i = 0; i < s.length; i++) this.buffer[this.pos++] = s.charCodeAt(i);
   }
 
-  /** Writes `<length>:` and reserves room for it and the `length` content bytes that follow. */
-  private prefix(length: number): void {
+  /** Writes `<length>:`, having reserved room for it and `then` more bytes. */
+  protected prefix(length: number, then: number): void {
     const digits = digitCount(length);
-    this.reserve(digits + 1 + length);
+    this.reserve(digits + 1 + then);
     this.writeDigits(length, digits);
     this.buffer[this.pos++] = COLON;
   }
@@ -141,5 +131,13 @@ export class ByteWriter implements Sink {
       rest = Math.floor(rest / 10);
     }
     this.pos += digits;
+  }
+}
+
+/** Writes into a caller's buffer that was sized beforehand with LengthCounter (encodeInto). */
+export class FixedWriter extends BufferWriter {
+  protected reserve(n: number): void {
+    // Only a value that changes between the sizing and the writing pass (a getter) gets here.
+    if (this.pos + n > this.buffer.length) throw new RangeError('bencode: value changed while being encoded');
   }
 }
