@@ -3,3 +3,5 @@ export * from './net.js';
 export * from './temp.js';
 export * from './python.js';
 export * from './libtorrent.js';
+export * from './opentracker.js';
+export * from './aria2.js';

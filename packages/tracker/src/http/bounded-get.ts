@@ -74,7 +74,10 @@ function getOnce(url: string, options: BoundedGetOptions): Promise<Hop> {
 
     const target = new URL(url);
     const transport = target.protocol === 'https:' ? https : http;
-    const request = transport.get(target, { signal: options.signal, headers: { ...options.headers, 'accept-encoding': 'gzip' } }, (response) => {
+    // agent: false (one connection per request, `Connection: close`): announces are minutes apart,
+    // and trackers such as opentracker close the connection after each answer, which turns a reused
+    // keep-alive socket into "socket hang up".
+    const request = transport.get(target, { agent: false, signal: options.signal, headers: { ...options.headers, 'accept-encoding': 'gzip' } }, (response) => {
       const status = response.statusCode ?? 0;
       const location = response.headers.location;
       if (REDIRECT_STATUSES.has(status) && location !== undefined) {
