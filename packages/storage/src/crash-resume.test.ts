@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { build as BuildFunction } from 'esbuild';
 import { deterministicBytes, makeTempDir, removeTempDir } from '@typetorrent/testkit';
 import { crashTorrent, type CrashChildConfig } from './crash-child.js';
 import { FileStorage } from './file-storage.js';
@@ -29,14 +30,14 @@ let content: Uint8Array;
 
 beforeAll(async () => {
   temp = await makeTempDir('storage-crash-');
-  let esbuild: typeof import('esbuild');
+  let build: typeof BuildFunction;
   try {
-    esbuild = await import('esbuild');
+    ({ build } = await import('esbuild'));
   } catch (error) {
     throw new Error('crash tests bundle their child process with esbuild, which comes with tsup: run `npm ci` at the repository root', { cause: error });
   }
   childScript = path.join(temp, 'crash-child.mjs');
-  await esbuild.build({
+  await build({
     entryPoints: [path.join(here, 'crash-child.ts')],
     outfile: childScript,
     bundle: true,

@@ -254,7 +254,10 @@ export class FileStorage implements SelectableStorage, StampedStorage {
     try {
       while (remaining.length > 0) {
         throwIfAborted(signal);
-        await this.#files.use(remaining[0]!, 'write', (handle) => handle.sync());
+        const filePath = remaining[0]!;
+        await this.#files.use(filePath, 'write', (handle) => handle.sync()).catch((error: unknown) => {
+          throw toStorageError(error, filePath);
+        });
         remaining.shift();
       }
     } finally {
@@ -279,6 +282,14 @@ export class FileStorage implements SelectableStorage, StampedStorage {
    */
   async #create(fileIndex: number): Promise<void> {
     const filePath = this.pathOf(fileIndex);
+    try {
+      await this.#createAndCopy(fileIndex, filePath);
+    } catch (error) {
+      throw toStorageError(error, filePath);
+    }
+  }
+
+  async #createAndCopy(fileIndex: number, filePath: string): Promise<void> {
     const size = this.#torrent.files[fileIndex]?.length ?? 0;
     await ensureParentFolders(this.#fileSystem, this.#root, filePath, this.#checkedFolders);
     await Promise.allSettled(this.#partsWrites);
@@ -309,8 +320,9 @@ export class FileStorage implements SelectableStorage, StampedStorage {
       const read = await this.#files.use(this.#partsPath, 'read', (handle) => readFully(handle, bytes, position));
       return read === length ? bytes : undefined;
     } catch (error) {
-      if (error instanceof StorageError && error.code === 'NOT_FOUND') return undefined;
-      throw error;
+      const failure = toStorageError(error, this.#partsPath);
+      if (failure.code === 'NOT_FOUND') return undefined;
+      throw failure;
     }
   }
 }

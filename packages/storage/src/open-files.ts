@@ -34,7 +34,8 @@ export class OpenFiles {
 
   /**
    * Runs `body` with an open handle for `path`. In 'write' mode a missing file is created and, when
-   * shorter than `size`, extended with ftruncate: sparse, no zeros written.
+   * shorter than `size`, extended with ftruncate: sparse, no zeros written. A failure to open is
+   * thrown as a StorageError naming the path; the body's own errors pass through as they are.
    */
   async use<T>(path: string, mode: OpenMode, body: (handle: FileHandleLike) => Promise<T>, size = 0): Promise<T> {
     let entry = this.#entries.get(path);
@@ -51,9 +52,14 @@ export class OpenFiles {
     entry.refs++;
     this.#evict();
     try {
-      return await body(await entry.handle);
-    } catch (error) {
-      throw toStorageError(error, path);
+      let handle: FileHandleLike;
+      try {
+        handle = await entry.handle;
+      } catch (error) {
+        throw toStorageError(error, path);
+      }
+      // Errors of the body are the caller's to wrap: it knows the piece as well as the path.
+      return await body(handle);
     } finally {
       entry.refs--;
       if (entry.retired && entry.refs === 0) this.#close(entry);

@@ -116,3 +116,15 @@ export function shuffled<T>(items: readonly T[], seed: number): T[] {
   }
   return out;
 }
+
+/**
+ * -1 when two byte ranges are equal, else the first index where they differ (the shorter length when
+ * one is a prefix of the other). Jest's toEqual walks typed arrays element by element and takes about
+ * a second per 64 KiB; this keeps byte comparisons cheap and still says where they differ.
+ */
+export function differsAt(actual: Uint8Array, expected: Uint8Array): number {
+  if (Buffer.from(actual.buffer, actual.byteOffset, actual.byteLength).equals(expected)) return -1;
+  const length = Math.min(actual.length, expected.length);
+  for (let i = 0; i < length; i++) if (actual[i] !== expected[i]) return i;
+  return length;
+}
