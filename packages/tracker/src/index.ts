@@ -31,6 +31,8 @@ export { TierList, type TrackerSlot } from './tiers.js';
 export { Announcer, type StopOptions } from './announcer/announcer.js';
 export type { AnnouncerEvents, AnnouncerOptions, AnnouncerStats, AnnouncerWarning, TrackerReport } from './announcer/types.js';
 
+export { surveyTrackers, type SurveyOptions, type SurveyOutcome } from './survey.js';
+
 export { peerKey, uniquePeers, withoutSelf, isLoopbackOrUnspecified } from './peers.js';
 export { systemTimers, type Cancel, type Timers } from './timers.js';
 
