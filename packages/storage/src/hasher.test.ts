@@ -1,0 +1,57 @@
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { createHash } from 'node:crypto';
+import { deterministicBytes } from '@typetorrent/testkit';
+import { inlineHasher } from './hasher.js';
+import { MemoryStorage } from './memory-storage.js';
+import { PieceStore } from './piece-store.js';
+import { oddLayout } from './test-fixtures.js';
+import { WorkerHasher } from './worker-hasher.js';
+
+const workers = new WorkerHasher({ threads: 2 });
+afterAll(async () => {
+  await workers.close();
+});
+
+function reference(data: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash('sha1').update(data).digest());
+}
+
+describe('hashers', () => {
+  test('inline and worker hashers give the SHA-1 of the bytes, as a plain Uint8Array', async () => {
+    const data = deterministicBytes(100_000, 3).subarray(17, 90_017);
+    for (const digest of [await inlineHasher.sha1(data), await workers.sha1(data)]) {
+      expect(digest).toEqual(reference(data));
+      expect(Buffer.isBuffer(digest)).toBe(false);
+    }
+  });
+
+  test('the worker hasher reads shared memory in place and leaves other data usable', async () => {
+    const shared = new Uint8Array(new SharedArrayBuffer(4096));
+    shared.set(deterministicBytes(4096, 5));
+    const plain = deterministicBytes(4096, 6);
+    const digests = await Promise.all([workers.sha1(shared), workers.sha1(plain), workers.sha1(shared.subarray(100, 200))]);
+    expect(digests).toEqual([reference(shared), reference(plain), reference(shared.subarray(100, 200))]);
+    expect(plain.byteLength).toBe(4096); // copied, not transferred away from the caller
+  });
+
+  test('an aborted signal rejects with ABORTED', async () => {
+    await expect(workers.sha1(new Uint8Array(10), { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'ABORTED' });
+    await expect(inlineHasher.sha1(new Uint8Array(10), { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'ABORTED' });
+  });
+
+  test('a PieceStore hashing on workers downloads a torrent', async () => {
+    const fixture = oddLayout();
+    const store = await PieceStore.open(fixture.torrent, { storage: new MemoryStorage(fixture.torrent), hasher: workers });
+    for (let piece = 0; piece < fixture.torrent.geometry.pieceCount; piece++) {
+      for (const { begin, data } of fixture.blocks(piece)) await store.addBlock(piece, begin, data, 'p');
+    }
+    expect(store.complete).toBe(true);
+    await store.close();
+  });
+
+  test('a closed worker hasher refuses work', async () => {
+    const closing = new WorkerHasher({ threads: 1 });
+    await closing.close();
+    await expect(closing.sha1(new Uint8Array(1))).rejects.toMatchObject({ code: 'CLOSED' });
+  });
+});
