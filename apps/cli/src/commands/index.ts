@@ -1,6 +1,10 @@
 import type { Command } from 'commander';
 import { registerCreate } from './create.js';
 import { registerInfo } from './info.js';
+import { registerPeers } from './peers.js';
+import { registerDemo } from './demo.js';
+import { registerDownload } from './download.js';
+import { registerSeed } from './seed.js';
 
 /** Each command module exports a function that adds its command to the program. */
 export type RegisterCommand = (program: Command) => void;
@@ -9,4 +13,8 @@ export type RegisterCommand = (program: Command) => void;
 export const commands: RegisterCommand[] = [
   registerInfo,
   registerCreate,
+  registerPeers,
+  registerDownload,
+  registerSeed,
+  registerDemo,
 ];

@@ -97,10 +97,11 @@ export function createTransferProgress(terminal: Terminal, options: { json: bool
     const last = new Map<string, { at: number; state: string }>();
     return {
       update(s) {
-        const prev = last.get(s.infoHash);
+        const key = barKey(s);
+        const prev = last.get(key);
         const t = now();
         if (prev !== undefined && prev.state === s.state && t - prev.at < interval) return;
-        last.set(s.infoHash, { at: t, state: s.state });
+        last.set(key, { at: t, state: s.state });
         terminal.err(statusLine(s));
       },
       log: (line) => terminal.err(line),
@@ -135,10 +136,10 @@ export function createTransferProgress(terminal: Terminal, options: { json: bool
         ratio: Number.isFinite(ratio) ? ratio.toFixed(2) : 'inf',
       };
       const total = Math.max(1, s.totalBytes);
-      let bar = bars.get(s.infoHash);
+      let bar = bars.get(barKey(s));
       if (bar === undefined) {
         bar = multi.create(total, s.verifiedBytes, payload);
-        bars.set(s.infoHash, bar);
+        bars.set(barKey(s), bar);
       } else {
         bar.update(s.verifiedBytes, payload);
       }
@@ -146,4 +147,9 @@ export function createTransferProgress(terminal: Terminal, options: { json: bool
     log: (line) => multi.log(`${line}\n`),
     stop: () => multi.stop(),
   };
+}
+
+/** One bar per torrent and name (the demo shows the same torrent twice: seeder and leecher). */
+function barKey(s: TransferSnapshot): string {
+  return `${s.infoHash}\u0000${s.name}`;
 }

@@ -1,0 +1,124 @@
+// `typetorrent download <torrent>...`: downloads one or several torrents at once in one session,
+// resumes where it left off, shows live progress and exits 0 when done (or keeps seeding with --seed).
+import path from 'node:path';
+import type { Command } from 'commander';
+import { Session } from '@typetorrent/engine';
+import type { Torrent } from '@typetorrent/engine';
+import type { Metainfo } from '@typetorrent/metainfo';
+import { CliError, EXIT_BAD_INPUT } from '../errors.js';
+import { interruptSignal, runTransfers } from '../engine/run-transfers.js';
+import { collect, parseEndpoint, parseFileSelection, parsePort, parsePositiveInt, parseRate } from '../options.js';
+import { processTerminal } from '../terminal.js';
+import type { Terminal } from '../terminal.js';
+import { loadTorrentInput } from '../torrent-input.js';
+
+export interface DownloadOptions {
+  readonly output: string;
+  readonly seed: boolean;
+  readonly port: number;
+  readonly maxPeers?: number;
+  readonly limitDown?: number;
+  readonly limitUp?: number;
+  readonly files?: number[];
+  readonly sequential?: boolean;
+  readonly json?: boolean;
+  readonly peer?: { host: string; port: number }[];
+  readonly announce: boolean;
+  readonly fullCheck?: boolean;
+}
+
+/** Reads every torrent argument first, so a bad one fails before anything starts. */
+export async function loadTorrents(sources: readonly string[]): Promise<Metainfo[]> {
+  const out: Metainfo[] = [];
+  for (const source of sources) {
+    const input = await loadTorrentInput(source);
+    if (input.kind === 'magnet') {
+      throw new CliError(`${source.slice(0, 60)}: downloading from a magnet link is not supported yet; use the .torrent file`, EXIT_BAD_INPUT);
+    }
+    out.push(input.metainfo);
+  }
+  return out;
+}
+
+export function checkFileSelection(metainfo: Metainfo, files: readonly number[] | undefined): void {
+  if (files === undefined) return;
+  const bad = files.find((i) => i >= metainfo.files.length);
+  if (bad !== undefined) {
+    throw new CliError(`--files: ${metainfo.name} has ${metainfo.files.length} files (0 to ${metainfo.files.length - 1}); ${bad} is not one of them`, EXIT_BAD_INPUT);
+  }
+}
+
+export async function runDownload(sources: readonly string[], options: DownloadOptions, terminal: Terminal, signal: AbortSignal): Promise<number> {
+  const metainfos = await loadTorrents(sources);
+  if (options.files !== undefined && metainfos.length > 1) {
+    throw new CliError('--files selects files of one torrent; give a single torrent with it', EXIT_BAD_INPUT);
+  }
+  for (const m of metainfos) checkFileSelection(m, options.files);
+  const session = new Session({
+    port: options.port,
+    rateLimits: { download: options.limitDown ?? 0, upload: options.limitUp ?? 0 },
+  });
+  let torrents: Torrent[];
+  try {
+    const port = await session.listen();
+    if (options.json !== true) terminal.err(`listening for peers on port ${port}; saving to ${path.resolve(options.output)}`);
+    torrents = [];
+    for (const metainfo of metainfos) {
+      torrents.push(
+        await session.add(metainfo, {
+          savePath: path.resolve(options.output),
+          seed: options.seed,
+          ...(options.maxPeers === undefined ? {} : { maxPeers: options.maxPeers }),
+          ...(options.sequential === true ? { sequential: true } : {}),
+          ...(options.files === undefined ? {} : { selectedFiles: options.files }),
+          ...(options.peer === undefined ? {} : { peers: options.peer }),
+          ...(options.fullCheck === true ? { fullCheck: true } : {}),
+          announce: options.announce,
+        }),
+      );
+    }
+  } catch (error) {
+    await session.close();
+    throw error;
+  }
+  return await runTransfers(session, torrents, { terminal, json: options.json === true, keepSeeding: options.seed, signal });
+}
+
+export function registerDownload(program: Command): void {
+  program
+    .command('download')
+    .description('download one or more torrents at once, resuming where a previous run left off')
+    .argument('<torrent...>', '.torrent files')
+    .option('-o, --output <dir>', 'folder to save into (a multi-file torrent gets a folder of its own inside)', '.')
+    .option('--seed', 'keep seeding after the download is done, until Ctrl-C')
+    .option('--no-seed', 'exit once every torrent is done (the default)')
+    .option('-p, --port <n>', 'TCP port for incoming peers (0: any free port)', parsePort, 6881)
+    .option('--max-peers <n>', 'connections per torrent (default 50)', parsePositiveInt)
+    .option('--limit-down <rate>', 'download limit for the whole session, e.g. 2M (bytes/s, binary units; 0 unlimited)', parseRate)
+    .option('--limit-up <rate>', 'upload limit for the whole session, e.g. 500K', parseRate)
+    .option('--files <list>', 'download only these files, by the index `typetorrent info` shows: 0,2,5-7', parseFileSelection)
+    .option('--sequential', 'download pieces in order (for watching while downloading) instead of rarest first')
+    .option('--peer <host:port>', 'connect to this peer too (repeatable)', collect(parseEndpoint))
+    .option('--no-announce', 'do not contact trackers (use with --peer)')
+    .option('--full-check', 'ignore resume data and hash every piece already on disk')
+    .option('--json', 'print progress as lines of JSON on stdout (types: progress, warning, error, done)')
+    .addHelpText('after', [
+      '',
+      'Progress shows percent, rates, peers, ETA and ratio per torrent. Ctrl-C stops gracefully (trackers',
+      'are told, resume data is saved); running the same command again resumes. Exit codes: 0 done,',
+      '1 a torrent failed, 2 usage, 3 bad torrent, 130 interrupted.',
+      '',
+      'Examples:',
+      '  typetorrent download debian.torrent -o ~/Downloads',
+      '  typetorrent download a.torrent b.torrent --limit-down 5M --seed',
+      '  typetorrent download big.torrent --files 0,3 --sequential',
+    ].join('\n'))
+    .action(async (sources: string[], options: DownloadOptions) => {
+      const interrupt = interruptSignal();
+      try {
+        process.exitCode = await runDownload(sources, { ...options, seed: options.seed === true }, processTerminal(), interrupt.signal);
+      } finally {
+        interrupt.dispose();
+      }
+    });
+}
