@@ -4,3 +4,4 @@ export * from './temp.js';
 export * from './python.js';
 export * from './libtorrent.js';
 export * from './opentracker.js';
+export * from './aria2.js';
