@@ -1,7 +1,9 @@
 // Which pieces a peer has, as it tells us (BEP 3 BITFIELD and HAVE, BEP 6 HAVE ALL / HAVE NONE), fed
 // to the picker's availability counts, and what follows for our interest in the peer. A peer that
-// contradicts itself is lying about its pieces and is dropped: a second bitfield, a bitfield after
-// a HAVE, a HAVE for a piece it already claimed (after HAVE ALL, say) or for a piece past the end.
+// contradicts itself is lying about its pieces and is dropped: a HAVE for a piece it already claimed
+// (after HAVE ALL, say) or past the end, or a later bitfield that takes back a piece it claimed.
+// BEP 3 allows a bitfield only first, but aria2 sends another one mid-connection (with everything it
+// has by then), so a later bitfield or HAVE ALL is accepted when it only adds pieces.
 import { Bitfield } from '@typetorrent/peer-wire';
 import { EngineError } from '../errors.js';
 import type { Peer } from './peer.js';
@@ -12,28 +14,41 @@ function lying(peer: Peer, what: string): EngineError {
 }
 
 export function onBitfield(rt: Runtime, peer: Peer, bytes: Uint8Array): void {
-  if (peer.sawAvailability) throw lying(peer, 'a bitfield after other piece announcements');
-  peer.sawAvailability = true;
   // Length and spare bits were checked by the decoder (it knows the piece count); this re-checks.
   const pieces = Bitfield.fromBytes(bytes, rt.geometry.pieceCount);
-  if (pieces.hasAll()) {
-    markSeed(rt, peer);
+  if (!peer.sawAvailability) {
+    peer.sawAvailability = true;
+    if (pieces.hasAll()) {
+      markSeed(rt, peer);
+    } else {
+      peer.pieces = pieces;
+      rt.picker.peerBitfield(bytes);
+    }
   } else {
-    peer.pieces = pieces;
-    rt.picker.peerBitfield(bytes);
+    if (peer.hasAll) {
+      if (!pieces.hasAll()) throw lying(peer, 'a bitfield that takes back pieces after HAVE ALL');
+      return;
+    }
+    for (const piece of peer.pieces.indices()) {
+      if (!pieces.get(piece)) throw lying(peer, `a bitfield without piece ${piece}, which it claimed`);
+    }
+    for (const piece of pieces.indices()) {
+      if (peer.pieces.set(piece)) rt.picker.peerHasPiece(piece);
+    }
   }
   updateInterest(rt, peer);
 }
 
 export function onHaveAll(rt: Runtime, peer: Peer): void {
-  if (peer.sawAvailability) throw lying(peer, 'HAVE ALL after other piece announcements');
+  if (peer.hasAll) return;
+  if (peer.sawAvailability && !peer.pieces.hasNone()) rt.picker.peerLeft(peer.pieces.toBytes());
   peer.sawAvailability = true;
   markSeed(rt, peer);
   updateInterest(rt, peer);
 }
 
 export function onHaveNone(peer: Peer): void {
-  if (peer.sawAvailability) throw lying(peer, 'HAVE NONE after other piece announcements');
+  if (peer.hasAll || !peer.pieces.hasNone()) throw lying(peer, 'HAVE NONE after claiming pieces');
   peer.sawAvailability = true;
 }
 
