@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerCreate } from './create.js';
 import { registerInfo } from './info.js';
 import { registerPeers } from './peers.js';
+import { registerPeers } from './peers.js';
 import { registerDemo } from './demo.js';
 import { registerDownload } from './download.js';
 import { registerSeed } from './seed.js';
@@ -13,6 +14,7 @@ export type RegisterCommand = (program: Command) => void;
 export const commands: RegisterCommand[] = [
   registerInfo,
   registerCreate,
+  registerPeers,
   registerPeers,
   registerDownload,
   registerSeed,
