@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { registerCreate } from './create.js';
 import { registerInfo } from './info.js';
 import { registerPeers } from './peers.js';
-import { registerPeers } from './peers.js';
 import { registerDemo } from './demo.js';
 import { registerDownload } from './download.js';
 import { registerSeed } from './seed.js';
@@ -14,7 +13,6 @@ export type RegisterCommand = (program: Command) => void;
 export const commands: RegisterCommand[] = [
   registerInfo,
   registerCreate,
-  registerPeers,
   registerPeers,
   registerDownload,
   registerSeed,
