@@ -197,7 +197,7 @@ export function registerPeers(program: Command): void {
     .description('ask every tracker of a torrent for peers (announce, then stopped) or, with --scrape, for seeder and leecher counts')
     .argument('<torrent>', 'a .torrent file, or a magnet link with tr= trackers (quote it: it contains &)')
     .option('--scrape', 'scrape only: counts, no announce and no peer list')
-    .option('--json', 'print one JSON object instead (shape in the CLI README; has a "schema" number)')
+    .option('--json', 'print one JSON object instead (every tracker and the peer union; has a "schema" number)')
     .option('--port <n>', `the port to announce as ours (default ${DEFAULT_PEERS_PORT})`, parsePortOption)
     .option('--timeout <seconds>', `time each tracker gets per request (default ${DEFAULT_PEERS_TIMEOUT_S})`, parseSeconds)
     .addHelpText('after', [
