@@ -1,0 +1,142 @@
+// The transfer commands through the built binary, as users and scripts run them: exit codes, JSON
+// lines, a seed and a download talking over loopback, and one-line errors for bad input.
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createTorrentFromPath } from '@typetorrent/metainfo/node';
+import { deterministicBytes, makeTempDir, removeTempDir } from '@typetorrent/testkit';
+
+const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/main.js');
+let work = '';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+interface Running extends Promise<Run> {
+  kill(): void;
+  /** Everything the process has printed on stdout so far. */
+  stdoutSoFar(): string;
+}
+
+function cli(args: string[], options: { timeoutMs?: number } = {}): Running {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+  const done = new Promise<Run>((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
+  return Object.assign(done, { kill: () => void child.kill('SIGINT'), stdoutSoFar: () => stdout });
+}
+
+/** Waits until the process has printed a JSON line of each of these types; returns those lines. */
+async function waitForLines(run: Running, types: string[], timeoutMs: number): Promise<Map<string, { type: string; [k: string]: unknown }>> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const found = new Map(jsonLines(run.stdoutSoFar()).map((l) => [l.type, l] as const));
+    if (types.every((t) => found.has(t))) return found;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no ${types.join(' and ')} line; stdout so far: ${run.stdoutSoFar()}`);
+}
+
+function jsonLines(stdout: string): { type: string; [k: string]: unknown }[] {
+  return stdout.split('\n').filter((l) => l.trim().startsWith('{') && l.trim().endsWith('}')).map((l) => JSON.parse(l) as { type: string });
+}
+
+beforeAll(async () => {
+  if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: build the CLI first (npm test does)`);
+  work = await makeTempDir('typetorrent-cli-');
+});
+
+afterAll(async () => {
+  await removeTempDir(work);
+});
+
+test('demo seeds and downloads over loopback, and says the files match', async () => {
+  const run = await cli(['demo', '--size', '2', '--json'], { timeoutMs: 90_000 });
+  expect(run.code).toBe(0);
+  const messages = jsonLines(run.stdout).filter((l) => l.type === 'message').map((l) => String(l['message']));
+  expect(messages.at(-1)).toMatch(/files match byte for byte/);
+  expect(jsonLines(run.stdout).some((l) => l.type === 'done')).toBe(true);
+}, 120_000);
+
+test('a download from a `typetorrent seed` over loopback writes the same bytes, then a rerun resumes without downloading', async () => {
+  const content = path.join(work, 'share', 'album');
+  fs.mkdirSync(path.join(content, 'disc2'), { recursive: true });
+  fs.writeFileSync(path.join(content, 'a.bin'), deterministicBytes(300_001, 1));
+  fs.writeFileSync(path.join(content, 'disc2', 'b.bin'), deterministicBytes(70_000, 2));
+  fs.writeFileSync(path.join(content, 'empty'), new Uint8Array(0));
+  const { torrent } = await createTorrentFromPath(content, { pieceLength: 32768 });
+  const torrentPath = path.join(work, 'album.torrent');
+  fs.writeFileSync(torrentPath, torrent);
+
+  const seed = cli(['seed', torrentPath, content, '--port', '0', '--no-announce', '--json'], { timeoutMs: 90_000 });
+  const lines = await waitForLines(seed, ['listening', 'seeding'], 60_000);
+  const port = Number(lines.get('listening')?.['port']);
+
+  const out = path.join(work, 'download');
+  const first = await cli(['download', torrentPath, '-o', out, '--port', '0', '--no-announce', '--peer', `127.0.0.1:${port}`, '--json'], { timeoutMs: 90_000 });
+  expect(first.code).toBe(0);
+  for (const rel of ['a.bin', 'disc2/b.bin', 'empty']) {
+    expect(Buffer.compare(fs.readFileSync(path.join(out, 'album', rel)), fs.readFileSync(path.join(content, rel)))).toBe(0);
+  }
+  const firstDone = jsonLines(first.stdout).find((l) => l.type === 'done');
+  expect(firstDone?.['downloaded']).toBeGreaterThanOrEqual(370_001);
+
+  // Everything is verified on disk: a second run has nothing to fetch.
+  const second = await cli(['download', torrentPath, '-o', out, '--port', '0', '--no-announce', '--json'], { timeoutMs: 60_000 });
+  expect(second.code).toBe(0);
+  const secondDone = jsonLines(second.stdout).find((l) => l.type === 'done');
+  expect(secondDone?.['downloaded']).toBe(0);
+  expect(secondDone?.['verifiedBytes']).toBe(370_001);
+
+  seed.kill();
+  const seedRun = await seed;
+  expect(seedRun.code).toBe(130);
+}, 180_000);
+
+test('seed refuses data that does not match the torrent, in one line, with exit code 3', async () => {
+  const content = path.join(work, 'mismatch', 'file.bin');
+  fs.mkdirSync(path.dirname(content), { recursive: true });
+  fs.writeFileSync(content, deterministicBytes(100_000, 3));
+  const { torrent } = await createTorrentFromPath(content, { pieceLength: 16384 });
+  const torrentPath = path.join(work, 'mismatch.torrent');
+  fs.writeFileSync(torrentPath, torrent);
+  fs.writeFileSync(content, deterministicBytes(100_000, 4));
+  const run = await cli(['seed', torrentPath, content, '--port', '0', '--no-announce']);
+  expect(run.code).toBe(3);
+  expect(run.stderr).toMatch(/^typetorrent: .*does not match the torrent \(0 of 7 pieces verified\)/m);
+  expect(run.stderr).not.toMatch(/\n\s+at /);
+});
+
+test('download of a malformed torrent prints one line naming the problem and exits 3', async () => {
+  const bad = path.join(work, 'bad.torrent');
+  fs.writeFileSync(bad, 'd4:infod6:lengthi5e4:name1:a12:piece lengthi16384e6:pieces7:abcdefgee');
+  const run = await cli(['download', bad, '-o', path.join(work, 'nowhere')]);
+  expect(run.code).toBe(3);
+  expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  expect(run.stderr).toMatch(/pieces/);
+});
+
+test('download --files out of range is a usage error naming the file count', async () => {
+  const content = path.join(work, 'one', 'x.bin');
+  fs.mkdirSync(path.dirname(content), { recursive: true });
+  fs.writeFileSync(content, deterministicBytes(1000, 5));
+  const { torrent } = await createTorrentFromPath(content);
+  const torrentPath = path.join(work, 'one.torrent');
+  fs.writeFileSync(torrentPath, torrent);
+  const run = await cli(['download', torrentPath, '--files', '3', '-o', path.join(work, 'o'), '--port', '0']);
+  expect(run.code).toBe(3);
+  expect(run.stderr).toMatch(/has 1 files \(0 to 0\); 3 is not one of them/);
+});
