@@ -10,6 +10,7 @@ limits, larger send buffers and request queues.
       prints {"event":"torrent","infoHash":"<hex v1>","pieces":N,"pieceSize":N,"metadataSize":N}
   lt_peer.py run --torrent FILE --save DIR [--port N] [--seed] [--peer HOST:PORT ...]
       --seed: check the data, then print {"event":"seeding","port":N}; incomplete data is an error.
+      stdin: "connect HOST:PORT" lines make it dial that peer (both modes).
       without --seed: print {"event":"listening","port":N}, connect to the --peer addresses, print
       {"event":"progress",...} twice a second and {"event":"finished"} once complete (it then seeds).
 """
@@ -82,10 +83,16 @@ def session_settings(port):
 def run(args):
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
 
+    connect_requests = []
+
     def watch_stdin():
-        # EOF on stdin means the parent is gone or done with us.
-        for _ in sys.stdin:
-            pass
+        # "connect HOST:PORT" lines ask us to dial a peer (a client that ignores loopback peers from
+        # trackers, like transmission, must be dialled); EOF means the parent is gone or done with us.
+        for line in sys.stdin:
+            words = line.split()
+            if len(words) == 2 and words[0] == "connect":
+                host, _, peer_port = words[1].rpartition(":")
+                connect_requests.append((host, int(peer_port)))
         stop.set()
 
     threading.Thread(target=watch_stdin, daemon=True).start()
@@ -123,6 +130,8 @@ def run(args):
     finished = args.seed
     last_progress = 0.0
     while not stop.is_set():
+        while connect_requests:
+            handle.connect_peer(connect_requests.pop(0))
         st = handle.status()
         if st.errc.value() != 0:
             emit("error", message=st.errc.message())

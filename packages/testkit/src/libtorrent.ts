@@ -38,6 +38,8 @@ export interface LibtorrentPeer {
   port: number;
   /** Resolves with the first event of this kind from now on (or one already seen, for 'finished'). */
   waitFor<K extends LibtorrentEvent['event']>(kind: K, options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<Extract<LibtorrentEvent, { event: K }>>;
+  /** Asks the peer to dial host:port (for clients that only accept incoming connections). */
+  connect(host: string, port: number): Promise<void>;
   /** Closes the child's stdin, then SIGTERM after 5 s and SIGKILL after 10 s; resolves when it exited. */
   stop(): Promise<void>;
 }
@@ -149,6 +151,10 @@ export async function startLibtorrentPeer(options: LibtorrentPeerOptions): Promi
   return {
     port,
     waitFor: (kind, opts) => waitForEvent(child, kind, opts?.timeoutMs ?? 60_000, opts?.signal, kind === 'finished'),
+    connect: (host, peerPort) =>
+      new Promise<void>((resolve, reject) => {
+        child.process.stdin.write(`connect ${host}:${peerPort}\n`, (error) => (error ? reject(error) : resolve()));
+      }),
     stop,
   };
 }
