@@ -78,6 +78,9 @@ function getOnce(url: string, options: BoundedGetOptions): Promise<Hop> {
     // and trackers such as opentracker close the connection after each answer, which turns a reused
     // keep-alive socket into "socket hang up".
     const request = transport.get(target, { agent: false, signal: options.signal, headers: { ...options.headers, 'accept-encoding': 'gzip' } }, (response) => {
+      // Registered first: a response destroyed early (redirect, over the cap) may emit 'error', and
+      // an unheard 'error' event would crash the process.
+      response.on('error', (e) => settle(failure(e)));
       const status = response.statusCode ?? 0;
       const location = response.headers.location;
       if (REDIRECT_STATUSES.has(status) && location !== undefined) {
@@ -94,7 +97,7 @@ function getOnce(url: string, options: BoundedGetOptions): Promise<Hop> {
       if (response.headers['content-encoding'] === 'gzip') {
         // Capped after decoding, so a small compressed body cannot expand past maxBytes.
         const gunzip = zlib.createGunzip();
-        response.on('error', (e) => gunzip.destroy(e));
+        response.once('error', (e) => gunzip.destroy(e));
         // pipe() ends gunzip only on 'end'; a connection cut mid-body must fail it too.
         response.on('close', () => {
           if (!response.complete) gunzip.destroy(new Error('connection closed before the response ended'));

@@ -140,6 +140,18 @@ describe('HttpTrackerClient announce', () => {
     expect(fake.requests.map((path) => path.slice(0, 5))).toEqual(['/hop0', '/hop1', '/hop2', '/hop3']);
   });
 
+  test('a redirect whose body never ends is followed without reading it', async () => {
+    const fake = await tracker((req, res) => {
+      if (req.url?.startsWith('/old') === true) {
+        res.writeHead(307, { location: '/announce' });
+        res.write(new Uint8Array(64 * 1024)); // and never end
+      } else {
+        res.end(okBody);
+      }
+    });
+    expect((await client().announce(`${fake.origin}/old/announce`, request)).ok).toBe(true);
+  });
+
   test('a redirect loop ends with TOO_MANY_REDIRECTS', async () => {
     const fake = await tracker((_req, res) => {
       res.writeHead(301, { location: '/announce' });
