@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { deterministicBytes } from '@typetorrent/testkit';
-import { inlineHasher } from './hasher.js';
+import { InlineHasher, inlineHasher } from './hasher.js';
 import { MemoryStorage } from './memory-storage.js';
 import { PieceStore } from './piece-store.js';
 import { oddLayout } from './test-fixtures.js';
@@ -32,6 +32,19 @@ describe('hashers', () => {
     const digests = await Promise.all([workers.sha1(shared), workers.sha1(plain), workers.sha1(shared.subarray(100, 200))]);
     expect(digests).toEqual([reference(shared), reference(plain), reference(shared.subarray(100, 200))]);
     expect(plain.byteLength).toBe(4096); // copied, not transferred away from the caller
+  });
+
+  test('the inline hasher hashes one piece per event-loop turn, so I/O runs between pieces', async () => {
+    const hasher = new InlineHasher();
+    const done: number[] = [];
+    const all = [0, 1, 2].map((i) => hasher.sha1(new Uint8Array(1000).fill(i)).then(() => done.push(i)));
+    const turn = async (): Promise<void> => await new Promise((resolve) => setImmediate(resolve));
+    await turn();
+    expect(done).toEqual([0]);
+    await turn();
+    expect(done).toEqual([0, 1]);
+    await Promise.all(all);
+    expect(done).toEqual([0, 1, 2]);
   });
 
   test('an aborted signal rejects with ABORTED', async () => {
