@@ -4,7 +4,8 @@
 // Reads the built package (dist/), so build first:
 //   (cd packages/bencode && npm run build) && node tools/bench/bencode.mjs
 // Prints a markdown table of medians over several rounds. Figures vary with machine load: compare
-// the ratio column, which is measured back to back on the same machine, rather than absolute rates.
+// the ratio column, measured in alternating rounds, rather than absolute rates; on a busy machine add
+// `--cpu` to time by process CPU time.
 import npm from 'bencode';
 import * as ours from '@typetorrent/bencode';
 
@@ -51,36 +52,58 @@ function trackerResponses(count) {
   return out;
 }
 
-/** Runs `op` over `inputs` round-robin, ROUNDS times; returns the median ops/s. */
-function measure(op, inputs) {
-  let sink = 0;
-  // Warm up and calibrate: how many ops fit in one round.
-  let n = 0;
-  const t0 = performance.now();
-  while (performance.now() - t0 < ROUND_MS / 2) sink += consume(op(inputs[n++ % inputs.length]));
-  const perRound = Math.max(1, Math.round(n * 2));
-  const rates = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const start = performance.now();
-    for (let i = 0; i < perRound; i++) sink += consume(op(inputs[i % inputs.length]));
-    rates.push(perRound / ((performance.now() - start) / 1000));
-  }
-  if (sink === -1) console.log('unreachable'); // keeps results observable so nothing is optimised away
-  rates.sort((a, b) => a - b);
-  return rates[Math.floor(rates.length / 2)];
+// `--cpu` times by process CPU time instead of wall time: steadier on a shared, loaded machine.
+const useCpu = process.argv.includes('--cpu');
+const clock = useCpu
+  ? () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; }
+  : () => performance.now();
+
+let sink = 0;
+function consume(result) {
+  sink += result instanceof Uint8Array ? result.length : typeof result === 'object' ? 1 : 0;
 }
 
-function consume(result) {
-  return result instanceof Uint8Array ? result.length : typeof result === 'object' ? 1 : 0;
+/** How many ops of `op` fit in one round, after a warm-up of the same length. */
+function calibrate(op, inputs) {
+  let n = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < ROUND_MS) consume(op(inputs[n++ % inputs.length]));
+  return Math.max(1, n);
+}
+
+/** One timed round; returns ops/s. */
+function round(op, inputs, count) {
+  const start = clock();
+  for (let i = 0; i < count; i++) consume(op(inputs[i % inputs.length]));
+  return count / ((clock() - start) / 1000);
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * Rounds alternate between the two implementations, so a change in machine load hits both alike;
+ * the ratio is the median of the per-round ratios.
+ */
+function compare(oursOp, npmOp, inputs) {
+  const countA = calibrate(oursOp, inputs);
+  const countB = calibrate(npmOp, inputs);
+  const a = [];
+  const b = [];
+  const ratios = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    a.push(round(oursOp, inputs, countA));
+    b.push(round(npmOp, inputs, countB));
+    ratios.push(a[r] / b[r]);
+  }
+  return { ours: median(a), npm: median(b), ratio: median(ratios) };
 }
 
 const fmt = (n) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
 
 function row(caseName, opName, oursOp, npmOp, inputs, bytesPerOp) {
-  const a = measure(oursOp, inputs);
-  const b = measure(npmOp, inputs);
+  const { ours: a, npm: b, ratio } = compare(oursOp, npmOp, inputs);
   const mb = (rate) => (rate * bytesPerOp) / 1e6;
-  return `| ${caseName} | ${opName} | ${fmt(a)} | ${fmt(mb(a))} | ${fmt(b)} | ${fmt(mb(b))} | ${(a / b).toFixed(2)}x |`;
+  return `| ${caseName} | ${opName} | ${fmt(a)} | ${fmt(mb(a))} | ${fmt(b)} | ${fmt(mb(b))} | ${ratio.toFixed(2)}x |`;
 }
 
 const torrent = torrentLike();
@@ -93,7 +116,7 @@ const responses = trackerResponses(1000);
 const responseBytes = responses.map((r) => ours.encode(r));
 const meanResponse = responseBytes.reduce((s, b) => s + b.length, 0) / responseBytes.length;
 
-console.log(`node ${process.version}, ${ROUNDS} rounds of ~${ROUND_MS} ms, median shown`);
+console.log(`node ${process.version}, ${ROUNDS} alternating rounds of ~${ROUND_MS} ms each, medians; ${useCpu ? 'process CPU' : 'wall'} time`);
 console.log(`(a) torrent-like: ${torrentBytes.length} bytes; (b) tracker responses: 1000 distinct, mean ${meanResponse.toFixed(0)} bytes\n`);
 console.log('| case | op | typetorrent ops/s | typetorrent MB/s | npm bencode ops/s | npm bencode MB/s | ratio |');
 console.log('|---|---|---:|---:|---:|---:|---:|');
@@ -101,3 +124,4 @@ console.log(row('(a) torrent', 'decode', (b) => ours.decode(b), (b) => npm.decod
 console.log(row('(a) torrent', 'encode', (v) => ours.encode(v), (v) => npm.encode(v), [torrent], torrentBytes.length));
 console.log(row('(b) tracker', 'decode', (b) => ours.decode(b), (b) => npm.decode(b), responseBytes, meanResponse));
 console.log(row('(b) tracker', 'encode', (v) => ours.encode(v), (v) => npm.encode(v), responses, meanResponse));
+if (sink === -1) console.log('unreachable'); // keeps every result observable, so nothing is optimised away
