@@ -2,7 +2,19 @@
 // Tests that need a tool skip with a clear message where it is missing, and fail when CI is set
 // (.ci/run installs everything, so a missing tool there is a broken CI, not a reason to skip).
 import { spawnSync } from 'node:child_process';
-import { describe, test } from '@jest/globals';
+import type { describe as Describe, test as Test } from '@jest/globals';
+
+// Jest's globals, read at call time rather than imported, so this module also loads outside jest
+// (benchmarks and scripts use the rest of testkit).
+interface JestGlobals {
+  describe: typeof Describe;
+  test: typeof Test;
+}
+function jest(): JestGlobals {
+  const g = globalThis as unknown as Partial<JestGlobals>;
+  if (g.describe === undefined || g.test === undefined) throw new Error('describeWithTools runs only inside jest');
+  return g as JestGlobals;
+}
 
 export type ExternalTool =
   | 'opentracker'
@@ -54,6 +66,7 @@ export function isCI(): boolean {
  * with a message saying what to install.
  */
 export function describeWithTools(tools: readonly ExternalTool[], name: string, body: () => void): void {
+  const { describe, test } = jest();
   const missing = missingTools(tools);
   if (missing.length === 0) {
     describe(name, body);
