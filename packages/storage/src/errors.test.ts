@@ -25,9 +25,13 @@ describe('toStorageError', () => {
     expect(error.message).toContain('/data/x.bin');
   });
 
-  test('a StorageError passes through unchanged', () => {
+  test('a StorageError keeps its code and path, and gains the piece only when it had none', () => {
     const original = new StorageError('DISK_FULL', 'disk full', { path: '/a' });
     expect(toStorageError(original, '/b')).toBe(original);
+    const withPiece = toStorageError(original, '/b', 7);
+    expect(withPiece).toMatchObject({ code: 'DISK_FULL', path: '/a', piece: 7, reason: 'disk full' });
+    expect(withPiece.message).toBe('disk full (/a, piece 7)');
+    expect(toStorageError(withPiece, '/c', 8)).toBe(withPiece);
   });
 
   test('a thrown non-error becomes IO', () => {

@@ -43,10 +43,11 @@ export class StorageError extends Error {
 
   constructor(
     readonly code: StorageErrorCode,
-    message: string,
+    /** What went wrong, without the path and piece that `message` adds. */
+    readonly reason: string,
     details: StorageErrorDetails = {},
   ) {
-    super(describe(message, details), details.cause === undefined ? undefined : { cause: details.cause });
+    super(describe(reason, details), details.cause === undefined ? undefined : { cause: details.cause });
     this.path = details.path;
     this.piece = details.piece;
   }
@@ -89,11 +90,14 @@ const messages: Readonly<Record<StorageErrorCode, string>> = {
 };
 
 /**
- * Wraps whatever an fs call threw in a StorageError naming the path. A StorageError passes through
- * unchanged so that wrapping twice never hides the first code.
+ * Wraps whatever an fs call threw in a StorageError naming the path. A StorageError keeps its code and
+ * path, so wrapping twice never hides the first; it only gains the piece when it had none.
  */
 export function toStorageError(error: unknown, path: string | undefined, piece?: number): StorageError {
-  if (error instanceof StorageError) return error;
+  if (error instanceof StorageError) {
+    if (piece === undefined || error.piece !== undefined) return error;
+    return new StorageError(error.code, error.reason, { path: error.path ?? path, piece, cause: error.cause });
+  }
   const systemCode = systemCodeOf(error);
   const code = (systemCode === undefined ? undefined : systemCodes[systemCode]) ?? 'IO';
   const detail = systemCode === undefined ? '' : ` (${systemCode})`;

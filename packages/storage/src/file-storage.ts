@@ -196,10 +196,10 @@ export class FileStorage implements SelectableStorage, StampedStorage {
     if (segment.kind === 'zero' || segment.kind === 'nowhere') return;
     throwIfAborted(signal);
     const bytes = data.subarray(segment.pieceOffset - begin, segment.pieceOffset - begin + segment.length);
-    if (segment.kind === 'file' && this.#exists[segment.fileIndex] !== true) await this.#ensureCreated(segment.fileIndex);
     const target = this.#target(segment);
-    if (segment.kind === 'parts') await ensureParentFolders(this.#fileSystem, this.#root, target.path, this.#checkedFolders);
     try {
+      if (segment.kind === 'file' && this.#exists[segment.fileIndex] !== true) await this.#ensureCreated(segment.fileIndex);
+      if (segment.kind === 'parts') await ensureParentFolders(this.#fileSystem, this.#root, target.path, this.#checkedFolders);
       await this.#files.use(target.path, 'write', async (handle) => {
         // Marked dirty once open and before the write starts, so a flush that overlaps it still fsyncs
         // this file (and a file that cannot be opened does not make every later flush fail).

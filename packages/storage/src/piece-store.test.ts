@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { makeTempDir, removeTempDir } from '@typetorrent/testkit';
@@ -6,6 +6,7 @@ import type { CheckProgress } from './check.js';
 import { FileStorage } from './file-storage.js';
 import { MemoryStorage } from './memory-storage.js';
 import { PieceStore } from './piece-store.js';
+import { decodeResume } from './resume-data.js';
 import { ResumeFile } from './resume-file.js';
 import { differsAt, oddLayout, shuffled, type Fixture } from './test-fixtures.js';
 
@@ -102,6 +103,34 @@ describe('PieceStore on disk: resume', () => {
     expect([...second.verifiedPieces()]).toEqual([0, 2, 4]);
     expect(progress).toEqual([]);
     await second.close();
+  });
+
+  test('saves resume data periodically while open', async () => {
+    const fixture = oddLayout(27);
+    const dir = path.join(temp, 'periodic');
+    const resume = new ResumeFile(dir, fixture.torrent.infoHashHex);
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    try {
+      const store = await PieceStore.open(fixture.torrent, {
+        storage: await FileStorage.open(fixture.torrent, dir),
+        resume,
+        resumeIntervalMs: 60_000,
+      });
+      await download(store, fixture, [2]);
+      expect(await resume.load()).toBeUndefined();
+      jest.advanceTimersByTime(60_000);
+      // The save itself is real I/O: wait for it turn by turn, not by the clock.
+      let record = await resume.load();
+      for (let turn = 0; record === undefined && turn < 10_000; turn++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        record = await resume.load();
+      }
+      const decoded = decodeResume(record ?? new Uint8Array(), { infoHash: fixture.torrent.infoHash, pieceCount: 5, fileCount: 5 });
+      expect(decoded.ok && [...decoded.data.verified]).toEqual([2]);
+      await store.close();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   test('a file changed behind our back gets only its pieces rechecked, and a corrupted piece is dropped', async () => {
