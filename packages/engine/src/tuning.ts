@@ -44,7 +44,7 @@ export const DEFAULT_TUNING: EngineTuning = {
   snubTimeoutMs: SNUB_TIMEOUT_MS,
   rechokeIntervalMs: RECHOKE_INTERVAL_MS,
   uploadSlots: DEFAULT_UNCHOKE_SLOTS,
-  minRequestQueue: 32,
+  minRequestQueue: 4,
   maxRequestQueue: 500,
   banMs: DEFAULT_BAN_MS,
   tickMs: 1000,

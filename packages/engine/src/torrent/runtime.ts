@@ -152,7 +152,7 @@ export class Runtime {
    */
   attach(handshaken: Handshaken, key: string, direction: PeerDirection): void {
     const { socket, decoder, handshake } = handshaken;
-    const refusal = this.#refusal(handshaken, key);
+    const refusal = this.#refusal(handshaken, key, direction);
     if (refusal !== undefined) {
       socket.destroy();
       this.services.budget.release();
@@ -278,7 +278,12 @@ export class Runtime {
     }
   }
 
-  #refusal(handshaken: Handshaken, key: string): EngineError | undefined {
+  /** The peer id of whoever opened a connection, as hex, for the duplicate tie-break. */
+  #initiator(direction: PeerDirection, theirs: Uint8Array): string {
+    return Buffer.from(direction === 'out' ? this.services.peerId : theirs).toString('hex');
+  }
+
+  #refusal(handshaken: Handshaken, key: string, direction: PeerDirection): EngineError | undefined {
     const { peerId } = handshaken.handshake;
     const idKey = peerIdKey(peerId);
     if (!this.active) return new EngineError('INVALID_STATE', 'torrent is not running', { peer: key });
@@ -286,7 +291,13 @@ export class Runtime {
     if (this.services.bans.isBanned(key, idKey)) return new EngineError('BANNED', 'peer is banned', { peer: key });
     if (this.peers.has(key)) return new EngineError('DUPLICATE_PEER', 'already connected', { peer: key });
     for (const other of this.peers.values()) {
-      if (sameBytes(other.conn.peerId, peerId)) return new EngineError('DUPLICATE_PEER', 'already connected to this peer id', { peer: key });
+      if (!sameBytes(other.conn.peerId, peerId)) continue;
+      // Both ends dialled each other. Each end keeps the connection opened by the larger peer id,
+      // so both keep the same one (dropping "the newer one" on each side can drop both).
+      if (this.#initiator(other.conn.direction, peerId) > this.#initiator(direction, peerId)) {
+        return new EngineError('DUPLICATE_PEER', 'already connected to this peer id', { peer: key });
+      }
+      this.drop(other, new EngineError('DUPLICATE_PEER', 'replaced by a connection the other way', { peer: other.key }));
     }
     if (this.peers.size >= this.maxPeers) return new EngineError('TOO_MANY_PEERS', 'torrent connection limit reached', { peer: key });
     return undefined;

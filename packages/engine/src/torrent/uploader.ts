@@ -16,8 +16,10 @@ const MAX_BAD_REQUESTS = 64;
 
 export class Uploader {
   readonly #rt: Runtime;
-  /** Peers waiting for the rate limiters, served again when the timer fires. */
   #limitTimer: (() => void) | undefined;
+  /** Peers waiting for the rate limiters, in turn order. */
+  readonly #waiting = new Set<Peer>();
+  #pumping = false;
 
   constructor(rt: Runtime) {
     this.#rt = rt;
@@ -57,18 +59,43 @@ export class Uploader {
 
   /** Sends what the peer asked for while the socket, the limiters and the read cap allow. */
   serve(peer: Peer): void {
+    // Once the limiters ration bytes, peers take turns (one block each per round) instead of the
+    // first peer to ask taking every token.
+    if (this.#waiting.size > 0 && !this.#pumping) {
+      if (peer.incoming.length > 0) this.#waiting.add(peer);
+      return;
+    }
+    this.#serve(peer, Number.POSITIVE_INFINITY);
+  }
+
+  serveAll(): void {
+    for (const peer of this.#rt.peers.values()) this.serve(peer);
+  }
+
+  /** Stops the limiter timer. */
+  close(): void {
+    this.#limitTimer?.();
+    this.#limitTimer = undefined;
+    this.#waiting.clear();
+  }
+
+  /** Starts up to `maxBlocks` reads; returns how many. Joins the waiting line when the limiters say wait. */
+  #serve(peer: Peer, maxBlocks: number): number {
     const rt = this.#rt;
-    while (peer.incoming.length > 0 && peer.serving < MAX_READS_PER_PEER && peer.conn.writable) {
+    let started = 0;
+    while (started < maxBlocks && peer.incoming.length > 0 && peer.serving < MAX_READS_PER_PEER && peer.conn.writable) {
       const next = peer.incoming[0];
       if (next === undefined) break;
       const wait = rt.uploadLimiter.waitTime(next.length);
       if (wait > 0) {
+        this.#waiting.add(peer);
         this.#retryAfter(wait);
-        return;
+        break;
       }
       rt.uploadLimiter.take(next.length);
       peer.incoming.shift();
       peer.serving++;
+      started++;
       rt.store.readBlock(next.piece, next.begin, next.length).then(
         (block) => {
           peer.serving--;
@@ -85,23 +112,35 @@ export class Uploader {
         },
       );
     }
+    return started;
   }
 
-  serveAll(): void {
-    for (const peer of this.#rt.peers.values()) this.serve(peer);
-  }
-
-  /** Stops the limiter timer. */
-  close(): void {
-    this.#limitTimer?.();
-    this.#limitTimer = undefined;
+  /** Serves the waiting peers in rounds of one block each until the tokens run out. */
+  #pump(): void {
+    this.#pumping = true;
+    try {
+      let progressed = true;
+      while (progressed && this.#waiting.size > 0) {
+        progressed = false;
+        for (const peer of [...this.#waiting]) {
+          this.#waiting.delete(peer);
+          if (peer.conn.closed) continue;
+          if (this.#serve(peer, 1) > 0) {
+            progressed = true;
+            if (peer.incoming.length > 0) this.#waiting.add(peer);
+          }
+        }
+      }
+    } finally {
+      this.#pumping = false;
+    }
   }
 
   #retryAfter(ms: number): void {
     if (this.#limitTimer !== undefined) return;
     this.#limitTimer = this.#rt.services.clock.setTimeout(() => {
       this.#limitTimer = undefined;
-      if (!this.#rt.closed) this.serveAll();
+      if (!this.#rt.closed) this.#pump();
     }, ms);
   }
 
