@@ -64,6 +64,13 @@ function pattern() {
   return bytes;
 }
 
+/** Inline hashing without the per-turn queue: each completed piece hashed at once, back to back. */
+const unqueuedHasher = {
+  prefersShared: false,
+  sha1: async (data) => new Uint8Array(createHash('sha1').update(data).digest()),
+  close: async () => undefined,
+};
+
 /** A torrent of `bytes` in 1 MiB pieces over 4 files, every piece the pattern. */
 function torrentOf(lib, bytes, data) {
   const hash = new Uint8Array(createHash('sha1').update(data).digest());
@@ -88,7 +95,7 @@ function torrentOf(lib, bytes, data) {
 async function download(lib, bytes, hasherKind, storageKind) {
   const data = pattern();
   const torrent = torrentOf(lib, bytes, data);
-  const hasher = hasherKind === 'workers' ? new lib.WorkerHasher({ threads: 2 }) : lib.inlineHasher;
+  const hasher = hasherKind === 'workers' ? new lib.WorkerHasher({ threads: 2 }) : hasherKind === 'unqueued' ? unqueuedHasher : lib.inlineHasher;
   const storage = storageKind === 'disk' ? await lib.FileStorage.open(torrent, opts.dir) : new lib.NullStorage();
   const store = await lib.PieceStore.open(torrent, { storage, hasher, memoryLimit: CAP, resumeIntervalMs: 0 });
   const delay = monitorEventLoopDelay({ resolution: 1 });
@@ -195,24 +202,29 @@ async function parent() {
     const scenarios = [
       ['hash:inline:' + opts['hash-mib'], `raw SHA-1, node:crypto, 1 thread, 1 MiB chunks`],
       ['hash:workers:' + opts['hash-mib'], `raw SHA-1, WorkerHasher (2 threads, shared memory)`],
-      ['null:inline:' + opts['null-mib'], `verify + NullStorage, inline hashing`],
+      ['null:unqueued:' + opts['null-mib'], `verify + NullStorage, inline hashing without the turn queue`],
+      ['null:inline:' + opts['null-mib'], `verify + NullStorage, inline hashing (default: 4 ms per turn)`],
       ['null:workers:' + opts['null-mib'], `verify + NullStorage, worker hashing (2 threads)`],
       ['null:inline:' + opts['small-mib'], `verify + NullStorage, inline (small torrent: memory baseline)`],
       ['disk:inline:' + opts['disk-mib'], `verify + FileStorage (temp dir, fsync at close), inline`],
       ['disk:workers:' + opts['disk-mib'], `verify + FileStorage (temp dir, fsync at close), workers`],
     ];
     const rounds = Number(opts.rounds);
-    for (const [scenario, label] of scenarios) {
-      const runs = [];
-      for (let round = 0; round < rounds; round++) {
+    // Rounds go round-robin over the scenarios, so a burst of load from elsewhere on the machine
+    // lands on all of them rather than on one.
+    const runs = scenarios.map(() => []);
+    for (let round = 0; round < rounds; round++) {
+      for (const [index, [scenario, label]] of scenarios.entries()) {
         const dir = path.join(work, `${scenario.replaceAll(':', '-')}-${round}`);
         fs.mkdirSync(dir);
         process.stderr.write(`storage bench: ${label} (round ${round + 1}/${rounds}) ...\n`);
-        runs.push(run(scenario, bundlePath, dir));
+        runs[index].push(run(scenario, bundlePath, dir));
         fs.rmSync(dir, { recursive: true, force: true });
       }
+    }
+    for (const [index, [, label]] of scenarios.entries()) {
       // The median round by throughput; its other figures are reported with it.
-      const r = runs.sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)];
+      const r = runs[index].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs[index].length / 2)];
       rows.push(
         `| ${label} | ${(r.bytes / MiB).toFixed(0)} MiB | ${mb(r)} | ${((r.cpuSeconds / r.bytes) * MiB * 1000).toFixed(2)} | ${mib(r.maxRssKiB)} MiB | ${r.peakBuffered === undefined ? '' : `${(r.peakBuffered / MiB).toFixed(0)} MiB`} | ${ms(r.delayP99Ms)} | ${ms(r.delayMaxMs)} |`,
       );

@@ -34,8 +34,8 @@ describe('hashers', () => {
     expect(plain.byteLength).toBe(4096); // copied, not transferred away from the caller
   });
 
-  test('the inline hasher hashes one piece per event-loop turn, so I/O runs between pieces', async () => {
-    const hasher = new InlineHasher();
+  test('with its turn budget spent, the inline hasher leaves queued pieces to the next event-loop turn', async () => {
+    const hasher = new InlineHasher({ turnBudgetMs: 0 }); // spent after the first piece of each turn
     const done: number[] = [];
     const all = [0, 1, 2].map((i) => hasher.sha1(new Uint8Array(1000).fill(i)).then(() => done.push(i)));
     const turn = async (): Promise<void> => await new Promise((resolve) => setImmediate(resolve));
@@ -45,6 +45,15 @@ describe('hashers', () => {
     expect(done).toEqual([0, 1]);
     await Promise.all(all);
     expect(done).toEqual([0, 1, 2]);
+  });
+
+  test('within its turn budget, the inline hasher hashes every queued piece in one turn', async () => {
+    const hasher = new InlineHasher({ turnBudgetMs: 60_000 });
+    const done: number[] = [];
+    const all = [0, 1, 2].map((i) => hasher.sha1(new Uint8Array(1000).fill(i)).then(() => done.push(i)));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(done).toEqual([0, 1, 2]);
+    await Promise.all(all);
   });
 
   test('an aborted signal rejects with ABORTED', async () => {

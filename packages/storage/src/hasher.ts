@@ -1,6 +1,7 @@
-// SHA-1 of whole pieces (BEP 3). Behind an interface so hashing can move to worker threads; the inline
-// hasher is the default because on these 2-core machines the workers did not pay (see README and
-// tools/bench/storage.mjs): a 1 MiB piece hashes in about 0.6 ms, which is a short enough pause.
+// SHA-1 of whole pieces (BEP 3). Behind an interface so hashing can move to worker threads. The inline
+// hasher is the default: on these 2-core machines worker threads did not measurably win on throughput,
+// and queueing inline hashes per event-loop turn fixed the latency problem (README, "Hashing";
+// tools/bench/storage.mjs).
 import { createHash } from 'node:crypto';
 import { throwIfAborted } from './errors.js';
 import type { IoOptions } from './storage.js';
@@ -23,16 +24,31 @@ interface QueuedHash {
   reject(error: unknown): void;
 }
 
+export interface InlineHasherOptions {
+  /**
+   * Hashing time per event-loop turn, in ms (default 4): once spent, the rest of the queue waits for
+   * the next turn. At least one piece is hashed per turn.
+   */
+  readonly turnBudgetMs?: number;
+}
+
 /**
- * Hashes on the calling thread, one piece per event-loop turn. Pieces often complete together (blocks
- * from many peers arrive in one tick); hashed back to back they would stall sockets for the sum of
- * their hashes (64 MiB of pieces: about 100 ms here), queued like this for one piece at most, with I/O
- * polled in between. Measured in tools/bench/storage.mjs.
+ * Hashes on the calling thread, a few milliseconds' worth per event-loop turn. Pieces often complete
+ * together (blocks from many peers arrive in one tick); hashed back to back they stalled sockets for the
+ * sum of their hashes (p99 loop delay ~180 ms when 64 MiB of pieces completed at once); one piece per
+ * turn fixed that but capped throughput at one piece per turn. A time budget per turn keeps both: the
+ * stall is bounded by the budget plus one piece, and a busy turn still hashes several pieces.
+ * Measured in tools/bench/storage.mjs.
  */
 export class InlineHasher implements Hasher {
   readonly prefersShared = false;
   readonly #queue: QueuedHash[] = [];
+  readonly #budgetMs: number;
   #scheduled = false;
+
+  constructor(options: InlineHasherOptions = {}) {
+    this.#budgetMs = options.turnBudgetMs ?? DEFAULT_TURN_BUDGET_MS;
+  }
 
   async sha1(data: Uint8Array, options: IoOptions = {}): Promise<Uint8Array> {
     throwIfAborted(options.signal);
@@ -47,20 +63,27 @@ export class InlineHasher implements Hasher {
   #schedule(): void {
     if (this.#scheduled || this.#queue.length === 0) return;
     this.#scheduled = true;
-    setImmediate(() => {
-      this.#scheduled = false;
+    setImmediate(() => this.#run());
+  }
+
+  #run(): void {
+    this.#scheduled = false;
+    const started = performance.now();
+    do {
       const job = this.#queue.shift();
-      this.#schedule();
-      if (job === undefined) return;
+      if (job === undefined) break;
       try {
         throwIfAborted(job.signal);
         job.resolve(sha1Now(job.data));
       } catch (error) {
         job.reject(error);
       }
-    });
+    } while (performance.now() - started < this.#budgetMs);
+    this.#schedule();
   }
 }
+
+export const DEFAULT_TURN_BUDGET_MS = 4;
 
 /** The default hasher: inline, shared by every store in the process so their pieces queue together. */
 export const inlineHasher: Hasher = new InlineHasher();

@@ -21,7 +21,7 @@ export { NullStorage } from './null-storage.js';
 export { nodeFileSystem, type FileHandleLike, type FileSystem, type OpenMode, type PathInfo, type PathKind } from './file-system.js';
 export { DEFAULT_MAX_OPEN_FILES } from './open-files.js';
 export { STATE_FOLDER } from './safe-path.js';
-export { InlineHasher, inlineHasher, type Hasher } from './hasher.js';
+export { DEFAULT_TURN_BUDGET_MS, InlineHasher, inlineHasher, type Hasher, type InlineHasherOptions } from './hasher.js';
 export { WorkerHasher, type WorkerHasherOptions } from './worker-hasher.js';
 export { BufferPool, DEFAULT_MEMORY_LIMIT } from './buffer-pool.js';
 export { PieceAssembler, type BlockResult, type PieceAssemblerOptions } from './piece-assembler.js';

@@ -120,6 +120,18 @@ describe('PieceAssembler', () => {
     expect(assembler.pool.bytesAllocated).toBe(65536);
   });
 
+  test('copies the block before addBlock returns, so the caller may reuse its buffer at once', async () => {
+    const assembler = new PieceAssembler(fixture.torrent, new MemoryStorage(fixture.torrent));
+    const scratch = new Uint8Array(16384);
+    const pending: Promise<BlockResult>[] = [];
+    for (const { begin, data } of fixture.blocks(0)) {
+      scratch.set(data);
+      pending.push(assembler.addBlock(0, begin, scratch, 'p'));
+      scratch.fill(0); // a socket reusing its read buffer
+    }
+    expect((await Promise.all(pending)).at(-1)?.kind).toBe('verified');
+  });
+
   test('discard frees a partial piece', async () => {
     const assembler = new PieceAssembler(fixture.torrent, new MemoryStorage(fixture.torrent), { memoryLimit: 65536 });
     await assembler.addBlock(0, 0, fixture.blocks(0)[0]!.data, 'p');
