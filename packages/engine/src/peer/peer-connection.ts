@@ -204,6 +204,17 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
     return ok;
   }
 
+  /** Runs `write` with the socket corked, so the messages it sends leave in one writev. */
+  corked(write: () => void): void {
+    if (this.#closed !== undefined) return;
+    this.#socket.cork();
+    try {
+      write();
+    } finally {
+      this.#socket.uncork();
+    }
+  }
+
   /** Keep-alive and inactivity rules; call it from a periodic tick. */
   tick(now: number): void {
     if (this.#closed !== undefined) return;

@@ -1,6 +1,7 @@
 // Serving the blocks peers request: from verified pieces only, through the upload rate limiters,
 // with the socket's back-pressure (a write that fills the buffer stops serving until 'drain') and a
 // cap on reads in flight and on queued requests per peer.
+import { DEFAULT_MAX_READ_LENGTH } from '@typetorrent/storage';
 import { EngineError, describeError } from '../errors.js';
 import { MAX_INCOMING_REQUESTS, type IncomingRequest, type Peer } from './peer.js';
 import type { Runtime } from './runtime.js';
@@ -92,27 +93,53 @@ export class Uploader {
         this.#retryAfter(wait);
         break;
       }
-      rt.uploadLimiter.take(next.length);
-      peer.incoming.shift();
+      const run = this.#run(peer.incoming, rt.uploadLimiter.available());
+      rt.uploadLimiter.take(run.length);
+      peer.incoming.splice(0, run.requests.length);
       peer.serving++;
       started++;
-      rt.store.readBlock(next.piece, next.begin, next.length).then(
-        (block) => {
+      rt.store.readBlock(next.piece, next.begin, run.length).then(
+        (data) => {
           peer.serving--;
           if (peer.conn.closed) return;
-          peer.conn.sendPiece(next.piece, next.begin, block);
-          rt.countUpload(peer, block.length);
+          peer.conn.corked(() => {
+            for (const request of run.requests) {
+              const at = request.begin - next.begin;
+              peer.conn.sendPiece(request.piece, request.begin, data.subarray(at, at + request.length));
+            }
+          });
+          rt.countUpload(peer, run.length);
           this.serve(peer);
         },
         (error: unknown) => {
           peer.serving--;
           if (rt.closed || peer.conn.closed) return;
           rt.warn(new EngineError('STORAGE', `could not read piece ${next.piece} for upload: ${describeError(error)}`, { peer: peer.key, cause: error }));
-          if (peer.conn.fast) peer.conn.sendReject(next.piece, next.begin, next.length);
+          if (peer.conn.fast) for (const request of run.requests) peer.conn.sendReject(request.piece, request.begin, request.length);
         },
       );
     }
     return started;
+  }
+
+  /**
+   * The requests at the head of the queue that ask for one contiguous range of a piece (peers ask
+   * for a piece's blocks in order), up to one storage read and the bytes the limiters grant now: one
+   * read and one corked write for them all.
+   */
+  #run(queue: readonly IncomingRequest[], budget: number): { requests: IncomingRequest[]; length: number } {
+    const first = queue[0];
+    if (first === undefined) return { requests: [], length: 0 };
+    const requests = [first];
+    let length = first.length;
+    for (let i = 1; i < queue.length; i++) {
+      const next = queue[i];
+      if (next === undefined || next.piece !== first.piece || next.begin !== first.begin + length) break;
+      if (length + next.length > Math.min(DEFAULT_MAX_READ_LENGTH, budget)) break;
+      requests.push(next);
+      length += next.length;
+    }
+    return { requests, length };
   }
 
   /** Serves the waiting peers in rounds of one block each until the tokens run out. */

@@ -1,0 +1,67 @@
+/**
+ * Loopback transfer speed, outside the test run (tests assert behaviour, never time). Run from
+ * packages/engine (the bundle must sit one folder below a link to testkit's python folder):
+ *
+ *   mkdir -p /tmp/tt-bench/out && ln -sfn "$PWD/../testkit/python" /tmp/tt-bench/python
+ *   npx esbuild src/session/download.bench.ts --bundle --platform=node --format=esm \
+ *     --conditions=@typetorrent/source --outfile=/tmp/tt-bench/out/bench.mjs
+ *   node /tmp/tt-bench/out/bench.mjs [MiB=256] [leecher storage: file|null] [seeder: lt|ours]
+ *
+ * Prints MB/s for one download of a single-file torrent (1 MiB pieces) by our client from a
+ * python3-libtorrent seeder (lt) or from our own seeding session (ours), into FileStorage or
+ * NullStorage (no disk writes: everything above the disk, hashing included).
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { NullStorage } from '@typetorrent/storage';
+import { deterministicBytes, makeLibtorrentTorrent, makeTempDir, removeTempDir, startLibtorrentSeeder } from '@typetorrent/testkit';
+import { Session } from './session.js';
+
+const mib = Number(process.argv[2] ?? 256);
+const storage = process.argv[3] ?? 'file';
+const seederKind = process.argv[4] ?? 'lt';
+const work = await makeTempDir('typetorrent-bench-');
+try {
+  const source = path.join(work, 'seed');
+  await fs.mkdir(source);
+  const file = path.join(source, 'payload.bin');
+  const handle = await fs.open(file, 'w');
+  const chunk = deterministicBytes(16 * 1024 * 1024, 5);
+  for (let written = 0; written < mib * 1024 * 1024; written += chunk.length) {
+    await handle.write(chunk.subarray(0, Math.min(chunk.length, mib * 1024 * 1024 - written)));
+  }
+  await handle.close();
+  const torrentPath = path.join(work, 'payload.torrent');
+  await makeLibtorrentTorrent({ sourcePath: file, torrentPath, pieceSize: 1024 * 1024 });
+  const torrentBytes = await fs.readFile(torrentPath);
+
+  let stopSeeder: () => Promise<void>;
+  let seederPort: number;
+  if (seederKind === 'ours') {
+    const seeder = new Session({ port: 0, host: '127.0.0.1' });
+    await (await seeder.add(torrentBytes, { savePath: source })).whenDone();
+    seederPort = seeder.port;
+    stopSeeder = () => seeder.close();
+  } else {
+    const seeder = await startLibtorrentSeeder({ torrentPath, savePath: source, startTimeoutMs: 300_000 });
+    seederPort = seeder.port;
+    stopSeeder = () => seeder.stop();
+  }
+
+  const session = new Session({ port: 0, host: '127.0.0.1' });
+  const started = performance.now();
+  const torrent = await session.add(torrentBytes, {
+    savePath: path.join(work, 'out'),
+    peers: [{ host: '127.0.0.1', port: seederPort }],
+    ...(storage === 'null' ? { storage: async () => new NullStorage() } : {}),
+  });
+  await torrent.whenDone();
+  const seconds = (performance.now() - started) / 1000;
+  const bytes = torrent.metainfo.totalLength;
+  console.log(`${seederKind} -> ours (${storage}): ${mib} MiB in ${seconds.toFixed(2)} s = ${(bytes / seconds / 1e6).toFixed(1)} MB/s`);
+  await session.close();
+  await stopSeeder();
+} finally {
+  await removeTempDir(work);
+}
