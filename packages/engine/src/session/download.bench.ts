@@ -51,6 +51,7 @@ try {
 
   const session = new Session({ port: 0, host: '127.0.0.1' });
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const torrent = await session.add(torrentBytes, {
     savePath: path.join(work, 'out'),
     peers: [{ host: '127.0.0.1', port: seederPort }],
@@ -58,8 +59,9 @@ try {
   });
   await torrent.whenDone();
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
   const bytes = torrent.metainfo.totalLength;
-  console.log(`${seederKind} -> ours (${storage}): ${mib} MiB in ${seconds.toFixed(2)} s = ${(bytes / seconds / 1e6).toFixed(1)} MB/s`);
+  console.log(`${seederKind} -> ours (${storage}): ${mib} MiB in ${seconds.toFixed(2)} s = ${(bytes / seconds / 1e6).toFixed(1)} MB/s, CPU user ${(used.user / 1e6).toFixed(2)} s system ${(used.system / 1e6).toFixed(2)} s`);
   await session.close();
   await stopSeeder();
 } finally {

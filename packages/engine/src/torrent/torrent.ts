@@ -18,6 +18,9 @@ import type { AddTorrentOptions, Endpoint, PeerInfo, TorrentEvents, TorrentProgr
 
 export const DEFAULT_MAX_PEERS = 50;
 
+/** Verified bytes between background flushes (see #saveEvery). */
+const SAVE_EVERY_BYTES = 64 * 1024 * 1024;
+
 export class Torrent extends EventEmitter<TorrentEvents> {
   readonly metainfo: Metainfo;
   readonly infoHash: Uint8Array;
@@ -48,6 +51,8 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   #downloadedBefore = 0;
   #uploadedBefore = 0;
   #lifecycle: Promise<void> = Promise.resolve();
+  #unsavedBytes = 0;
+  #saving = false;
 
   /** Used by Session.add; embedders add torrents through the session. */
   constructor(metainfo: Metainfo, options: AddTorrentOptions, services: SessionServices) {
@@ -302,6 +307,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
         peer: (event) => this.emit('peer', event),
         piece: (piece) => {
           this.#counts.verified(piece, opened.picker, this.metainfo.geometry);
+          this.#saveEvery(opened, this.metainfo.geometry.pieceSize(piece));
           this.emit('piece', piece);
         },
         finished: () => this.#onFinished(),
@@ -316,6 +322,22 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     }
     this.#run(this.#rt);
     if (this.#finished) this.emit('done');
+  }
+
+  /**
+   * Flushes and saves resume data after every SAVE_EVERY_BYTES verified, in the background: the
+   * fsync then never has more than that to write (the one at `done` stays short), and a crash loses
+   * little. One save at a time; PieceStore runs them in order.
+   */
+  #saveEvery(opened: Opened, bytes: number): void {
+    this.#unsavedBytes += bytes;
+    if (this.#unsavedBytes < SAVE_EVERY_BYTES || this.#saving) return;
+    this.#unsavedBytes = 0;
+    this.#saving = true;
+    opened.store
+      .saveResume()
+      .catch((error: unknown) => this.#warn(new EngineError('STORAGE', `saving resume data failed: ${describeError(error)}`, { infoHash: this.infoHashHex, cause: error })))
+      .finally(() => (this.#saving = false));
   }
 
   /** Enters downloading or seeding: connect, tick, announce. */

@@ -7,7 +7,7 @@ import { MAX_INCOMING_REQUESTS, type IncomingRequest, type Peer } from './peer.j
 import type { Runtime } from './runtime.js';
 
 /** Disk reads in flight per peer: enough to hide read latency, few enough to keep memory small. */
-const MAX_READS_PER_PEER = 4;
+const MAX_READS_PER_PEER = 8;
 
 /**
  * Requests for pieces we lack, or while we choke the peer, from a peer without BEP 6 (which has no
