@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createTorrentFromPath } from '@typetorrent/metainfo/node';
 import { freePort, LT_PEER_SCRIPT, SYSTEM_PYTHON } from '@typetorrent/testkit';
-import { clients } from './lib/clients.mjs';
+import { clients, installWebtorrentCli } from './lib/clients.mjs';
 import { measure } from './lib/measure.mjs';
 import { canUseNetns, rerunInNetns } from './lib/netns.mjs';
 import { downloadTable, seedingTable } from './lib/report.mjs';
@@ -43,13 +43,18 @@ const { values: opts } = parseArgs({
 });
 
 if (process.env.TT_BENCH_IN_NETNS !== '1' && !opts['no-netns'] && canUseNetns()) {
+  // Inside the namespace there is no network: install what comes from npm first.
+  if (wantedClients().includes('webtorrent')) installWebtorrentCli();
   const code = rerunInNetns(process.argv.slice(1));
   if (code !== null) process.exit(code);
   console.error('could not create a network namespace; running without one');
 }
 
 const rounds = Number(opts.rounds);
-const wanted = opts.clients.split(',').map((s) => s.trim()).filter(Boolean);
+const wanted = wantedClients();
+function wantedClients() {
+  return opts.clients.split(',').map((s) => s.trim()).filter(Boolean);
+}
 fs.mkdirSync(opts.work, { recursive: true });
 const log = (...a) => console.error('[bench]', ...a);
 
@@ -84,12 +89,14 @@ function startMeasuredSeeder(command, args, readyText) {
   let resolveReady;
   const ready = new Promise((r) => (resolveReady = r));
   let child;
+  let signalGroup = () => undefined;
   const done = measure(command, args, {
     timeoutMs: 60 * 60_000,
     stdin: 'pipe',
+    onSpawn: (signal) => (signalGroup = signal),
     onLine: (line, c) => { child = c; if (line.includes(readyText)) resolveReady(); },
   });
-  return { ready, done, stop: () => { child?.stdin?.end(); child?.kill('SIGINT'); } };
+  return { ready, done, stop: () => { child?.stdin?.end(); signalGroup('SIGINT'); } };
 }
 
 async function seedingComparison(data, payloadBytes) {

@@ -85,7 +85,13 @@ export const clients = {
   webtorrent: {
     unavailable: () => {
       if (process.env.TT_BENCH_IN_NETNS !== '1') return 'webtorrent-cli cannot turn off DHT/LSD/UPnP: it runs only inside a loopback-only network namespace (run the bench as root)';
-      return webtorrentCli() ? null : 'webtorrent-cli could not be installed (npm install --ignore-scripts webtorrent-cli@6.0.1)';
+      if (!webtorrentCli()) return 'webtorrent-cli could not be installed (npm install --ignore-scripts webtorrent-cli@6.0.1)';
+      const probe = spawnSync(process.execPath, [webtorrentCli(), '--version'], { encoding: 'utf8', timeout: 30_000 });
+      if (probe.status !== 0) {
+        const missing = /Cannot find module '([^']+)'/.exec(probe.stderr ?? '');
+        return `webtorrent-cli does not start here${missing ? `: its native module ${path.basename(missing[1])} is missing (its install step downloads a prebuilt binary, which this machine cannot fetch)` : ''}`;
+      }
+      return null;
     },
     run: (swarm, outDir, port) =>
       measure(process.execPath, [webtorrentCli(), 'download', swarm.torrentPath, '--out', outDir, '--torrent-port', String(port), '--quiet'], {
@@ -94,17 +100,21 @@ export const clients = {
   },
 };
 
-let webtorrentPath;
-/** Installs webtorrent-cli into tools/bench/.clients once (scripts off: one dependency fetches a binary). */
+const clientsDir = path.join(root, 'tools/bench/.clients');
+const webtorrentBin = path.join(clientsDir, 'node_modules/webtorrent-cli/bin/cmd.js');
+
 function webtorrentCli() {
-  if (webtorrentPath !== undefined) return webtorrentPath;
-  const dir = path.join(root, 'tools/bench/.clients');
-  const bin = path.join(dir, 'node_modules/webtorrent-cli/bin/cmd.js');
+  return fs.existsSync(webtorrentBin) ? webtorrentBin : null;
+}
+
+/** Installs webtorrent-cli into tools/bench/.clients once (scripts off: one dependency fetches a binary). */
+export function installWebtorrentCli() {
+  const dir = clientsDir;
+  const bin = webtorrentBin;
   if (!fs.existsSync(bin)) {
     fs.mkdirSync(dir, { recursive: true });
     if (!fs.existsSync(path.join(dir, 'package.json'))) fs.writeFileSync(path.join(dir, 'package.json'), '{"private":true}');
     spawnSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock', 'webtorrent-cli@6.0.1'], { cwd: dir, stdio: 'inherit' });
   }
-  webtorrentPath = fs.existsSync(bin) ? bin : null;
-  return webtorrentPath;
+  return fs.existsSync(bin);
 }

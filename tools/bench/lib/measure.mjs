@@ -10,7 +10,7 @@ const GNU_TIME = '/usr/bin/time';
 /**
  * @param {string} command
  * @param {string[]} args
- * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, timeoutMs: number, onLine?: (line: string, child: import('node:child_process').ChildProcess) => void, stdin?: 'pipe' | 'ignore' }} options
+ * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, timeoutMs: number, onLine?: (line: string, child: import('node:child_process').ChildProcess) => void, onSpawn?: (signalGroup: (signal: NodeJS.Signals) => void) => void, stdin?: 'pipe' | 'ignore' }} options
  */
 export async function measure(command, args, options) {
   const timeFile = path.join(os.tmpdir(), `tt-bench-time-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
@@ -18,6 +18,15 @@ export async function measure(command, args, options) {
     cwd: options.cwd,
     env: options.env ?? process.env,
     stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
+    // Its own process group, so a signal reaches the client too: GNU time ignores SIGINT while it waits.
+    detached: true,
+  });
+  options.onSpawn?.((signal) => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
   });
   let tail = '';
   let pending = '';
@@ -36,7 +45,11 @@ export async function measure(command, args, options) {
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    child.kill('SIGKILL');
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL');
+    }
   }, options.timeoutMs);
   const code = await new Promise((resolve) => child.on('close', (c) => resolve(c)));
   clearTimeout(timer);
