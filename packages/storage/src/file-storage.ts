@@ -39,6 +39,11 @@ export class FileStorage implements SelectableStorage, StampedStorage {
   #wanted: readonly boolean[];
   /** Files that exist: found at open, or created (with their side-file bytes copied in). */
   readonly #exists: boolean[];
+  /**
+   * Files whose folders were checked to be real folders, not links. A file found at open may sit
+   * behind a linked folder (lstat follows links on the way), so it is checked before first use.
+   */
+  readonly #foldersChecked: boolean[];
   /** Files being created, so concurrent writes wait for one creation. */
   readonly #creating = new Map<number, Promise<void>>();
   /** Files written since the last flush (absolute paths). */
@@ -58,6 +63,7 @@ export class FileStorage implements SelectableStorage, StampedStorage {
     this.#partsPath = resolveInside(root, [STATE_FOLDER, `${torrent.infoHashHex}.parts`]);
     this.#wanted = checkFlags(options.wanted, torrent.files.length);
     this.#exists = torrent.files.map(() => false);
+    this.#foldersChecked = torrent.files.map(() => false);
   }
 
   /** Opens storage for a torrent below `directory` (created when missing); looks at which files exist. */
@@ -198,7 +204,10 @@ export class FileStorage implements SelectableStorage, StampedStorage {
     const bytes = data.subarray(segment.pieceOffset - begin, segment.pieceOffset - begin + segment.length);
     const target = this.#target(segment);
     try {
-      if (segment.kind === 'file' && this.#exists[segment.fileIndex] !== true) await this.#ensureCreated(segment.fileIndex);
+      if (segment.kind === 'file') {
+        if (this.#exists[segment.fileIndex] !== true) await this.#ensureCreated(segment.fileIndex);
+        else await this.#checkFolders(segment.fileIndex);
+      }
       if (segment.kind === 'parts') await ensureParentFolders(this.#fileSystem, this.#root, target.path, this.#checkedFolders);
       await this.#files.use(target.path, 'write', async (handle) => {
         // Marked dirty once open and before the write starts, so a flush that overlaps it still fsyncs
@@ -224,6 +233,7 @@ export class FileStorage implements SelectableStorage, StampedStorage {
     const target = this.#target(segment);
     let read: number;
     try {
+      if (segment.kind === 'file') await this.#checkFolders(segment.fileIndex);
       read = await this.#files.use(target.path, 'read', (handle) => readFully(handle, bytes, target.position));
     } catch (error) {
       throw toStorageError(error, target.path, piece);
@@ -265,6 +275,13 @@ export class FileStorage implements SelectableStorage, StampedStorage {
     }
   }
 
+  /** Refuses (UNSAFE_PATH) a file whose folders below the root include a symbolic link. */
+  async #checkFolders(fileIndex: number): Promise<void> {
+    if (this.#foldersChecked[fileIndex] === true) return;
+    await ensureParentFolders(this.#fileSystem, this.#root, this.pathOf(fileIndex), this.#checkedFolders);
+    this.#foldersChecked[fileIndex] = true;
+  }
+
   #ensureCreated(fileIndex: number): Promise<void> {
     let creating = this.#creating.get(fileIndex);
     if (creating === undefined) {
@@ -291,7 +308,7 @@ export class FileStorage implements SelectableStorage, StampedStorage {
 
   async #createAndCopy(fileIndex: number, filePath: string): Promise<void> {
     const size = this.#torrent.files[fileIndex]?.length ?? 0;
-    await ensureParentFolders(this.#fileSystem, this.#root, filePath, this.#checkedFolders);
+    await this.#checkFolders(fileIndex);
     await Promise.allSettled(this.#partsWrites);
     await this.#files.use(filePath, 'write', async () => undefined, size);
     const range = this.#torrent.geometry.piecesOfFile(fileIndex);

@@ -45,6 +45,26 @@ describe('symbolic links and odd entries in the download folder', () => {
     await storage.close();
   });
 
+  test('a file that already exists behind a linked folder is neither written nor read', async () => {
+    // open() finds the file (lstat follows the folder link), so writes would skip folder creation:
+    // the folder check must still run before the file is used.
+    const outside = path.join(temp, 'outside-existing');
+    const dir = path.join(temp, 'linked-folder-existing');
+    await fs.mkdir(outside, { recursive: true });
+    await fs.writeFile(path.join(outside, 'x.bin'), 'keep me');
+    await fs.mkdir(path.join(dir, 'lnk'), { recursive: true });
+    await fs.symlink(outside, path.join(dir, 'lnk', 'sub'));
+    const fixture = makeFixture([{ length: 100, path: ['sub', 'x.bin'] }], 16384, { name: 'lnk' });
+    const storage = await FileStorage.open(fixture.torrent, dir);
+    await expect(storage.write(0, 0, fixture.pieceBytes(0))).rejects.toMatchObject({
+      code: 'UNSAFE_PATH',
+      path: path.join(dir, 'lnk', 'sub'),
+    });
+    await expect(storage.read(0, 0, new Uint8Array(7))).rejects.toMatchObject({ code: 'UNSAFE_PATH' });
+    expect(await fs.readFile(path.join(outside, 'x.bin'), 'utf8')).toBe('keep me');
+    await storage.close();
+  });
+
   test('a file that is a symbolic link is not followed (O_NOFOLLOW)', async () => {
     const victim = path.join(temp, 'victim.txt');
     await fs.writeFile(victim, 'keep me');
