@@ -14,7 +14,7 @@ import { type FileSystem, type PathInfo, nodeFileSystem } from './file-system.js
 import { Layout, type Segment } from './layout.js';
 import { OpenFiles, DEFAULT_MAX_OPEN_FILES } from './open-files.js';
 import { readFully, writeFully } from './positioned-io.js';
-import { STATE_FOLDER, ensureParentFolders, resolveInside } from './safe-path.js';
+import { STATE_FOLDER, ensureParentFolders, resolveInside, resolveTorrentFile } from './safe-path.js';
 import type { FileStamp, IoOptions, SelectableStorage, StampedStorage, StorageStamps } from './storage.js';
 import { fileComponents, type StorageTorrent } from './torrent.js';
 
@@ -59,7 +59,7 @@ export class FileStorage implements SelectableStorage, StampedStorage {
     this.#fileSystem = options.fileSystem ?? nodeFileSystem;
     this.#files = new OpenFiles(this.#fileSystem, options.maxOpenFiles ?? DEFAULT_MAX_OPEN_FILES);
     this.#layout = new Layout(torrent);
-    this.#paths = torrent.files.map((_, index) => resolveInside(root, fileComponents(torrent, index)));
+    this.#paths = torrent.files.map((_, index) => resolveTorrentFile(root, fileComponents(torrent, index)));
     this.#partsPath = resolveInside(root, [STATE_FOLDER, `${torrent.infoHashHex}.parts`]);
     this.#wanted = checkFlags(options.wanted, torrent.files.length);
     this.#exists = torrent.files.map(() => false);

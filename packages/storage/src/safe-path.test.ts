@@ -4,7 +4,7 @@ import path from 'node:path';
 import { makeTempDir, removeTempDir } from '@typetorrent/testkit';
 import { FileStorage } from './file-storage.js';
 import { nodeFileSystem } from './file-system.js';
-import { ensureParentFolders, resolveInside } from './safe-path.js';
+import { STATE_FOLDER, ensureParentFolders, resolveInside } from './safe-path.js';
 import { makeFixture } from './test-fixtures.js';
 
 let temp: string;
@@ -63,6 +63,20 @@ describe('symbolic links and odd entries in the download folder', () => {
     await expect(storage.read(0, 0, new Uint8Array(7))).rejects.toMatchObject({ code: 'UNSAFE_PATH' });
     expect(await fs.readFile(path.join(outside, 'x.bin'), 'utf8')).toBe('keep me');
     await storage.close();
+  });
+
+  test.each<[string, { name: string; multiFile: boolean }]>([
+    ['a multi-file torrent named after it', { name: STATE_FOLDER, multiFile: true }],
+    ['a single-file torrent named after it', { name: STATE_FOLDER, multiFile: false }],
+  ])('the state folder is not a torrent file’s: %s is UNSAFE_PATH', async (_name, options) => {
+    // Otherwise a crafted torrent in the same download folder could overwrite another torrent's
+    // resume record (say, one vouching for pieces never written) or side file.
+    const dir = path.join(temp, `state-folder-${options.multiFile ? 'multi' : 'single'}`);
+    const victim = makeFixture([{ length: 10 }], 16384, { name: 'victim' });
+    const fixture = makeFixture([{ length: 100, path: [`${victim.torrent.infoHashHex}.resume`] }], 16384, options);
+    await expect(FileStorage.open(fixture.torrent, dir)).rejects.toMatchObject({ code: 'UNSAFE_PATH' });
+    const caseFolded = makeFixture([{ length: 100 }], 16384, { ...options, name: STATE_FOLDER.toUpperCase() });
+    await expect(FileStorage.open(caseFolded.torrent, dir)).rejects.toMatchObject({ code: 'UNSAFE_PATH' });
   });
 
   test('a file that is a symbolic link is not followed (O_NOFOLLOW)', async () => {

@@ -37,6 +37,22 @@ export function resolveInside(root: string, components: readonly string[]): stri
 }
 
 /**
+ * The absolute path of a torrent's file below `root`: as resolveInside, and never in or at the state
+ * folder, which holds every torrent's resume record and side file. A crafted torrent named after it
+ * could otherwise overwrite another torrent's record with one that vouches for pieces never written.
+ * Compared case-insensitively, for case-insensitive file systems.
+ */
+export function resolveTorrentFile(root: string, components: readonly string[]): string {
+  const resolved = resolveInside(root, components);
+  if (components[0]?.toLowerCase() === STATE_FOLDER) {
+    throw new StorageError('UNSAFE_PATH', `torrent file in the state folder ${STATE_FOLDER}: ${JSON.stringify(components.join('/'))}`, {
+      path: resolved,
+    });
+  }
+  return resolved;
+}
+
+/**
  * Creates the folders between `root` and `file` one at a time, refusing any that is a symbolic link
  * (UNSAFE_PATH) or not a folder (NOT_A_FILE). `checked` remembers folders already known good, so each
  * is looked at once per storage. A folder swapped for a link after the check is not caught; O_NOFOLLOW
