@@ -79,7 +79,7 @@ async function leechRounds(swarm, payloadBytes) {
       runs.push({ ok: check.ok, wall: r.wall, cpu: r.cpu, rssMiB: r.rssMiB });
       fs.rmSync(outDir, { recursive: true, force: true });
     }
-    rows.push({ client: name, runs, note });
+    rows.push({ client: name, runs, note: note || client.note || '' });
   }
   return rows;
 }

@@ -11,6 +11,7 @@ import { measure } from './measure.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const CLI = path.join(root, 'apps/cli/dist/main.js');
 const CLIENT_TIMEOUT_MS = 30 * 60_000;
+export const WEBRTC_STUB_NOTE = 'WebRTC module stubbed (TCP only)';
 
 const onPath = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 
@@ -83,6 +84,7 @@ export const clients = {
     },
   },
   webtorrent: {
+    note: WEBRTC_STUB_NOTE,
     unavailable: () => {
       if (process.env.TT_BENCH_IN_NETNS !== '1') return 'webtorrent-cli cannot turn off DHT/LSD/UPnP: it runs only inside a loopback-only network namespace (run the bench as root)';
       if (!webtorrentCli()) return 'webtorrent-cli could not be installed (npm install --ignore-scripts webtorrent-cli@6.0.1)';
@@ -116,5 +118,31 @@ export function installWebtorrentCli() {
     if (!fs.existsSync(path.join(dir, 'package.json'))) fs.writeFileSync(path.join(dir, 'package.json'), '{"private":true}');
     spawnSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock', 'webtorrent-cli@6.0.1'], { cwd: dir, stdio: 'inherit' });
   }
+  stubWebRtc(dir);
   return fs.existsSync(bin);
+}
+
+/**
+ * webtorrent imports node-datachannel (WebRTC) at start-up, whose native binary comes from a download
+ * this machine cannot make. WebRTC plays no part in a TCP swarm on loopback, so when the binary is
+ * missing its entry points are replaced by a module whose exports throw if anything tries to use them.
+ */
+function stubWebRtc(dir) {
+  const pkgDir = path.join(dir, 'node_modules/node-datachannel');
+  if (!fs.existsSync(pkgDir) || fs.existsSync(path.join(pkgDir, 'build/Release/node_datachannel.node'))) return;
+  const stub = `const unavailable = (name) => class { constructor() { throw new Error(name + ': WebRTC is not available in this benchmark'); } };
+export const PeerConnection = unavailable('PeerConnection');
+export const RtcpReceivingSession = unavailable('RtcpReceivingSession');
+export const Video = unavailable('Video');
+export const Audio = unavailable('Audio');
+export const DataChannel = unavailable('DataChannel');
+export function cleanup() {}
+export function initLogger() {}
+export function preload() {}
+export default { PeerConnection, RtcpReceivingSession, Video, Audio, DataChannel, cleanup, initLogger, preload };
+`;
+  fs.writeFileSync(path.join(pkgDir, 'typetorrent-bench-stub.mjs'), stub);
+  const manifest = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
+  manifest.exports = { '.': './typetorrent-bench-stub.mjs', './polyfill': './typetorrent-bench-stub.mjs', './package.json': './package.json' };
+  fs.writeFileSync(path.join(pkgDir, 'package.json'), JSON.stringify(manifest, null, 2));
 }
