@@ -71,6 +71,19 @@ describe('hashers', () => {
     await store.close();
   });
 
+  test('closing a worker hasher settles the hashes still running (CLOSED), so no caller waits for ever', async () => {
+    const closing = new WorkerHasher({ threads: 1 });
+    // Large enough that the worker is still busy with it when close() terminates the thread.
+    const running = closing.sha1(new Uint8Array(64 * 1024 * 1024));
+    const outcome = running.then(
+      () => 'resolved',
+      (error: unknown) => error,
+    );
+    await closing.close();
+    const timeout = new Promise((resolve) => setTimeout(() => resolve('still pending'), 2000).unref());
+    expect(await Promise.race([outcome, timeout])).toMatchObject({ code: 'CLOSED' });
+  });
+
   test('a closed worker hasher refuses work', async () => {
     const closing = new WorkerHasher({ threads: 1 });
     await closing.close();

@@ -63,6 +63,12 @@ export class WorkerHasher implements Hasher {
 
   async close(): Promise<void> {
     this.#closed = true;
+    // terminate() drops the jobs a worker still holds without a reply: settle them here, or their
+    // callers (a piece being completed, a recheck) would wait for ever.
+    for (const entry of this.#workers) {
+      for (const job of entry.jobs.values()) job.reject(new StorageError('CLOSED', 'hasher closed while hashing'));
+      entry.jobs.clear();
+    }
     await Promise.all(this.#workers.map((w) => w.worker.terminate()));
   }
 
