@@ -244,3 +244,26 @@ test('the parsed result is frozen, down to paths and tracker tiers', () => {
   expect(Object.isFrozen(meta.files[0]?.path)).toBe(true);
   expect(Object.isFrozen(meta.announce[0])).toBe(true);
 });
+
+describe('a Buffer input', () => {
+  // Buffer#slice is a view, not a copy: a result built with it would be a Buffer sharing the
+  // caller's memory, and reusing that memory (a peer-wire metadata buffer, a pooled read) would
+  // silently change the info dict bytes of an already parsed torrent.
+  test('parseTorrent returns plain Uint8Array copies that do not follow later writes to the input', () => {
+    const original = torrentBytes(singleInfo());
+    const input = Buffer.from(original);
+    const meta = parseTorrent(input);
+    input.fill(0);
+    expect(Buffer.isBuffer(meta.infoBytes)).toBe(false);
+    expect(meta.infoBytes).toEqual(encode(singleInfo()));
+    expect(sha1(meta.infoBytes)).toEqual(meta.infoHash);
+  });
+
+  test('parseInfoDict does too', () => {
+    const input = Buffer.from(encode(singleInfo()));
+    const meta = parseInfoDict(input);
+    input.fill(0);
+    expect(Buffer.isBuffer(meta.infoBytes)).toBe(false);
+    expect(meta.infoBytes).toEqual(encode(singleInfo()));
+  });
+});

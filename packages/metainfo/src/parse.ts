@@ -32,7 +32,7 @@ export function parseTorrent(bytes: Uint8Array, options: ParseOptions = {}): Met
   if (span === undefined) throw new Error('bencode returned no span for a key it decoded');
   // The info-hash is over the bytes as they are in the file, never a re-encoding: files with
   // unsorted keys would otherwise hash differently from every other client.
-  const infoBytes = bytes.slice(span.start, span.end);
+  const infoBytes = copyBytes(bytes, span.start, span.end);
 
   return makeMetainfo({
     ...readInfo(info, infoBytes, options, warnings),
@@ -60,11 +60,20 @@ export function parseInfoDict(infoBytes: Uint8Array, extra: InfoDictExtra = {}):
   if (!isDict(info)) throw new MetainfoError('WRONG_TYPE', 'info', `expected a dictionary, got ${typeName(info)}`);
   const warnings: MetainfoWarning[] = [];
   return makeMetainfo({
-    ...readInfo(info, infoBytes.slice(), extra, warnings),
+    ...readInfo(info, copyBytes(infoBytes, 0, infoBytes.length), extra, warnings),
     announce: (extra.announce ?? []).map((tier) => [...tier]),
     urlList: [...(extra.urlList ?? [])],
     warnings,
   });
+}
+
+/**
+ * A plain Uint8Array copy of bytes[start, end). Not `bytes.slice()`: on a Buffer that is a view of the
+ * caller's memory (and a Buffer, whose species even Uint8Array#slice keeps), so a reused input buffer
+ * would change a parsed torrent's infoBytes.
+ */
+function copyBytes(bytes: Uint8Array, start: number, end: number): Uint8Array {
+  return new Uint8Array(bytes.subarray(start, end));
 }
 
 function decodeOrThrow<T extends { value: BencodeValue } | BencodeValue>(run: () => T): T {
