@@ -42,6 +42,16 @@ describe('createTorrentFromPath', () => {
     expect(metainfo.totalLength).toBe(100005);
   });
 
+  test('a link to an entry whose name starts with two dots is inside the folder, not outside', async () => {
+    const dotted = path.join(dir, 'dotted');
+    await fs.mkdir(path.join(dotted, '..data'), { recursive: true });
+    await fs.writeFile(path.join(dotted, '..data', 'payload'), 'kept');
+    await fs.symlink(path.join(dotted, '..data', 'payload'), path.join(dotted, 'current'));
+    const { metainfo, skipped } = await createTorrentFromPath(dotted, { pieceLength: 16384 });
+    expect(skipped).toEqual([]);
+    expect(metainfo.files.map((f) => f.path.join('/'))).toEqual(['..data/payload', 'current']);
+  });
+
   test('a single file, with a name override and progress', async () => {
     const progress: number[] = [];
     const { metainfo, torrent } = await createTorrentFromPath(path.join(share, 'one.bin'), {

@@ -65,5 +65,7 @@ export async function walkFolder(
 
 function isInside(root: string, target: string): boolean {
   const relative = path.relative(root, target);
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+  // Outside means a leading '..' component; a name such as '..data' merely starts with two dots.
+  const [first] = relative.split(path.sep);
+  return relative !== '' && first !== '..' && !path.isAbsolute(relative);
 }
