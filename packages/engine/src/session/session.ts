@@ -125,8 +125,9 @@ export class Session extends EventEmitter<SessionEvents> {
 
   /**
    * Adds a torrent from .torrent bytes or a parsed Metainfo and starts it (unless `start: false`):
-   * resolves once it is registered; checking goes on in the background (watch its `state` events,
-   * or `await torrent.whenDone()`). Listens first if `listen()` was not called.
+   * resolves once it is registered and, when started, in state `checking`; the check goes on in the
+   * background (watch `state` events, or `await torrent.whenDone()`). Listens first if `listen()`
+   * was not called.
    */
   async add(source: Uint8Array | Metainfo, options: AddTorrentOptions): Promise<Torrent> {
     this.#checkOpen();

@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 it('leechers trade pieces among themselves while the seeder is slow', async () => {
-  const fixture = await makeFixture({ name: 'swarm', seed: 3 });
+  const fixture = await makeFixture({ name: 'swarm', seed: 3, pieceLength: 16 * 1024 });
   dirs.push(fixture.dir);
   // The seeder alone would need about 4 × 1.5 MiB / 0.5 MiB/s = 12 s; trading shortens that.
   const seeder = new Session({ port: 0, host: '127.0.0.1', rateLimits: { upload: 512 * 1024 } });

@@ -341,5 +341,21 @@ export class Runtime {
 }
 
 export function peerInfo(peer: Peer): PeerInfo {
-  return { key: peer.key, direction: peer.conn.direction, client: peer.client, peerId: peer.conn.peerId };
+  const pieceCount = peer.pieces.pieceCount;
+  return {
+    key: peer.key,
+    direction: peer.conn.direction,
+    client: peer.client,
+    peerId: peer.conn.peerId,
+    downloaded: peer.downloadMeter.total,
+    uploaded: peer.uploadMeter.total,
+    downloadRate: peer.downloadMeter.rate(),
+    uploadRate: peer.uploadMeter.rate(),
+    amChoking: peer.amChoking,
+    amInterested: peer.amInterested,
+    peerChoking: peer.peerChoking,
+    peerInterested: peer.peerInterested,
+    progress: peer.hasAll || pieceCount === 0 ? 1 : peer.pieces.count() / pieceCount,
+    snubbed: peer.requests.snubbed,
+  };
 }

@@ -93,12 +93,23 @@ export class Swarm {
     if (key !== peer.key) this.#listenKeys.set(key, peer);
   }
 
-  /** A connected peer left: it may be dialled again, after a pause. */
+  /**
+   * A connected peer left: it may be dialled again after a wait. Connections we closed ourselves to
+   * pause or stop are redialled at once when the torrent runs again.
+   */
   onDisconnected(peer: Peer, reason: EngineError): void {
     for (const [key, owner] of this.#listenKeys) if (owner === peer) this.#listenKeys.delete(key);
     const candidate = this.#candidates.get(peer.key);
-    if (candidate !== undefined) this.#backOff(candidate);
+    if (candidate !== undefined) {
+      if (this.#rt.active) this.#backOff(candidate);
+      else candidate.retryAt = 0;
+    }
     if (reason.code === 'SELF_CONNECTION') this.markSelf(peer.key);
+  }
+
+  /** Stops dialling an address (a seed, once we need nothing more); a tracker or addPeer may bring it back. */
+  forget(key: string): void {
+    this.#candidates.delete(key);
   }
 
   /** Never dial this endpoint again: it is us. */

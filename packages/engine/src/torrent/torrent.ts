@@ -10,7 +10,7 @@ import type { Handshaken } from '../peer/handshake-io.js';
 import { RateLimiter } from '../rate/rate-limiter.js';
 import { startAnnouncer } from './announce.js';
 import { updateInterest } from './availability.js';
-import { filePrioritiesFrom, openTorrentData, piecePriorities, type Opened } from './open.js';
+import { filePrioritiesFrom, materializeFiles, openTorrentData, piecePriorities, type Opened } from './open.js';
 import { ByteCounts, eta } from './progress.js';
 import { Runtime, peerInfo } from './runtime.js';
 import type { SessionServices } from './services.js';
@@ -225,16 +225,21 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   async setFilePriorities(priorities: readonly number[]): Promise<void> {
     const checked = filePrioritiesFrom(this.metainfo, { filePriorities: priorities });
     await this.#serially(async () => {
+      const before = this.#filePriorities;
       this.#filePriorities = checked;
       const opened = this.#opened;
       if (opened === undefined) return;
       await opened.store.setWanted(checked.map((p) => p > 0));
+      await materializeFiles(opened, this.metainfo, before, checked);
       opened.picker.setPiecePriorities(piecePriorities(this.metainfo, checked));
       this.#counts.recount(opened.picker, this.metainfo.geometry);
       const rt = this.#rt;
       if (this.#finished && !opened.picker.isFinished) {
         this.#finished = false;
         if (this.#status.state === 'seeding') this.#setStatus({ state: 'downloading' });
+        // Seeds were let go when we needed nothing more: find them again.
+        rt?.swarm.add(this.#manualPeers, 'manual');
+        this.#announcer?.announceNow();
       }
       if (rt?.active === true) for (const peer of rt.peers.values()) updateInterest(rt, peer);
     });
@@ -369,7 +374,9 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     }
     // Two seeds have nothing to trade (STATE.md: seeding drops connections to seeds).
     for (const peer of [...rt.peers.values()]) {
-      if (peer.isSeed) rt.drop(peer, new EngineError('CLOSED', 'both ends are seeds', { peer: peer.key }));
+      if (!peer.isSeed) continue;
+      rt.swarm.forget(peer.key);
+      rt.drop(peer, new EngineError('CLOSED', 'both ends are seeds', { peer: peer.key }));
     }
     // `done` means durable: the files are flushed (FileStorage creates empty files then) and the
     // resume data says so before anyone is told.

@@ -55,6 +55,20 @@ export interface PeerInfo {
   /** The peer's client, from its BEP 10 handshake (`v`) when it sent one. */
   readonly client: string | undefined;
   readonly peerId: Uint8Array;
+  /** Payload bytes received from / sent to this peer, and their rates in bytes per second. */
+  readonly downloaded: number;
+  readonly uploaded: number;
+  readonly downloadRate: number;
+  readonly uploadRate: number;
+  /** BEP 3 state: we choke it / are interested in it; it chokes us / is interested in us. */
+  readonly amChoking: boolean;
+  readonly amInterested: boolean;
+  readonly peerChoking: boolean;
+  readonly peerInterested: boolean;
+  /** Share of the torrent's pieces the peer has, 0 to 1. */
+  readonly progress: number;
+  /** It has sent us no block for a minute while we waited on it. */
+  readonly snubbed: boolean;
 }
 
 export type PeerEvent =

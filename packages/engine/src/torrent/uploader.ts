@@ -142,7 +142,10 @@ export class Uploader {
     return { requests, length };
   }
 
-  /** Serves the waiting peers in rounds of one block each until the tokens run out. */
+  /**
+   * Serves the waiting peers in rounds of one read each, in line order, until the tokens run out.
+   * The peer that finds the bucket empty keeps its place at the head of the line for the next round.
+   */
   #pump(): void {
     this.#pumping = true;
     try {
@@ -150,8 +153,18 @@ export class Uploader {
       while (progressed && this.#waiting.size > 0) {
         progressed = false;
         for (const peer of [...this.#waiting]) {
+          const next = peer.incoming[0];
+          if (peer.conn.closed || next === undefined) {
+            this.#waiting.delete(peer);
+            continue;
+          }
+          const wait = this.#rt.uploadLimiter.waitTime(next.length);
+          if (wait > 0) {
+            this.#retryAfter(wait);
+            return;
+          }
           this.#waiting.delete(peer);
-          if (peer.conn.closed) continue;
+          // A peer at its read cap or with a full socket comes back by its read completion or 'drain'.
           if (this.#serve(peer, 1) > 0) {
             progressed = true;
             if (peer.incoming.length > 0) this.#waiting.add(peer);
