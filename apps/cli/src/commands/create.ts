@@ -8,6 +8,7 @@ import { formatMagnet, metainfoToMagnet } from '@typetorrent/metainfo';
 import { createTorrentFromPath } from '@typetorrent/metainfo/node';
 import { CliError, EXIT_USAGE } from '../errors.js';
 import { formatBytes, groupDigits, parseSize } from '../format/size.js';
+import { printable } from '../format/terminal-text.js';
 import { createHashProgress } from '../progress/hash-progress.js';
 import { processTerminal } from '../terminal.js';
 import type { Terminal } from '../terminal.js';
@@ -72,11 +73,11 @@ export async function runCreate(target: string, options: CreateOptions, terminal
   }
   const meta = created.metainfo;
   for (const skipped of created.skipped) {
-    terminal.err(`skipped ${skipped.path}: ${skipped.reason.replaceAll('-', ' ')}`);
+    terminal.err(`skipped ${printable(skipped.path)}: ${skipped.reason.replaceAll('-', ' ')}`);
   }
   const fileCount = meta.files.length;
   terminal.out(`created ${output}`);
-  terminal.out(`name:       ${meta.name}`);
+  terminal.out(`name:       ${printable(meta.name)}`);
   terminal.out(`size:       ${formatBytes(meta.totalLength)} in ${groupDigits(fileCount)} file${fileCount === 1 ? '' : 's'}, ` +
     `${groupDigits(meta.pieceCount)} pieces of ${formatBytes(meta.pieceLength)}`);
   terminal.out(`info-hash:  ${meta.infoHashHex}`);

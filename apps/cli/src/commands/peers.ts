@@ -7,6 +7,7 @@ import { createPeerId } from '@typetorrent/peer-wire';
 import { HttpTrackerClient, TrackerClient, UdpTrackerClient, peerKey, surveyTrackers, uniquePeers, withoutSelf } from '@typetorrent/tracker';
 import type { Peer, SurveyOutcome } from '@typetorrent/tracker';
 import { CliError, EXIT_BAD_INPUT, EXIT_FAILURE } from '../errors.js';
+import { printable } from '../format/terminal-text.js';
 import { processTerminal, type Terminal } from '../terminal.js';
 import { loadTorrentInput } from '../torrent-input.js';
 
@@ -77,8 +78,9 @@ export async function runPeers(source: string, options: PeersOptions, terminal: 
 export function peersText(infoHashHex: string, mode: 'announce' | 'scrape', outcomes: readonly SurveyOutcome[], peers: readonly Peer[]): string[] {
   const lines = [`info-hash ${infoHashHex}`];
   for (const outcome of outcomes) {
-    lines.push(`tier ${outcome.tier + 1}  ${outcome.url}`);
-    lines.push(...outcomeLines(outcome).map((line) => `  ${line}`));
+    lines.push(`tier ${outcome.tier + 1}  ${printable(outcome.url)}`);
+    // Refusals, warnings and error messages are the tracker's words (or carry its URL): made printable.
+    lines.push(...outcomeLines(outcome).map((line) => `  ${printable(line)}`));
   }
   if (mode === 'announce') {
     const answered = outcomes.filter((o) => o.status === 'announced').length;

@@ -1,5 +1,6 @@
 // A torrent's files as an indented tree: in each folder, sub-folders then files, each in torrent order.
 import { formatBytes } from './size.js';
+import { printable } from './terminal-text.js';
 
 interface Folder {
   readonly folders: Map<string, Folder>;
@@ -11,7 +12,7 @@ export interface TreeFile {
   readonly length: number;
 }
 
-/** Lines of a tree rooted at `root` ('name/' for a folder torrent). */
+/** Lines of a tree rooted at `root` ('name/' for a folder torrent). Names are made printable; `root` is the caller's. */
 export function renderFileTree(root: string, files: readonly TreeFile[]): string[] {
   const top: Folder = { folders: new Map(), files: [] };
   for (const file of files) {
@@ -33,8 +34,8 @@ export function renderFileTree(root: string, files: readonly TreeFile[]): string
 
 function renderFolder(folder: Folder, indent: string, lines: string[]): void {
   const entries = [
-    ...[...folder.folders].map(([name, sub]) => ({ label: `${name}/`, sub })),
-    ...folder.files.map((f) => ({ label: `${f.name}  (${formatBytes(f.length)})`, sub: undefined })),
+    ...[...folder.folders].map(([name, sub]) => ({ label: `${printable(name)}/`, sub })),
+    ...folder.files.map((f) => ({ label: `${printable(f.name)}  (${formatBytes(f.length)})`, sub: undefined })),
   ];
   entries.forEach(({ label, sub }, i) => {
     const last = i === entries.length - 1;
