@@ -102,6 +102,10 @@ describe('typetorrent create', () => {
     const inside = path.join(share, 'share.torrent');
     await expect(runCreate(share, { output: inside }, captureTerminal()))
       .rejects.toMatchObject({ exitCode: EXIT_USAGE, message: `${inside} is inside the folder being shared; use -o to write it elsewhere` });
+    // A name that merely starts with two dots is still inside.
+    const dotted = path.join(share, '..share.torrent');
+    await expect(runCreate(share, { output: dotted }, captureTerminal())).rejects.toMatchObject({ exitCode: EXIT_USAGE });
+    await expect(fs.access(dotted)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   test('a missing path or an empty folder is bad input', async () => {

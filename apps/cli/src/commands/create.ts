@@ -108,7 +108,9 @@ function checkedPieceSize(text: string): number {
 
 function isInside(folder: string, file: string): boolean {
   const relative = path.relative(folder, file);
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+  // Outside means a leading '..' component; '..name.torrent' is a file inside the folder.
+  const [first] = relative.split(path.sep);
+  return relative !== '' && first !== '..' && !path.isAbsolute(relative);
 }
 
 async function exists(file: string): Promise<boolean> {
