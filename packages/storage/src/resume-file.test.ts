@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { makeTempDir, removeTempDir } from '@typetorrent/testkit';
 import { nodeFileSystem, type FileSystem } from './file-system.js';
-import { ResumeFile } from './resume-file.js';
+import { MAX_RESUME_BYTES, ResumeFile } from './resume-file.js';
 
 let temp: string;
 beforeAll(async () => {
@@ -42,5 +43,43 @@ describe('ResumeFile', () => {
     const file = new ResumeFile(dir, hex, failingRename);
     await expect(file.save(new Uint8Array([9]))).rejects.toMatchObject({ code: 'DISK_FULL', path: file.path });
     expect(await file.load()).toEqual(new Uint8Array([7, 7]));
+  });
+
+  describe('load reads only a regular file of bounded size, through no link', () => {
+    const planted = async (name: string): Promise<ResumeFile> => {
+      const file = new ResumeFile(path.join(temp, name), hex);
+      await fs.mkdir(path.dirname(file.path), { recursive: true });
+      return file;
+    };
+
+    test('a record that is a symbolic link is UNSAFE_PATH, and what it points to is not read', async () => {
+      const outside = path.join(temp, 'outside-record');
+      await fs.writeFile(outside, 'd7:versioni1ee');
+      const file = await planted('link-record');
+      await fs.symlink(outside, file.path);
+      await expect(file.load()).rejects.toMatchObject({ code: 'UNSAFE_PATH', path: file.path });
+    });
+
+    test('a state folder that is a symbolic link is UNSAFE_PATH', async () => {
+      const outside = path.join(temp, 'outside-state');
+      await fs.mkdir(outside);
+      await fs.writeFile(path.join(outside, `${hex}.resume`), 'd7:versioni1ee');
+      await fs.mkdir(path.join(temp, 'link-state'));
+      await fs.symlink(outside, path.join(temp, 'link-state', '.typetorrent'));
+      await expect(new ResumeFile(path.join(temp, 'link-state'), hex).load()).rejects.toMatchObject({ code: 'UNSAFE_PATH' });
+    });
+
+    test('a FIFO is NOT_A_FILE at once (reading one would wait for a writer for ever)', async () => {
+      const file = await planted('fifo-record');
+      expect(spawnSync('mkfifo', [file.path]).status).toBe(0);
+      await expect(file.load()).rejects.toMatchObject({ code: 'NOT_A_FILE', path: file.path });
+    });
+
+    test('a record over MAX_RESUME_BYTES is not read: no record (the data gets checked, the next save replaces it)', async () => {
+      const file = await planted('huge-record');
+      await fs.writeFile(file.path, '');
+      await fs.truncate(file.path, MAX_RESUME_BYTES + 1); // sparse: costs no disk space
+      expect(await file.load()).toBeUndefined();
+    });
   });
 });

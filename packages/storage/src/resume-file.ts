@@ -2,9 +2,9 @@
 // fsync, rename, fsync of the folder), so after a crash the file is either the old record or the new
 // one, never a torn mix.
 import path from 'node:path';
-import { throwIfAborted, toStorageError } from './errors.js';
+import { StorageError, throwIfAborted, toStorageError } from './errors.js';
 import { nodeFileSystem, type FileSystem } from './file-system.js';
-import { writeFully } from './positioned-io.js';
+import { readFully, writeFully } from './positioned-io.js';
 import { STATE_FOLDER, ensureParentFolders, resolveInside } from './safe-path.js';
 import type { IoOptions } from './storage.js';
 
@@ -15,6 +15,12 @@ export interface ResumeStore {
   /** Replaces the record atomically. */
   save(record: Uint8Array, options?: IoOptions): Promise<void>;
 }
+
+/**
+ * Largest record `load` reads. A record is about 40 bytes per file plus one bit per piece, so even a
+ * torrent of a million files stays below it; anything larger is not ours and is treated as no record.
+ */
+export const MAX_RESUME_BYTES = 64 * 1024 * 1024;
 
 export class ResumeFile implements ResumeStore {
   readonly path: string;
@@ -27,11 +33,41 @@ export class ResumeFile implements ResumeStore {
     this.path = resolveInside(this.#root, [STATE_FOLDER, `${infoHashHex}.resume`]);
   }
 
+  /**
+   * The record, read only from a regular file of at most MAX_RESUME_BYTES reached through no symbolic
+   * link (the rule for every path below the download folder): a planted link could hand us another
+   * torrent's record, and a link to a device or FIFO would read for ever or block. Links and other
+   * non-files throw (UNSAFE_PATH, NOT_A_FILE); an oversized file is no record.
+   */
   async load(options: IoOptions = {}): Promise<Uint8Array | undefined> {
     throwIfAborted(options.signal);
+    const folder = path.dirname(this.path);
     try {
-      return await this.#fileSystem.readFile(this.path);
+      const folderInfo = await this.#fileSystem.lstat(folder);
+      if (folderInfo === undefined) return undefined;
+      if (folderInfo.kind === 'symlink') throw new StorageError('UNSAFE_PATH', 'the state folder is a symbolic link', { path: folder });
+      // lstat before open: opening a FIFO would block until a writer appears.
+      const info = await this.#fileSystem.lstat(this.path);
+      if (info === undefined) return undefined;
+      if (info.kind === 'symlink') throw new StorageError('UNSAFE_PATH', 'the resume record is a symbolic link', { path: this.path });
+      if (info.kind !== 'file') throw new StorageError('NOT_A_FILE', 'the resume record is not a regular file', { path: this.path });
+      if (info.size > MAX_RESUME_BYTES) return undefined;
+      throwIfAborted(options.signal);
+      // O_NOFOLLOW, and the size and kind of what was actually opened, in case the path changed since.
+      const { handle, info: opened } = await this.#fileSystem.open(this.path, 'read');
+      try {
+        if (opened.kind !== 'file') throw new StorageError('NOT_A_FILE', 'the resume record is not a regular file', { path: this.path });
+        if (opened.size > MAX_RESUME_BYTES) return undefined;
+        const bytes = new Uint8Array(opened.size);
+        const read = await readFully(handle, bytes, 0);
+        return bytes.subarray(0, read);
+      } finally {
+        await handle.close();
+      }
     } catch (error) {
+      if (error instanceof StorageError) throw error;
+      // Removed between the lstat and the open: no record.
+      if (toStorageError(error, this.path).code === 'NOT_FOUND') return undefined;
       throw toStorageError(error, this.path);
     }
   }
