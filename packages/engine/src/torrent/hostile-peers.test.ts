@@ -7,6 +7,7 @@ import { Session } from '../session/session.js';
 import { FakePeer, fullBitfield, type FakeBehaviour } from '../testing/fake-peer.js';
 import { differences, makeFixture, type Fixture } from '../testing/fixtures.js';
 import type { EngineError } from '../errors.js';
+import type { EngineTuning } from '../tuning.js';
 import type { PeerEvent } from './types.js';
 
 let fixture: Fixture;
@@ -29,12 +30,15 @@ afterAll(async () => {
 });
 
 /** Downloads with `hostile` added first and the honest seeder a moment later; returns what happened to the hostile peer. */
-async function downloadAlongside(behaviour: FakeBehaviour, options: { fast?: boolean } = {}): Promise<{ fake: FakePeer; reasons: EngineError[]; warnings: EngineError[] }> {
+async function downloadAlongside(
+  behaviour: FakeBehaviour,
+  options: { fast?: boolean; tuning?: Partial<EngineTuning> } = {},
+): Promise<{ fake: FakePeer; reasons: EngineError[]; warnings: EngineError[] }> {
   const fake = await FakePeer.listen(fixture.metainfo, behaviour, options);
   cleanups.push(() => fake.close());
   const target = await makeTempDir('typetorrent-hostile-');
   dirs.push(target);
-  const session = new Session({ port: 0, host: '127.0.0.1' });
+  const session = new Session({ port: 0, host: '127.0.0.1', ...(options.tuning === undefined ? {} : { tuning: options.tuning }) });
   cleanups.push(() => session.close());
   const torrent = await session.add(fixture.torrent, { savePath: target, peers: [{ host: '127.0.0.1', port: fake.port }] });
   const reasons: EngineError[] = [];
@@ -70,6 +74,13 @@ describe('hostile peers', () => {
     expect(reasons.map((r) => r.code)).toEqual(['CORRUPT_DATA']);
     expect(warnings.some((w) => w.code === 'CORRUPT_DATA' && w.message.includes('banned'))).toBe(true);
     // Banned: never dialled again although it stays a known address.
+    expect(fake.connections).toBe(1);
+  });
+
+  it('a peer that claims every piece and never sends one has its requests handed to the honest peer', async () => {
+    const { fake, reasons } = await downloadAlongside({ onConnect: seed }, { tuning: { requestTimeoutMs: 300 } });
+    // Still connected when the download ends: silence is not a crime, and it may wake up.
+    expect(reasons.map((r) => r.code)).toEqual(['CLOSED']);
     expect(fake.connections).toBe(1);
   });
 

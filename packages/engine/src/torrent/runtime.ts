@@ -153,13 +153,21 @@ export class Runtime {
   attach(handshaken: Handshaken, key: string, direction: PeerDirection): void {
     const { socket, decoder, handshake } = handshaken;
     const refusal = this.#refusal(handshaken, key, direction);
+    const ourHandshake = (): Uint8Array => encodeHandshake({ reserved: this.services.reserved, infoHash: this.metainfo.infoHash, peerId: this.services.peerId });
     if (refusal !== undefined) {
-      socket.destroy();
       this.services.budget.release();
-      if (refusal.code === 'SELF_CONNECTION') this.swarm.markSelf(key);
+      if (refusal.code === 'SELF_CONNECTION') {
+        this.swarm.markSelf(key);
+        // Answer our own dial before closing, so the dialling side sees its peer id too and never
+        // tries that address again.
+        if (direction === 'in') socket.end(ourHandshake());
+        else socket.destroy();
+        return;
+      }
+      socket.destroy();
       return;
     }
-    if (direction === 'in') socket.write(encodeHandshake({ reserved: this.services.reserved, infoHash: this.metainfo.infoHash, peerId: this.services.peerId }));
+    if (direction === 'in') socket.write(ourHandshake());
     decoder.setPieceCount(this.geometry.pieceCount);
     const { fast, extended } = negotiate(decodeReserved(this.services.reserved), decodeReserved(handshake.reserved));
     const { tuning } = this.services;

@@ -355,7 +355,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
       rt.tick(clock.now());
       this.emit('progress', this.progress());
     }, tuning.tickMs);
-    this.#announcer = startAnnouncer(this.metainfo, this.#services, {
+    this.#announcer = this.#options.announce === false ? undefined : startAnnouncer(this.metainfo, this.#services, {
       stats: () => ({ downloaded: rt.downloaded, uploaded: rt.uploaded, left: this.#counts.leftBytes }),
       peers: (peers) => rt.swarm.add(peers, 'tracker'),
       warn: (warning) => this.#warn(warning),
