@@ -37,12 +37,21 @@ afterAll(() => {
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
+/** Named exports of `specifier`, imported from inside the empty app the way a user would. */
+function exportsOf(specifier: string): string[] {
+  const keys = run('node', ['--input-type=module', '-e', `const m = await import('${specifier}'); console.log(JSON.stringify(Object.keys(m)))`], path.join(work, 'app'));
+  return JSON.parse(keys) as string[];
+}
+
 test.each(published.filter((d) => d.startsWith('packages/')))('%s installs from its tarball and imports with its exports', (dir) => {
-  const { name } = JSON.parse(fs.readFileSync(path.join(root, dir, 'package.json'), 'utf8')) as { name: string };
+  const { name, exports } = JSON.parse(fs.readFileSync(path.join(root, dir, 'package.json'), 'utf8')) as { name: string; exports: Record<string, unknown> };
   const app = path.join(work, 'app');
-  const keys = run('node', ['--input-type=module', '-e', `const m = await import('${name}'); console.log(JSON.stringify(Object.keys(m)))`], app);
-  const exported = JSON.parse(keys) as string[];
-  expect(exported.length).toBeGreaterThan(0);
+  // Every entry point, not only the main one: a subpath such as '@typetorrent/metainfo/node' has
+  // its own built file and imports of its own, and can break on its own.
+  for (const subpath of Object.keys(exports).filter((key) => key !== './package.json')) {
+    // An import that fails makes `run` throw with node's stderr, which names the missing file or module.
+    expect(exportsOf(`${name}${subpath.slice(1)}`).length).toBeGreaterThan(0);
+  }
   const installed = path.join(app, 'node_modules', ...name.split('/'));
   expect(fs.lstatSync(installed).isSymbolicLink()).toBe(false);
   expect(fs.existsSync(path.join(installed, 'src'))).toBe(false);
