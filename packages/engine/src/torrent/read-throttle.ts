@@ -4,7 +4,12 @@
 // so the limit holds without dropping anything we asked for.
 import type { Clock, Cancel } from '../clock.js';
 import type { Limiter } from '../rate/rate-limiter.js';
-import type { Peer } from './peer.js';
+
+/** What the throttle needs of a peer. */
+export interface Throttled {
+  readDebt: number;
+  readonly conn: { pauseReading(): void; resumeReading(): void; readonly closed: boolean };
+}
 
 /** Debts are paid in slices of at most this, so one big chunk does not starve the other peers. */
 const PAYMENT_BYTES = 16 * 1024;
@@ -15,7 +20,7 @@ export class ReadThrottle {
   readonly #limiter: Limiter;
   readonly #clock: Clock;
   /** Peers in debt, in the order they get paid. */
-  readonly #waiting = new Set<Peer>();
+  readonly #waiting = new Set<Throttled>();
   #timer: Cancel | undefined;
 
   constructor(limiter: Limiter, clock: Clock) {
@@ -24,7 +29,7 @@ export class ReadThrottle {
   }
 
   /** `bytes` were read from `peer`. */
-  charge(peer: Peer, bytes: number): void {
+  charge(peer: Throttled, bytes: number): void {
     if (peer.readDebt === 0 && this.#limiter.available() === Number.POSITIVE_INFINITY) return;
     const granted = peer.readDebt > 0 ? 0 : this.#limiter.take(bytes);
     peer.readDebt += bytes - granted;
@@ -35,7 +40,7 @@ export class ReadThrottle {
   }
 
   /** Forgets a peer that left. */
-  remove(peer: Peer): void {
+  remove(peer: Throttled): void {
     this.#waiting.delete(peer);
   }
 
