@@ -300,3 +300,16 @@ test('the constructor refuses out-of-range torrent values', () => {
   expect(thrownCode(() => new Announcer({ ...base, infoHash: new Uint8Array(32) }))).toBe('INVALID_REQUEST');
   expect(thrownCode(() => new Announcer({ ...base, port: 70000 }))).toBe('INVALID_REQUEST');
 });
+
+test('the info-hash and peer id are copied: a caller reusing its Buffers does not change what is announced', async () => {
+  // Buffer#slice is a view of the same memory, so a copy must not be made with it.
+  const infoHash = Buffer.alloc(20, 7);
+  const peerId = Buffer.alloc(20, 8);
+  const h = harness([[A]], new ScriptedTransport(), { infoHash, peerId });
+  infoHash.fill(0);
+  peerId.fill(0);
+  h.announcer.start();
+  await h.timers.advance(0);
+  expect(h.transport.seen[0]?.request.infoHash).toEqual(new Uint8Array(20).fill(7));
+  expect(h.transport.seen[0]?.request.peerId).toEqual(new Uint8Array(20).fill(8));
+});

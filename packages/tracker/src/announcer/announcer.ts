@@ -57,8 +57,9 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
     this.#key = options.key ?? randomBytes(4).readUInt32BE(0);
     // Fail now, not on every announce, if the torrent's own values are out of range.
     checkAnnounceRequest({ ...options, uploaded: 0, downloaded: 0, left: 0, event: 'none', numWant: this.#numWant, key: this.#key });
-    this.#infoHash = options.infoHash.slice();
-    this.#peerId = options.peerId.slice();
+    // Copies, as plain Uint8Arrays: on a Buffer, slice() would be a view of the caller's memory.
+    this.#infoHash = new Uint8Array(options.infoHash);
+    this.#peerId = new Uint8Array(options.peerId);
     this.#port = options.port;
     this.#stats = options.stats;
     this.#tiers = new TierList(options.tiers, options.random);

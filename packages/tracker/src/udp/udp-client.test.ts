@@ -280,4 +280,17 @@ describe('UdpTrackerClient scrape', () => {
     expect(fake.received[1]!.action).toBe(2);
     expect(fake.received[1]!.bytes.length).toBe(56);
   });
+
+  test('the info-hashes in the result are copies, not views of a Buffer the caller reuses', async () => {
+    const fake = await tracker((req, reply) => {
+      if (req.action === 0) reply(connectReply(req.transactionId, 1n));
+      else reply(scrapeReply(req.transactionId, [[1, 2, 3]]));
+    });
+    const { udp } = client();
+    const asked = Buffer.alloc(20, 0x07);
+    const result = await udp.scrape(fake.url, [asked]);
+    asked.fill(0);
+    expect(result.ok && Buffer.isBuffer(result.files[0]?.infoHash)).toBe(false);
+    expect(result.ok && result.files[0]?.infoHash).toEqual(infoHash);
+  });
 });

@@ -100,7 +100,8 @@ export class UdpTrackerClient extends EventEmitter<UdpTrackerClientEvents> imple
           return {
             ok: true,
             files: reply.records.slice(0, infoHashes.length).map((record, i) => {
-              const infoHash = infoHashes[i]!.slice();
+              // A plain copy: on a caller's Buffer, slice() would be a view of its memory.
+              const infoHash = new Uint8Array(infoHashes[i]!);
               return { infoHash, infoHashHex: toHex(infoHash), ...record };
             }),
           };
