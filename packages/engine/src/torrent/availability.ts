@@ -36,6 +36,8 @@ export function onBitfield(rt: Runtime, peer: Peer, bytes: Uint8Array): void {
       if (peer.pieces.set(piece)) rt.picker.peerHasPiece(piece);
     }
   }
+  if (peer.isSeed) dropIfBothSeeds(rt, peer);
+  if (peer.conn.closed) return;
   updateInterest(rt, peer);
 }
 
@@ -44,7 +46,7 @@ export function onHaveAll(rt: Runtime, peer: Peer): void {
   if (peer.sawAvailability && !peer.pieces.hasNone()) rt.picker.peerLeft(peer.pieces.toBytes());
   peer.sawAvailability = true;
   markSeed(rt, peer);
-  updateInterest(rt, peer);
+  if (!peer.conn.closed) updateInterest(rt, peer);
 }
 
 export function onHaveNone(peer: Peer): void {
@@ -58,6 +60,10 @@ export function onHave(rt: Runtime, peer: Peer, piece: number): void {
   peer.sawAvailability = true;
   peer.pieces.set(piece);
   rt.picker.peerHasPiece(piece);
+  if (peer.pieces.hasAll()) {
+    dropIfBothSeeds(rt, peer);
+    if (peer.conn.closed) return;
+  }
   if (!peer.amInterested && rt.downloading && rt.picker.wants(piece)) rt.setInterested(peer, true);
   rt.downloader.fill(peer);
 }
@@ -72,6 +78,14 @@ function markSeed(rt: Runtime, peer: Peer): void {
   peer.hasAll = true;
   peer.countedAsSeed = true;
   rt.picker.peerHasAll();
+  dropIfBothSeeds(rt, peer);
+}
+
+/** STATE.md: while seeding, connections to seeds are dropped; neither side wants anything. */
+function dropIfBothSeeds(rt: Runtime, peer: Peer): void {
+  if (!rt.picker.isFinished || !peer.isSeed) return;
+  rt.swarm.forget(peer.key);
+  rt.drop(peer, new EngineError('CLOSED', 'both ends are seeds', { peer: peer.key }));
 }
 
 /** Interested exactly when the peer has a piece we still want (checked again when picks run dry). */

@@ -338,6 +338,7 @@ export class Runtime {
     this.swarm.onDisconnected(peer, reason);
     this.#hooks.peer({ type: 'disconnect', peer: peerInfo(peer), reason });
     if (this.active) {
+      if (!peer.amChoking && peer.peerInterested) this.choking.rechoke(this.services.clock.now());
       this.downloader.fillAll();
       this.swarm.connectMore();
     }

@@ -27,6 +27,8 @@ export function handleMessage(rt: Runtime, peer: Peer, message: WireMessage): vo
       return;
     case 'not-interested':
       peer.peerInterested = false;
+      // Its upload slot would idle until the next round: hand it on now (STATE.md).
+      if (!peer.amChoking) rt.choking.rechoke(rt.services.clock.now());
       return;
     case 'have':
       onHave(rt, peer, message.index);
