@@ -14,3 +14,13 @@ test('reportFatal prints one line and returns the CliError exit code', () => {
     write.mockRestore();
   }
 });
+
+test('reportFatal keeps a message with newlines and escape sequences to one printable line', () => {
+  const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    reportFatal(new CliError('bad name "a\nfake line\u001b[2J"', EXIT_BAD_INPUT));
+    expect(write.mock.calls.map((c) => c[0])).toEqual(['typetorrent: bad name "a\\x0afake line\\x1b[2J"\n']);
+  } finally {
+    write.mockRestore();
+  }
+});

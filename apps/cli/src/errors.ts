@@ -1,5 +1,6 @@
 // Exit codes and the one-line error report: a user sees what went wrong, never a stack trace
 // (set TYPETORRENT_DEBUG=1 to get one).
+import { printable } from './format/terminal-text.js';
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
@@ -21,7 +22,8 @@ export class CliError extends Error {
 /** Prints one line for any error and returns the exit code to use. */
 export function reportFatal(error: unknown): number {
   if (process.env['TYPETORRENT_DEBUG']) console.error(error);
-  const message = error instanceof Error ? error.message : String(error);
+  // Messages can quote a torrent's or a peer's text: keep it to one line with no terminal escapes.
+  const message = printable(error instanceof Error ? error.message : String(error));
   process.stderr.write(`typetorrent: ${message}\n`);
   if (error instanceof CliError) return error.exitCode;
   return EXIT_FAILURE;
