@@ -64,6 +64,22 @@ export async function readHandshake(socket: net.Socket, decoder: WireDecoder, si
       onAbort();
       return;
     }
+    // The handshake may already be in the decoder (bytes read while telling plaintext from MSE).
+    if (decoder.bufferedBytes > 0) {
+      let message;
+      try {
+        message = decoder.next();
+      } catch (error) {
+        reject(new EngineError('PROTOCOL', `bad handshake: ${error instanceof Error ? error.message : String(error)}`, { peer, cause: error }));
+        return;
+      }
+      if (message !== null) {
+        socket.pause();
+        if (message.type === 'handshake') resolve(message);
+        else reject(new EngineError('PROTOCOL', 'expected a handshake', { peer }));
+        return;
+      }
+    }
     socket.on('data', onData);
     socket.on('error', onError);
     socket.on('close', onClose);

@@ -5,17 +5,18 @@
  *   mkdir -p /tmp/tt-bench/out && ln -sfn "$PWD/../testkit/python" /tmp/tt-bench/python
  *   npx esbuild src/session/download.bench.ts --bundle --platform=node --format=esm \
  *     --conditions=@typetorrent/source --outfile=/tmp/tt-bench/out/bench.mjs
- *   node /tmp/tt-bench/out/bench.mjs [MiB=256] [leecher storage: file|null] [seeder: lt|ours]
+ *   node /tmp/tt-bench/out/bench.mjs [MiB=256] [leecher: file|null|lt] [seeder: lt|ours]
  *
  * Prints MB/s for one download of a single-file torrent (1 MiB pieces) by our client from a
  * python3-libtorrent seeder (lt) or from our own seeding session (ours), into FileStorage or
- * NullStorage (no disk writes: everything above the disk, hashing included).
+ * NullStorage (no disk writes: everything above the disk, hashing included); `lt ours` measures our
+ * seeder with a python3-libtorrent leecher instead.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { NullStorage } from '@typetorrent/storage';
-import { deterministicBytes, makeLibtorrentTorrent, makeTempDir, removeTempDir, startLibtorrentSeeder } from '@typetorrent/testkit';
+import { deterministicBytes, makeLibtorrentTorrent, makeTempDir, removeTempDir, startLibtorrentPeer, startLibtorrentSeeder } from '@typetorrent/testkit';
 import { Session } from './session.js';
 
 const mib = Number(process.argv[2] ?? 256);
@@ -49,6 +50,20 @@ try {
     stopSeeder = () => seeder.stop();
   }
 
+  if (seederKind === 'ours' && storage === 'lt') {
+    // Our seeder, a libtorrent leecher: the seeding comparison.
+    const out = path.join(work, 'lt-out');
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    const leecher = await startLibtorrentPeer({ torrentPath, savePath: out, seed: false, peers: [['127.0.0.1', seederPort]] });
+    await leecher.waitFor('finished', { timeoutMs: 600_000 });
+    const seconds = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
+    console.log(`ours -> lt: ${mib} MiB in ${seconds.toFixed(2)} s = ${((mib * 1024 * 1024) / seconds / 1e6).toFixed(1)} MB/s, our CPU user ${(used.user / 1e6).toFixed(2)} s system ${(used.system / 1e6).toFixed(2)} s`);
+    await leecher.stop();
+    await stopSeeder();
+    process.exit(0);
+  }
   const session = new Session({ port: 0, host: '127.0.0.1' });
   const started = performance.now();
   const cpu = process.cpuUsage();

@@ -1,11 +1,14 @@
 // The session's one TCP port. An incoming connection is read up to its handshake (BEP 3), whose
 // info-hash picks the torrent; the torrent answers with its own handshake or the socket is closed.
+// Peers that open with Message Stream Encryption get through net/mse first (plaintext payload).
 import net from 'node:net';
-import { WireDecoder } from '@typetorrent/peer-wire';
+import { PROTOCOL_HEADER, WireDecoder, type Handshake } from '@typetorrent/peer-wire';
 import type { Clock } from '../clock.js';
 import { EngineError } from '../errors.js';
 import { endpointKey } from '../peer/ban-list.js';
-import { readHandshake, type Handshaken } from '../peer/handshake-io.js';
+import { readHandshake, sameBytes, type Handshaken } from '../peer/handshake-io.js';
+import { ByteReader } from '../net/mse/byte-reader.js';
+import { acceptEncrypted, type FindInfoHash } from '../net/mse/responder.js';
 import { deadline } from '../net/deadline.js';
 import { SOCKET_HIGH_WATER_MARK } from '../net/socket-factory.js';
 import type { ConnectionBudget } from '../torrent/services.js';
@@ -15,6 +18,8 @@ const MAX_PENDING_HANDSHAKES = 64;
 
 export interface ListenerOptions {
   readonly clock: Clock;
+  /** For encrypted handshakes (MSE): the info-hash behind a peer's SHA-1('req2', info-hash). */
+  readonly findInfoHash: FindInfoHash;
   readonly budget: ConnectionBudget;
   readonly handshakeTimeoutMs: number;
   /** A handshake arrived: take the connection (and its budget slot) or close it and release the slot. */
@@ -56,6 +61,34 @@ export class Listener {
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
+  /**
+   * Reads the peer's handshake: plaintext (it starts with "\x13BitTorrent protocol"), or behind
+   * Message Stream Encryption, whose 96-byte key comes first and all but never looks like that.
+   */
+  async #handshake(socket: net.Socket, decoder: WireDecoder, signal: AbortSignal, key: string): Promise<Handshake> {
+    const reader = new ByteReader(socket, new Uint8Array(0), signal, key);
+    let head: Uint8Array;
+    try {
+      head = await reader.read(PROTOCOL_HEADER.length);
+    } catch (error) {
+      reader.detach();
+      throw error;
+    }
+    const rest = reader.detach();
+    const first = new Uint8Array(head.length + rest.length);
+    first.set(head);
+    first.set(rest, head.length);
+    if (head.every((byte, i) => byte === PROTOCOL_HEADER[i])) {
+      decoder.push(first);
+      return await readHandshake(socket, decoder, signal, key);
+    }
+    const encrypted = await acceptEncrypted(socket, first, this.#options.findInfoHash, signal, key);
+    decoder.push(encrypted.initial);
+    const handshake = await readHandshake(socket, decoder, signal, key);
+    if (!sameBytes(handshake.infoHash, encrypted.infoHash)) throw new EngineError('PROTOCOL', 'the encrypted and the plain handshake name different torrents', { peer: key });
+    return handshake;
+  }
+
   #onConnection(socket: net.Socket): void {
     const host = socket.remoteAddress;
     const port = socket.remotePort;
@@ -69,7 +102,7 @@ export class Listener {
     const { clock, handshakeTimeoutMs } = this.#options;
     const timer = deadline(clock, handshakeTimeoutMs, 'HANDSHAKE_TIMEOUT', `no handshake from ${key} in time`);
     const decoder = new WireDecoder();
-    readHandshake(socket, decoder, timer.signal, key).then(
+    this.#handshake(socket, decoder, timer.signal, key).then(
       (handshake) => {
         timer.dispose();
         this.#pending.delete(socket);

@@ -10,7 +10,8 @@ import { systemClock, type Clock } from '../clock.js';
 import { EngineError } from '../errors.js';
 import { tcpSocketFactory, type SocketFactory } from '../net/socket-factory.js';
 import { BanList } from '../peer/ban-list.js';
-import type { Handshaken } from '../peer/handshake-io.js';
+import { sameBytes, type Handshaken } from '../peer/handshake-io.js';
+import { req2Hash } from '../net/mse/responder.js';
 import { RateLimiter } from '../rate/rate-limiter.js';
 import type { SessionServices } from '../torrent/services.js';
 import { Torrent } from '../torrent/torrent.js';
@@ -98,6 +99,10 @@ export class Session extends EventEmitter<SessionEvents> {
       budget,
       handshakeTimeoutMs: tuning.handshakeTimeoutMs,
       route: (handshaken, key) => this.#route(handshaken, key),
+      findInfoHash: (req2) => {
+        for (const torrent of this.#torrents.values()) if (sameBytes(req2Hash(torrent.infoHash), req2)) return torrent.infoHash;
+        return undefined;
+      },
     });
   }
 
