@@ -42,7 +42,7 @@ export function onExtended(rt: Runtime, peer: Peer, id: number, payload: Uint8Ar
     if (handshake.reqq !== undefined) peer.requests.setPeerLimit(handshake.reqq);
     const metadataId = handshake.m.get(UT_METADATA);
     peer.utMetadataId = metadataId === undefined || metadataId === 0 ? undefined : metadataId;
-    rt.swarm.learnListenPort(peer);
+    rt.swarm.learnListenPort(peer.key, peer.conn.remoteAddress, peer.listenPort);
     return;
   }
   if (id === LOCAL_UT_METADATA) {

@@ -2,12 +2,12 @@
 // that drive them (downloader, uploader, choking, swarm). The Torrent owns one Runtime per start and
 // decides the lifecycle (STATE.md); the Runtime does the work and reports through its hooks.
 import { BLOCK_SIZE, type Metainfo, type PieceGeometry } from '@typetorrent/metainfo';
-import { decodeReserved, encodeHandshake, negotiate } from '@typetorrent/peer-wire';
 import { StorageError, type PieceStore } from '@typetorrent/storage';
 import { EngineError, describeError } from '../errors.js';
 import { endpointKey, peerIdKey } from '../peer/ban-list.js';
-import { sameBytes, type Handshaken } from '../peer/handshake-io.js';
-import { PeerConnection, type PeerDirection } from '../peer/peer-connection.js';
+import type { Handshaken } from '../peer/handshake-io.js';
+import { admit, type AdmissionHost } from '../peer/admission.js';
+import type { PeerConnection, PeerDirection } from '../peer/peer-connection.js';
 import type { PiecePicker } from '../picker/piece-picker.js';
 import { LimiterChain, type RateLimiter } from '../rate/rate-limiter.js';
 import { RateMeter } from '../rate/rate-meter.js';
@@ -19,7 +19,7 @@ import { HashFailures } from './hash-failures.js';
 import { Peer } from './peer.js';
 import { ReadThrottle } from './read-throttle.js';
 import type { SessionServices } from './services.js';
-import { Swarm } from './swarm.js';
+import { Swarm, type SwarmHost } from './swarm.js';
 import type { PeerEvent, PeerInfo } from './types.js';
 import { Uploader } from './uploader.js';
 import { handleMessage } from './wire-handler.js';
@@ -45,7 +45,7 @@ export interface RuntimeOptions {
   readonly uploadLimiter: RateLimiter;
 }
 
-export class Runtime {
+export class Runtime implements SwarmHost, AdmissionHost {
   readonly metainfo: Metainfo;
   readonly geometry: PieceGeometry;
   readonly picker: PiecePicker;
@@ -90,6 +90,18 @@ export class Runtime {
     this.uploader = new Uploader(this);
     this.choking = new Choking(this);
     this.swarm = new Swarm(this);
+  }
+
+  get infoHash(): Uint8Array {
+    return this.metainfo.infoHash;
+  }
+
+  get peerCount(): number {
+    return this.peers.size;
+  }
+
+  hasPeer(key: string): boolean {
+    return this.peers.has(key);
   }
 
   /** Connected and transferring (not paused, not closed). */
@@ -151,38 +163,9 @@ export class Runtime {
    * it; it is released when the connection ends (or here, when it is refused).
    */
   attach(handshaken: Handshaken, key: string, direction: PeerDirection): void {
-    const { socket, decoder, handshake } = handshaken;
-    const refusal = this.#refusal(handshaken, key, direction);
-    const ourHandshake = (): Uint8Array => encodeHandshake({ reserved: this.services.reserved, infoHash: this.metainfo.infoHash, peerId: this.services.peerId });
-    if (refusal !== undefined) {
-      this.services.budget.release();
-      if (refusal.code === 'SELF_CONNECTION') {
-        this.swarm.markSelf(key);
-        // Answer our own dial before closing, so the dialling side sees its peer id too and never
-        // tries that address again.
-        if (direction === 'in') socket.end(ourHandshake());
-        else socket.destroy();
-        return;
-      }
-      socket.destroy();
-      return;
-    }
-    if (direction === 'in') socket.write(ourHandshake());
-    decoder.setPieceCount(this.geometry.pieceCount);
-    const { fast, extended } = negotiate(decodeReserved(this.services.reserved), decodeReserved(handshake.reserved));
+    const conn = admit(this, handshaken, key, direction, this.geometry.pieceCount);
+    if (conn === undefined) return;
     const { tuning } = this.services;
-    const conn = new PeerConnection({
-      socket,
-      decoder,
-      clock: this.services.clock,
-      key,
-      direction,
-      peerId: handshake.peerId,
-      fast,
-      extended,
-      keepAliveMs: tuning.keepAliveMs,
-      inactivityMs: tuning.inactivityMs,
-    });
     const peer = new Peer(conn, this.geometry.pieceCount, this.services.clock, {
       min: tuning.minRequestQueue,
       max: tuning.maxRequestQueue,
@@ -274,9 +257,6 @@ export class Runtime {
     this.#hooks.warn(warning);
   }
 
-  /** Diagnostics nobody needs to act on (a dial that failed); not emitted. */
-  debug(_message: string): void {}
-
   #convict(keys: readonly string[], piece: number): void {
     for (const key of keys) {
       const peer = this.peers.get(key);
@@ -286,29 +266,12 @@ export class Runtime {
     }
   }
 
-  /** The peer id of whoever opened a connection, as hex, for the duplicate tie-break. */
-  #initiator(direction: PeerDirection, theirs: Uint8Array): string {
-    return Buffer.from(direction === 'out' ? this.services.peerId : theirs).toString('hex');
+  connections(): Iterable<PeerConnection> {
+    return [...this.peers.values()].map((peer) => peer.conn);
   }
 
-  #refusal(handshaken: Handshaken, key: string, direction: PeerDirection): EngineError | undefined {
-    const { peerId } = handshaken.handshake;
-    const idKey = peerIdKey(peerId);
-    if (!this.active) return new EngineError('INVALID_STATE', 'torrent is not running', { peer: key });
-    if (sameBytes(peerId, this.services.peerId)) return new EngineError('SELF_CONNECTION', 'connected to ourselves', { peer: key });
-    if (this.services.bans.isBanned(key, idKey)) return new EngineError('BANNED', 'peer is banned', { peer: key });
-    if (this.peers.has(key)) return new EngineError('DUPLICATE_PEER', 'already connected', { peer: key });
-    for (const other of this.peers.values()) {
-      if (!sameBytes(other.conn.peerId, peerId)) continue;
-      // Both ends dialled each other. Each end keeps the connection opened by the larger peer id,
-      // so both keep the same one (dropping "the newer one" on each side can drop both).
-      if (this.#initiator(other.conn.direction, peerId) > this.#initiator(direction, peerId)) {
-        return new EngineError('DUPLICATE_PEER', 'already connected to this peer id', { peer: key });
-      }
-      this.drop(other, new EngineError('DUPLICATE_PEER', 'replaced by a connection the other way', { peer: other.key }));
-    }
-    if (this.peers.size >= this.maxPeers) return new EngineError('TOO_MANY_PEERS', 'torrent connection limit reached', { peer: key });
-    return undefined;
+  markSelf(key: string): void {
+    this.swarm.markSelf(key);
   }
 
   /** What we have, then our extension handshake (BEP 6 wants the piece message first). */
@@ -335,7 +298,7 @@ export class Runtime {
       this.services.bans.ban(keys, reason.message);
       this.warn(new EngineError(reason.code, `banned ${peer.key}: ${reason.message}`, { peer: peer.key, cause: reason }));
     }
-    this.swarm.onDisconnected(peer, reason);
+    this.swarm.onDisconnected(peer.key, reason);
     this.#hooks.peer({ type: 'disconnect', peer: peerInfo(peer), reason });
     if (this.active) {
       if (!peer.amChoking && peer.peerInterested) this.choking.rechoke(this.services.clock.now());

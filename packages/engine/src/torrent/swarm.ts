@@ -2,12 +2,27 @@
 // within the torrent's and the session's limits, never twice at once (keyed by host:port: every
 // lab peer is 127.0.0.1), never ourselves, never a banned peer, with a growing wait after failures.
 import { isLoopbackOrUnspecified } from '@typetorrent/tracker';
-import { EngineError, describeError } from '../errors.js';
+import { EngineError } from '../errors.js';
 import { endpointKey } from '../peer/ban-list.js';
 import { dial, type Handshaken } from '../peer/handshake-io.js';
-import type { Peer } from './peer.js';
-import type { Runtime } from './runtime.js';
+import type { PeerDirection } from '../peer/peer-connection.js';
+import type { SessionServices } from './services.js';
 import type { Endpoint } from './types.js';
+
+/** What the swarm dials for: a running torrent, or a magnet link fetching its metadata. */
+export interface SwarmHost {
+  readonly services: SessionServices;
+  readonly infoHash: Uint8Array;
+  /** Dialling allowed (running, not paused). */
+  readonly active: boolean;
+  readonly closed: boolean;
+  readonly maxPeers: number;
+  /** Connected peers, and whether one is known by this "host:port". */
+  readonly peerCount: number;
+  hasPeer(key: string): boolean;
+  /** A dialled peer completed its handshake: the host owns the connection (and its budget slot) now. */
+  attach(handshaken: Handshaken, key: string, direction: PeerDirection): void;
+}
 
 /** Addresses remembered per torrent; more are ignored until some are dropped. */
 export const MAX_CANDIDATES = 1000;
@@ -28,15 +43,15 @@ interface Candidate {
 }
 
 export class Swarm {
-  readonly #rt: Runtime;
+  readonly #rt: SwarmHost;
   readonly #candidates = new Map<string, Candidate>();
   readonly #dialing = new Map<string, AbortController>();
-  /** Listen endpoints of connected peers (from BEP 10 `p`), so we do not dial them a second time. */
-  readonly #listenKeys = new Map<string, Peer>();
+  /** Listen endpoints of connected peers (from BEP 10 `p`) → their connection key, so we do not dial them a second time. */
+  readonly #listenKeys = new Map<string, string>();
   /** Endpoints that turned out to be ourselves. */
   readonly #self = new Set<string>();
 
-  constructor(rt: Runtime) {
+  constructor(rt: SwarmHost) {
     this.#rt = rt;
   }
 
@@ -63,7 +78,7 @@ export class Swarm {
 
   /** True when a connection to or from this endpoint exists or is being made. */
   isConnected(key: string): boolean {
-    return this.#rt.peers.has(key) || this.#listenKeys.has(key) || this.#dialing.has(key);
+    return this.#rt.hasPeer(key) || this.#listenKeys.has(key) || this.#dialing.has(key);
   }
 
   /** Dials candidates while the torrent and session have room. */
@@ -73,7 +88,7 @@ export class Swarm {
     const now = rt.services.clock.now();
     const { budget, bans } = rt.services;
     for (const candidate of this.#candidates.values()) {
-      if (rt.peers.size + this.#dialing.size >= rt.maxPeers) return;
+      if (rt.peerCount + this.#dialing.size >= rt.maxPeers) return;
       if (candidate.retryAt > now || this.isConnected(candidate.key)) continue;
       if (bans.isBanned(candidate.key)) continue;
       if (!budget.acquireConnect()) return;
@@ -86,25 +101,29 @@ export class Swarm {
   }
 
   /** The peer told us its listen port (BEP 10 `p`): an incoming peer is then known by it too. */
-  learnListenPort(peer: Peer): void {
-    const host = peer.conn.remoteAddress;
-    if (host === undefined || peer.listenPort === undefined) return;
-    const key = endpointKey(host, peer.listenPort);
-    if (key !== peer.key) this.#listenKeys.set(key, peer);
+  learnListenPort(peerKey: string, host: string | undefined, listenPort: number | undefined): void {
+    if (host === undefined || listenPort === undefined) return;
+    const key = endpointKey(host, listenPort);
+    if (key !== peerKey) this.#listenKeys.set(key, peerKey);
+  }
+
+  /** Every address known, for handing on (from the metadata fetch to the running torrent). */
+  endpoints(): Endpoint[] {
+    return [...this.#candidates.values()].map(({ host, port }) => ({ host, port }));
   }
 
   /**
    * A connected peer left: it may be dialled again after a wait. Connections we closed ourselves to
    * pause or stop are redialled at once when the torrent runs again.
    */
-  onDisconnected(peer: Peer, reason: EngineError): void {
-    for (const [key, owner] of this.#listenKeys) if (owner === peer) this.#listenKeys.delete(key);
-    const candidate = this.#candidates.get(peer.key);
+  onDisconnected(peerKey: string, reason: EngineError): void {
+    for (const [key, owner] of this.#listenKeys) if (owner === peerKey) this.#listenKeys.delete(key);
+    const candidate = this.#candidates.get(peerKey);
     if (candidate !== undefined) {
       if (this.#rt.active) this.#backOff(candidate);
       else candidate.retryAt = 0;
     }
-    if (reason.code === 'SELF_CONNECTION') this.markSelf(peer.key);
+    if (reason.code === 'SELF_CONNECTION') this.markSelf(peerKey);
   }
 
   /** Stops dialling an address (a seed, once we need nothing more); a tracker or addPeer may bring it back. */
@@ -134,7 +153,7 @@ export class Swarm {
       port: candidate.port,
       key: candidate.key,
       reserved: services.reserved,
-      infoHash: rt.metainfo.infoHash,
+      infoHash: rt.infoHash,
       peerId: services.peerId,
       socketFactory: services.socketFactory,
       clock: services.clock,
@@ -149,6 +168,7 @@ export class Swarm {
         // attach() owns the budget slot from here, and releases it when the connection ends.
         rt.attach(handshaken, candidate.key, 'out');
       },
+      // A failed dial is routine (the address waits longer next time), not worth a warning.
       (error: unknown) => {
         this.#dialing.delete(candidate.key);
         services.budget.releaseConnect();
@@ -158,7 +178,6 @@ export class Swarm {
         if (candidate.failures >= MAX_FAILURES) this.#candidates.delete(candidate.key);
         else this.#backOff(candidate);
         if (error instanceof EngineError && error.code === 'WRONG_INFO_HASH') this.#candidates.delete(candidate.key);
-        rt.debug(`dial ${candidate.key} failed: ${describeError(error)}`);
       },
     );
   }
