@@ -1,6 +1,6 @@
 // Our client downloads from python3-libtorrent, finding it only through a real opentracker (over
-// HTTP, then over UDP): a multi-file torrent with odd sizes, a zero-length file and pieces spanning
-// files, compared byte for byte.
+// HTTP, then over UDP, and from a magnet link): a multi-file torrent with odd sizes, a zero-length
+// file and pieces spanning files, compared byte for byte.
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import {
   describeWithTools,
@@ -11,6 +11,7 @@ import {
   type LibtorrentPeer,
   type Opentracker,
 } from '@typetorrent/testkit';
+import { formatMagnet, metainfoToMagnet } from '@typetorrent/metainfo';
 import { Session } from '../session/session.js';
 import { differences, makeFixture, type Fixture } from '../testing/fixtures.js';
 import { waitForSeeders, writeTorrentFile } from '../testing/swarm-helpers.js';
@@ -40,12 +41,12 @@ describeWithTools(['opentracker', 'python3-libtorrent'], 'download from a libtor
     return fixture;
   }
 
-  async function download(fixture: Fixture): Promise<void> {
+  async function download(fixture: Fixture, source: Uint8Array | string = fixture.torrent): Promise<void> {
     const target = await makeTempDir('typetorrent-from-lt-');
     dirs.push(target);
     const session = new Session({ port: 0, host: '127.0.0.1' });
     try {
-      const torrent = await session.add(fixture.torrent, { savePath: target });
+      const torrent = await session.add(source, { savePath: target });
       await torrent.whenDone();
       expect(torrent.progress().verifiedBytes).toBe(fixture.metainfo.totalLength);
     } finally {
@@ -58,6 +59,12 @@ describeWithTools(['opentracker', 'python3-libtorrent'], 'download from a libtor
     const fixture = await seed(tracker.httpAnnounceUrl, 11);
     await waitForSeeders(tracker.httpAnnounceUrl, fixture.metainfo, 1);
     await download(fixture);
+  });
+
+  it('from a magnet link: the metadata from libtorrent (BEP 9), the tracker over HTTP', async () => {
+    const fixture = await seed(tracker.httpAnnounceUrl, 31);
+    await waitForSeeders(tracker.httpAnnounceUrl, fixture.metainfo, 1);
+    await download(fixture, formatMagnet(metainfoToMagnet(fixture.metainfo)));
   });
 
   it('over UDP', async () => {

@@ -75,7 +75,7 @@ try {
   await torrent.whenDone();
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
-  const bytes = torrent.metainfo.totalLength;
+  const bytes = torrent.progress().totalBytes;
   console.log(`${seederKind} -> ours (${storage}): ${mib} MiB in ${seconds.toFixed(2)} s = ${(bytes / seconds / 1e6).toFixed(1)} MB/s, CPU user ${(used.user / 1e6).toFixed(2)} s system ${(used.system / 1e6).toFixed(2)} s`);
   await session.close();
   await stopSeeder();

@@ -2,7 +2,7 @@
 // limits, the ban list and the tracker clients. Incoming connections go to the torrent their
 // handshake names.
 import { EventEmitter } from 'node:events';
-import { MetainfoError, parseTorrent, type Metainfo } from '@typetorrent/metainfo';
+import { MetainfoError, parseMagnet, parseTorrent, type MagnetLink, type Metainfo } from '@typetorrent/metainfo';
 import { createPeerId, encodeReserved, PEER_ID_LENGTH } from '@typetorrent/peer-wire';
 import { UdpTrackerClient, type TrackerTransport } from '@typetorrent/tracker';
 import type { StorageFactory } from '@typetorrent/storage';
@@ -129,16 +129,17 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   /**
-   * Adds a torrent from .torrent bytes or a parsed Metainfo and starts it (unless `start: false`):
-   * resolves once it is registered and, when started, in state `checking`; the check goes on in the
-   * background (watch `state` events, or `await torrent.whenDone()`). Listens first if `listen()`
-   * was not called.
+   * Adds a torrent and starts it (unless `start: false`): from .torrent bytes, a parsed Metainfo, a
+   * magnet URI or a parsed MagnetLink (its metadata then comes from peers, BEP 9). Resolves once it
+   * is registered and, when started, in state `checking` (`fetching-metadata` for a magnet); the rest
+   * goes on in the background (watch `state` events, or `await torrent.whenDone()`). Listens first
+   * if `listen()` was not called.
    */
-  async add(source: Uint8Array | Metainfo, options: AddTorrentOptions): Promise<Torrent> {
+  async add(source: Uint8Array | Metainfo | MagnetLink | string, options: AddTorrentOptions): Promise<Torrent> {
     this.#checkOpen();
-    const metainfo = source instanceof Uint8Array ? parse(source) : source;
+    const metainfo = source instanceof Uint8Array ? parse(source) : typeof source === 'string' ? magnet(source) : source;
     if (this.#torrents.has(metainfo.infoHashHex)) {
-      throw new EngineError('DUPLICATE_TORRENT', `${metainfo.name} is already in the session`, { infoHash: metainfo.infoHashHex });
+      throw new EngineError('DUPLICATE_TORRENT', `${metainfo.infoHashHex} is already in the session`, { infoHash: metainfo.infoHashHex });
     }
     await this.listen();
     this.#checkOpen();
@@ -189,6 +190,15 @@ export class Session extends EventEmitter<SessionEvents> {
 
   #checkOpen(): void {
     if (this.#closed) throw new EngineError('CLOSED', 'the session is closed');
+  }
+}
+
+function magnet(uri: string): MagnetLink {
+  try {
+    return parseMagnet(uri);
+  } catch (error) {
+    if (error instanceof MetainfoError) throw new EngineError('BAD_TORRENT', `not a usable magnet link: ${error.message}`, { cause: error });
+    throw error;
   }
 }
 

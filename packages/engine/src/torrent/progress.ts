@@ -2,6 +2,8 @@
 // (a full recount is O(pieces) and runs only when the data is opened or priorities change).
 import type { PieceGeometry } from '@typetorrent/metainfo';
 import type { PiecePicker } from '../picker/piece-picker.js';
+import type { Runtime } from './runtime.js';
+import type { TorrentProgress, TorrentState } from './types.js';
 
 export class ByteCounts {
   verifiedBytes = 0;
@@ -38,4 +40,49 @@ export function eta(left: number, rate: number): number | undefined {
   if (left === 0) return 0;
   if (!(rate > 0)) return undefined;
   return Math.ceil(left / rate);
+}
+
+export interface ProgressInput {
+  readonly state: TorrentState;
+  readonly rt: Runtime | undefined;
+  readonly counts: ByteCounts;
+  /** The data is open (the counts are exact); before that, everything counts as left. */
+  readonly opened: boolean;
+  /** 0 until the metadata of a magnet link is known. */
+  readonly totalBytes: number;
+  readonly pieceCount: number;
+  readonly finished: boolean;
+  /** Payload totals of earlier runtimes. */
+  readonly downloadedBefore: number;
+  readonly uploadedBefore: number;
+  readonly checked: { readonly pieces: number; readonly of: number } | undefined;
+}
+
+export function buildProgress(input: ProgressInput): TorrentProgress {
+  const { rt, counts, state } = input;
+  const downloaded = input.downloadedBefore + (rt?.downloaded ?? 0);
+  const uploaded = input.uploadedBefore + (rt?.uploaded ?? 0);
+  const running = rt?.active === true;
+  const downloadRate = running ? rt.downloadMeter.rate() : 0;
+  let seeds = 0;
+  for (const peer of rt?.peers.values() ?? []) if (peer.isSeed) seeds++;
+  const leftBytes = input.opened ? counts.leftBytes : input.totalBytes - counts.verifiedBytes;
+  return {
+    state,
+    downloaded,
+    uploaded,
+    verifiedBytes: counts.verifiedBytes,
+    totalBytes: input.totalBytes,
+    wantedBytes: input.opened ? counts.wantedBytes : input.totalBytes,
+    leftBytes,
+    verifiedPieces: counts.verifiedPieces,
+    pieceCount: input.pieceCount,
+    downloadRate,
+    uploadRate: running ? rt.uploadMeter.rate() : 0,
+    peers: rt?.peers.size ?? 0,
+    seeds,
+    eta: state === 'downloading' ? eta(leftBytes, downloadRate) : input.finished ? 0 : undefined,
+    ratio: downloaded === 0 ? 0 : uploaded / downloaded,
+    ...(state === 'checking' && input.checked !== undefined ? { checked: { ...input.checked } } : {}),
+  };
 }

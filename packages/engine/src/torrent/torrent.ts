@@ -1,49 +1,63 @@
-// One torrent in a session: the state machine of STATE.md (checking, downloading, seeding, paused,
-// stopped, error) and the public API around it. Lifecycle calls run one at a time, in call order;
-// pause and stop cut a running check short first. The work while running is done by a Runtime.
+// One torrent in a session: the state machine of STATE.md (fetching-metadata, checking, downloading,
+// seeding, paused, stopped, error) and the public API around it. Lifecycle calls run one at a time,
+// in call order; pause and stop cut a running fetch or check short first. The work while running is
+// done by a Runtime; a magnet link's metadata is fetched by metadata/fetch-metadata.ts.
 import { EventEmitter } from 'node:events';
-import type { Metainfo } from '@typetorrent/metainfo';
+import type { MagnetLink, Metainfo } from '@typetorrent/metainfo';
 import type { Announcer } from '@typetorrent/tracker';
 import type { Cancel } from '../clock.js';
 import { EngineError, describeError } from '../errors.js';
+import { startFetch, type FetchPhase } from '../metadata/fetch-metadata.js';
 import type { Handshaken } from '../peer/handshake-io.js';
 import { RateLimiter } from '../rate/rate-limiter.js';
 import { startAnnouncer } from './announce.js';
 import { updateInterest } from './availability.js';
+import { bounded } from './bounded.js';
 import { filePrioritiesFrom, materializeFiles, openTorrentData, piecePriorities, type Opened } from './open.js';
-import { ByteCounts, eta } from './progress.js';
+import { ByteCounts, buildProgress } from './progress.js';
 import { Runtime, peerInfo } from './runtime.js';
 import type { SessionServices } from './services.js';
 import type { AddTorrentOptions, Endpoint, PeerInfo, TorrentEvents, TorrentProgress, TorrentRateLimits, TorrentState, TorrentStatus } from './types.js';
+import { whenDone } from './when-done.js';
 
 export const DEFAULT_MAX_PEERS = 50;
 
 /** Verified bytes between background flushes (see #saveEvery). */
 const SAVE_EVERY_BYTES = 64 * 1024 * 1024;
 
+/** A .torrent's parsed form, or a magnet link whose metadata is still to come. */
+export type TorrentSource = Metainfo | MagnetLink;
+
+function isMetainfo(source: TorrentSource): source is Metainfo {
+  return 'geometry' in source;
+}
+
 export class Torrent extends EventEmitter<TorrentEvents> {
-  readonly metainfo: Metainfo;
   readonly infoHash: Uint8Array;
   readonly infoHashHex: string;
-  readonly name: string;
   readonly savePath: string;
+  readonly #magnet: MagnetLink | undefined;
   readonly #options: AddTorrentOptions;
   readonly #services: SessionServices;
   readonly #downloadLimiter: RateLimiter;
   readonly #uploadLimiter: RateLimiter;
   readonly #counts = new ByteCounts();
   readonly #manualPeers: Endpoint[] = [];
-  #filePriorities: number[];
+  #metainfo: Metainfo | undefined;
+  #filePriorities: number[] | undefined;
   #sequential: boolean;
   #status: TorrentStatus = { state: 'stopped' };
   #opened: Opened | undefined;
   #rt: Runtime | undefined;
+  #fetch: FetchPhase | undefined;
   #announcer: Announcer | undefined;
   #ticker: Cancel | undefined;
-  #checkAbort: AbortController | undefined;
+  /** Aborts a fetch or check in progress (pause, stop, recheck). */
+  #abort: AbortController | undefined;
   #checked: { pieces: number; of: number } | undefined;
   #lastCheckEvent = Number.NEGATIVE_INFINITY;
-  #pausedFromCheck = false;
+  /** Paused before the data was open: resume starts over from the fetch or the check. */
+  #pausedEarly = false;
   #completedAnnounced = false;
   #finished = false;
   #removed = false;
@@ -55,21 +69,34 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   #saving = false;
 
   /** Used by Session.add; embedders add torrents through the session. */
-  constructor(metainfo: Metainfo, options: AddTorrentOptions, services: SessionServices) {
+  constructor(source: TorrentSource, options: AddTorrentOptions, services: SessionServices) {
     super();
-    this.metainfo = metainfo;
-    this.infoHash = metainfo.infoHash;
-    this.infoHashHex = metainfo.infoHashHex;
-    this.name = metainfo.name;
+    this.infoHash = source.infoHash;
+    this.infoHashHex = source.infoHashHex;
     this.savePath = options.savePath;
     this.#options = options;
     this.#services = services;
-    this.#filePriorities = filePrioritiesFrom(metainfo, options);
+    if (isMetainfo(source)) {
+      this.#metainfo = source;
+      this.#filePriorities = filePrioritiesFrom(source, options);
+    } else {
+      this.#magnet = source;
+    }
     this.#sequential = options.sequential ?? false;
     const now = (): number => services.clock.now();
     this.#downloadLimiter = new RateLimiter({ now, bytesPerSecond: options.rateLimits?.download });
     this.#uploadLimiter = new RateLimiter({ now, bytesPerSecond: options.rateLimits?.upload });
     for (const peer of options.peers ?? []) this.#manualPeers.push(peer);
+  }
+
+  /** The parsed torrent; undefined while a magnet link's metadata is being fetched. */
+  get metainfo(): Metainfo | undefined {
+    return this.#metainfo;
+  }
+
+  /** The torrent's name (a magnet's `dn`, or the info-hash, until the metadata is known). */
+  get name(): string {
+    return this.#metainfo?.name ?? this.#magnet?.name ?? this.infoHashHex;
   }
 
   get state(): TorrentState {
@@ -90,23 +117,28 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     return this.#finished;
   }
 
-  /** From `stopped` or `error`: check the data, then download or seed. Resolves once that state is reached. */
+  get removed(): boolean {
+    return this.#removed;
+  }
+
+  /** From `stopped` or `error`: fetch the metadata if needed, check the data, then download or seed. */
   async start(): Promise<void> {
     await this.#serially(async () => {
-      if (this.#status.state === 'stopped' || this.#status.state === 'error') await this.#check(this.#options.fullCheck ?? false);
+      if (this.#status.state === 'stopped' || this.#status.state === 'error') await this.#begin(this.#options.fullCheck ?? false);
     });
   }
 
   /** Halts all traffic (every peer disconnected, trackers told `stopped`), keeping the data open. */
   async pause(): Promise<void> {
-    this.#checkAbort?.abort(new EngineError('ABORTED', 'paused'));
+    this.#abort?.abort(new EngineError('ABORTED', 'paused'));
     await this.#serially(async () => {
       const state = this.#status.state;
-      if (state === 'checking') {
-        this.#pausedFromCheck = true;
+      if (state === 'checking' || state === 'fetching-metadata') {
+        this.#pausedEarly = true;
+        await this.#stopAnnouncing();
         this.#setStatus({ state: 'paused' });
       } else if (state === 'downloading' || state === 'seeding') {
-        this.#pausedFromCheck = false;
+        this.#pausedEarly = false;
         await this.#leaveActive('paused');
         this.#setStatus({ state: 'paused' });
       }
@@ -117,23 +149,23 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   async resume(): Promise<void> {
     await this.#serially(async () => {
       if (this.#status.state !== 'paused') return;
-      if (this.#pausedFromCheck || this.#opened === undefined || this.#rt === undefined) await this.#check(false);
+      if (this.#pausedEarly || this.#rt === undefined) await this.#begin(false);
       else this.#run(this.#rt);
     });
   }
 
   /** Disconnects, announces `stopped`, saves resume data and closes the files, within a bounded time. */
   async stop(): Promise<void> {
-    this.#checkAbort?.abort(new EngineError('ABORTED', 'stopped'));
+    this.#abort?.abort(new EngineError('ABORTED', 'stopped'));
     await this.#serially(async () => await this.#halt({ state: 'stopped' }));
   }
 
   /** Hashes every piece again (resume data ignored), then goes on as before. */
   async recheck(): Promise<void> {
-    this.#checkAbort?.abort(new EngineError('ABORTED', 'rechecking'));
+    this.#abort?.abort(new EngineError('ABORTED', 'rechecking'));
     await this.#serially(async () => {
       await this.#halt({ state: 'stopped' });
-      await this.#check(true);
+      await this.#begin(true);
     });
   }
 
@@ -142,67 +174,27 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     this.#checkNotRemoved();
     this.#manualPeers.push(peer);
     this.#rt?.swarm.add([peer], 'manual');
+    this.#fetch?.fetcher.swarm.add([peer], 'manual');
   }
 
-  /** Resolves when every wanted piece is verified; rejects if the torrent fails, is removed, or `signal` fires. */
+  /** Resolves when every wanted piece is verified and flushed; rejects if the torrent fails, is removed, or `signal` fires. */
   async whenDone(options: { readonly signal?: AbortSignal } = {}): Promise<void> {
-    if (this.#finished) return;
-    if (this.#status.state === 'error') throw this.#status.error;
-    this.#checkNotRemoved();
-    await new Promise<void>((resolve, reject) => {
-      const { signal } = options;
-      const cleanup = (): void => {
-        this.off('done', onDone);
-        this.off('state', onState);
-        signal?.removeEventListener('abort', onAbort);
-      };
-      const onDone = (): void => {
-        cleanup();
-        resolve();
-      };
-      const onState = (status: TorrentStatus): void => {
-        if (status.state === 'error' || this.#removed) {
-          cleanup();
-          reject(status.state === 'error' ? status.error : new EngineError('CLOSED', 'torrent removed', { infoHash: this.infoHashHex }));
-        }
-      };
-      const onAbort = (): void => {
-        cleanup();
-        reject(new EngineError('ABORTED', 'stopped waiting', { cause: signal?.reason }));
-      };
-      if (signal?.aborted === true) return onAbort();
-      this.on('done', onDone);
-      this.on('state', onState);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    await whenDone(this, options.signal);
   }
 
   progress(): TorrentProgress {
-    const rt = this.#rt;
-    const counts = this.#counts;
-    const downloaded = this.#downloadedBefore + (rt?.downloaded ?? 0);
-    const uploaded = this.#uploadedBefore + (rt?.uploaded ?? 0);
-    const downloadRate = rt?.active === true ? rt.downloadMeter.rate() : 0;
-    let seeds = 0;
-    for (const peer of rt?.peers.values() ?? []) if (peer.isSeed) seeds++;
-    return {
+    return buildProgress({
       state: this.#status.state,
-      downloaded,
-      uploaded,
-      verifiedBytes: counts.verifiedBytes,
-      totalBytes: this.metainfo.totalLength,
-      wantedBytes: this.#opened === undefined ? this.metainfo.totalLength : counts.wantedBytes,
-      leftBytes: this.#opened === undefined ? this.metainfo.totalLength - counts.verifiedBytes : counts.leftBytes,
-      verifiedPieces: counts.verifiedPieces,
-      pieceCount: this.metainfo.pieceCount,
-      downloadRate,
-      uploadRate: rt?.active === true ? rt.uploadMeter.rate() : 0,
-      peers: rt?.peers.size ?? 0,
-      seeds,
-      eta: this.#status.state === 'downloading' ? eta(counts.leftBytes, downloadRate) : this.#finished ? 0 : undefined,
-      ratio: downloaded === 0 ? 0 : uploaded / downloaded,
-      ...(this.#status.state === 'checking' && this.#checked !== undefined ? { checked: { ...this.#checked } } : {}),
-    };
+      rt: this.#rt,
+      counts: this.#counts,
+      opened: this.#opened !== undefined,
+      totalBytes: this.#metainfo?.totalLength ?? this.#magnet?.exactLength ?? 0,
+      pieceCount: this.#metainfo?.pieceCount ?? 0,
+      finished: this.#finished,
+      downloadedBefore: this.#downloadedBefore,
+      uploadedBefore: this.#uploadedBefore,
+      checked: this.#checked,
+    });
   }
 
   peers(): PeerInfo[] {
@@ -223,16 +215,18 @@ export class Torrent extends EventEmitter<TorrentEvents> {
 
   /** One priority per file, 0 (skip) to 7. Raising one of a finished torrent makes it download again. */
   async setFilePriorities(priorities: readonly number[]): Promise<void> {
-    const checked = filePrioritiesFrom(this.metainfo, { filePriorities: priorities });
+    const metainfo = this.#metainfo;
+    if (metainfo === undefined) throw new EngineError('INVALID_STATE', 'the files are not known before the metadata', { infoHash: this.infoHashHex });
+    const checked = filePrioritiesFrom(metainfo, { filePriorities: priorities });
     await this.#serially(async () => {
-      const before = this.#filePriorities;
+      const before = this.#filePriorities ?? checked;
       this.#filePriorities = checked;
       const opened = this.#opened;
       if (opened === undefined) return;
       await opened.store.setWanted(checked.map((p) => p > 0));
-      await materializeFiles(opened, this.metainfo, before, checked);
-      opened.picker.setPiecePriorities(piecePriorities(this.metainfo, checked));
-      this.#counts.recount(opened.picker, this.metainfo.geometry);
+      await materializeFiles(opened, metainfo, before, checked);
+      opened.picker.setPiecePriorities(piecePriorities(metainfo, checked));
+      this.#counts.recount(opened.picker, metainfo.geometry);
       const rt = this.#rt;
       if (this.#finished && !opened.picker.isFinished) {
         this.#finished = false;
@@ -247,13 +241,13 @@ export class Torrent extends EventEmitter<TorrentEvents> {
 
   /** An incoming connection for this torrent, its handshake read. Used by the session. */
   acceptIncoming(handshaken: Handshaken, key: string): void {
-    const rt = this.#rt;
-    if (rt === undefined || !rt.active) {
+    const host = this.#rt?.active === true ? this.#rt : this.#fetch?.fetcher.active === true ? this.#fetch.fetcher : undefined;
+    if (host === undefined) {
       handshaken.socket.destroy();
       this.#services.budget.release();
       return;
     }
-    rt.attach(handshaken, key, 'in');
+    host.attach(handshaken, key, 'in');
   }
 
   /** Stops for good; every later call throws CLOSED. Used by Session.remove and Session.close. */
@@ -264,21 +258,53 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     this.emit('state', this.#status, this.#status.state);
   }
 
-  get removed(): boolean {
-    return this.#removed;
+  /** Fetches the metadata when it is not known, then checks the data and runs. */
+  async #begin(fullCheck: boolean): Promise<void> {
+    if (this.#metainfo === undefined && !(await this.#fetchMetadata())) return;
+    await this.#check(fullCheck);
+  }
+
+  /** The `fetching-metadata` state; true once the metadata is known. */
+  async #fetchMetadata(): Promise<boolean> {
+    const magnet = this.#magnet;
+    if (magnet === undefined) return false;
+    this.#setStatus({ state: 'fetching-metadata' });
+    const controller = new AbortController();
+    this.#abort = controller;
+    const fetch = startFetch(magnet, this.#manualPeers, this.#services, this.#options.maxPeers ?? DEFAULT_MAX_PEERS, (w) => this.#warn(w), controller.signal);
+    this.#fetch = fetch;
+    this.#announce();
+    try {
+      const fetched = await fetch.result;
+      if (fetched === undefined) return false; // pause or stop took over and sets the state
+      this.#filePriorities = filePrioritiesFrom(fetched.metainfo, this.#options);
+      this.#metainfo = fetched.metainfo;
+      for (const endpoint of fetched.endpoints) if (!this.#manualPeers.some((p) => p.host === endpoint.host && p.port === endpoint.port)) this.#manualPeers.push(endpoint);
+      return true;
+    } catch (error) {
+      await this.#stopAnnouncing();
+      this.#setStatus({ state: 'error', error: error instanceof EngineError ? error : new EngineError('BAD_TORRENT', describeError(error), { infoHash: this.infoHashHex, cause: error }) });
+      return false;
+    } finally {
+      this.#fetch = undefined;
+      this.#abort = undefined;
+    }
   }
 
   async #check(fullCheck: boolean): Promise<void> {
+    const metainfo = this.#metainfo;
+    const priorities = this.#filePriorities;
+    if (metainfo === undefined || priorities === undefined) return;
     this.#checked = undefined;
     this.#setStatus({ state: 'checking' });
     const controller = new AbortController();
-    this.#checkAbort = controller;
+    this.#abort = controller;
     let opened: Opened;
     try {
-      opened = await openTorrentData(this.metainfo, {
+      opened = await openTorrentData(metainfo, {
         savePath: this.savePath,
         storage: this.#options.storage,
-        filePriorities: this.#filePriorities,
+        filePriorities: priorities,
         sequential: this.#sequential,
         fullCheck,
         memoryLimit: this.#options.memoryLimit,
@@ -288,19 +314,20 @@ export class Torrent extends EventEmitter<TorrentEvents> {
       });
     } catch (error) {
       if (controller.signal.aborted) return; // pause or stop took over and sets the state
+      await this.#stopAnnouncing();
       this.#setStatus({ state: 'error', error: new EngineError('STORAGE', `could not open the data: ${describeError(error)}`, { infoHash: this.infoHashHex, cause: error }) });
       return;
     } finally {
-      this.#checkAbort = undefined;
+      this.#abort = undefined;
     }
     if (controller.signal.aborted) {
       await opened.store.close().catch(() => undefined);
       return;
     }
     this.#opened = opened;
-    this.#counts.recount(opened.picker, this.metainfo.geometry);
+    this.#counts.recount(opened.picker, metainfo.geometry);
     this.#rt = new Runtime({
-      metainfo: this.metainfo,
+      metainfo,
       picker: opened.picker,
       store: opened.store,
       services: this.#services,
@@ -311,8 +338,8 @@ export class Torrent extends EventEmitter<TorrentEvents> {
         warn: (warning) => this.#warn(warning),
         peer: (event) => this.emit('peer', event),
         piece: (piece) => {
-          this.#counts.verified(piece, opened.picker, this.metainfo.geometry);
-          this.#saveEvery(opened, this.metainfo.geometry.pieceSize(piece));
+          this.#counts.verified(piece, opened.picker, metainfo.geometry);
+          this.#saveEvery(opened, metainfo.geometry.pieceSize(piece));
           this.emit('piece', piece);
         },
         finished: () => this.#onFinished(),
@@ -355,13 +382,34 @@ export class Torrent extends EventEmitter<TorrentEvents> {
       rt.tick(clock.now());
       this.emit('progress', this.progress());
     }, tuning.tickMs);
-    this.#announcer = this.#options.announce === false ? undefined : startAnnouncer(this.metainfo, this.#services, {
-      stats: () => ({ downloaded: rt.downloaded, uploaded: rt.uploaded, left: this.#counts.leftBytes }),
-      peers: (peers) => rt.swarm.add(peers, 'tracker'),
+    if (picker.isFinished) this.#completedAnnounced = true; // nothing was downloaded: no `completed`
+    this.#announce();
+    rt.swarm.add(this.#manualPeers, 'manual');
+  }
+
+  /** Starts announcing unless it already is (a magnet's announcer goes on after the fetch). */
+  #announce(): void {
+    if (this.#announcer !== undefined || this.#options.announce === false) return;
+    const tiers = this.#metainfo?.announce ?? this.#magnet?.trackers.map((url) => [url]) ?? [];
+    this.#announcer = startAnnouncer({ infoHash: this.infoHash, infoHashHex: this.infoHashHex, tiers }, this.#services, {
+      stats: () => ({
+        downloaded: this.#rt?.downloaded ?? 0,
+        uploaded: this.#rt?.uploaded ?? 0,
+        // Before the data is open: all of it is left (non-zero, so we are not taken for a seed).
+        left: this.#opened === undefined ? Math.max(1, this.progress().leftBytes) : this.#counts.leftBytes,
+      }),
+      peers: (peers) => {
+        this.#rt?.swarm.add(peers, 'tracker');
+        this.#fetch?.fetcher.swarm.add(peers, 'tracker');
+      },
       warn: (warning) => this.#warn(warning),
     });
-    if (picker.isFinished) this.#completedAnnounced = true; // nothing was downloaded: no `completed`
-    rt.swarm.add(this.#manualPeers, 'manual');
+  }
+
+  async #stopAnnouncing(): Promise<void> {
+    const announcer = this.#announcer;
+    this.#announcer = undefined;
+    await announcer?.stop({ timeoutMs: this.#services.tuning.stopTimeoutMs });
   }
 
   #onFinished(): void {
@@ -383,7 +431,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     void this.#serially(async () => {
       const opened = this.#opened;
       if (opened === undefined || this.#rt !== rt || !this.#finished) return;
-      await this.#bounded(opened.store.saveResume(), 'saving resume data');
+      await this.#within(opened.store.saveResume(), 'saving resume data');
       if (this.#options.seed === false) {
         this.emit('done');
         await this.#halt({ state: 'stopped' });
@@ -399,8 +447,8 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     const state = this.#status.state;
     if (state === 'stopped' || (state === 'error' && next.state === 'error')) return;
     const rt = this.#rt;
+    await this.#leaveActive(next.state);
     if (rt !== undefined) {
-      await this.#leaveActive(next.state);
       rt.close(next.state);
       this.#downloadedBefore += rt.downloaded;
       this.#uploadedBefore += rt.uploaded;
@@ -408,9 +456,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     }
     const opened = this.#opened;
     this.#opened = undefined;
-    if (opened !== undefined) {
-      await this.#bounded(opened.store.close(), 'closing the data (flush and resume data)');
-    }
+    if (opened !== undefined) await this.#within(opened.store.close(), 'closing the data (flush and resume data)');
     this.#setStatus(next);
   }
 
@@ -419,24 +465,17 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     this.#ticker?.();
     this.#ticker = undefined;
     this.#rt?.deactivate(reason);
-    const announcer = this.#announcer;
-    this.#announcer = undefined;
-    await announcer?.stop({ timeoutMs: this.#services.tuning.stopTimeoutMs });
+    await this.#stopAnnouncing();
   }
 
-  async #bounded(work: Promise<unknown>, what: string): Promise<void> {
+  async #within(work: Promise<unknown>, what: string): Promise<void> {
     const { clock, tuning } = this.#services;
-    let cancel: Cancel | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => {
-      cancel = clock.setTimeout(() => resolve('timeout'), tuning.stopTimeoutMs);
-    });
     try {
-      const outcome = await Promise.race([work.then(() => 'ok' as const), timeout]);
-      if (outcome === 'timeout') this.#warn(new EngineError('TIMEOUT', `${what} took longer than ${tuning.stopTimeoutMs} ms`, { infoHash: this.infoHashHex }));
+      if ((await bounded(work, clock, tuning.stopTimeoutMs)) === 'timeout') {
+        this.#warn(new EngineError('TIMEOUT', `${what} took longer than ${tuning.stopTimeoutMs} ms`, { infoHash: this.infoHashHex }));
+      }
     } catch (error) {
       this.#warn(new EngineError('STORAGE', `${what} failed: ${describeError(error)}`, { infoHash: this.infoHashHex, cause: error }));
-    } finally {
-      cancel?.();
     }
   }
 

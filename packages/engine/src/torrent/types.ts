@@ -3,12 +3,14 @@ import type { StorageFactory } from '@typetorrent/storage';
 import type { EngineError } from '../errors.js';
 
 /**
- * The torrent's lifecycle (STATE.md beside the package): `checking` (establishing what is on disk),
+ * The torrent's lifecycle (STATE.md beside the package): `fetching-metadata` (a magnet link's info
+ * dict comes from peers, BEP 9), `checking` (establishing what is on disk),
  * `downloading`, `seeding` (every wanted piece verified; `complete` when every piece is), `paused`
  * (no peers, no announces, data open), `stopped` (data closed, resume data saved; `start()` checks
  * again) and `error` (halted by a storage failure; `start()` tries again).
  */
 export type TorrentStatus =
+  | { readonly state: 'fetching-metadata' }
   | { readonly state: 'checking' }
   | { readonly state: 'downloading' }
   | { readonly state: 'seeding'; readonly complete: boolean }
