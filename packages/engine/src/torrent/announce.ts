@@ -43,3 +43,40 @@ export function startAnnouncer(target: AnnounceTarget, services: SessionServices
   announcer.start();
   return announcer;
 }
+
+/**
+ * A torrent's announcing across its phases: started once (while fetching metadata, or when it runs),
+ * kept through the metadata fetch into downloading, stopped (`stopped` sent, bounded) on pause, stop
+ * or error. The hooks read the torrent's current state, whichever phase it is in.
+ */
+export class TorrentAnnouncer {
+  readonly #services: SessionServices;
+  readonly #hooks: AnnounceHooks;
+  #announcer: Announcer | undefined;
+
+  constructor(services: SessionServices, hooks: AnnounceHooks) {
+    this.#services = services;
+    this.#hooks = hooks;
+  }
+
+  /** Starts announcing unless it already is. */
+  start(target: AnnounceTarget): void {
+    this.#announcer ??= startAnnouncer(target, this.#services, this.#hooks);
+  }
+
+  /** BEP 3 `completed`: the download finished while we watched. */
+  completed(): void {
+    this.#announcer?.completed();
+  }
+
+  announceNow(): void {
+    this.#announcer?.announceNow();
+  }
+
+  /** Sends `stopped` to the trackers that know us, within the stop timeout. */
+  async stop(): Promise<void> {
+    const announcer = this.#announcer;
+    this.#announcer = undefined;
+    await announcer?.stop({ timeoutMs: this.#services.tuning.stopTimeoutMs });
+  }
+}

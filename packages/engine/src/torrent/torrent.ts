@@ -4,26 +4,23 @@
 // done by a Runtime; a magnet link's metadata is fetched by metadata/fetch-metadata.ts.
 import { EventEmitter } from 'node:events';
 import type { MagnetLink, Metainfo } from '@typetorrent/metainfo';
-import type { Announcer } from '@typetorrent/tracker';
 import type { Cancel } from '../clock.js';
 import { EngineError, describeError } from '../errors.js';
 import { startFetch, type FetchPhase } from '../metadata/fetch-metadata.js';
 import type { Handshaken } from '../peer/handshake-io.js';
 import { RateLimiter } from '../rate/rate-limiter.js';
-import { startAnnouncer } from './announce.js';
+import { TorrentAnnouncer } from './announce.js';
 import { updateInterest } from './availability.js';
 import { bounded } from './bounded.js';
 import { filePrioritiesFrom, materializeFiles, openTorrentData, piecePriorities, type Opened } from './open.js';
 import { ByteCounts, buildProgress } from './progress.js';
+import { ResumeSaver } from './resume-saver.js';
 import { Runtime, peerInfo } from './runtime.js';
 import type { SessionServices } from './services.js';
 import type { AddTorrentOptions, Endpoint, PeerInfo, TorrentEvents, TorrentProgress, TorrentRateLimits, TorrentState, TorrentStatus } from './types.js';
 import { whenDone } from './when-done.js';
 
 export const DEFAULT_MAX_PEERS = 50;
-
-/** Verified bytes between background flushes (see #saveEvery). */
-const SAVE_EVERY_BYTES = 64 * 1024 * 1024;
 
 /** A .torrent's parsed form, or a magnet link whose metadata is still to come. */
 export type TorrentSource = Metainfo | MagnetLink;
@@ -50,7 +47,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   #opened: Opened | undefined;
   #rt: Runtime | undefined;
   #fetch: FetchPhase | undefined;
-  #announcer: Announcer | undefined;
+  readonly #announcer: TorrentAnnouncer;
   #ticker: Cancel | undefined;
   /** Aborts a fetch or check in progress (pause, stop, recheck). */
   #abort: AbortController | undefined;
@@ -65,8 +62,6 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   #downloadedBefore = 0;
   #uploadedBefore = 0;
   #lifecycle: Promise<void> = Promise.resolve();
-  #unsavedBytes = 0;
-  #saving = false;
 
   /** Used by Session.add; embedders add torrents through the session. */
   constructor(source: TorrentSource, options: AddTorrentOptions, services: SessionServices) {
@@ -87,6 +82,19 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     this.#downloadLimiter = new RateLimiter({ now, bytesPerSecond: options.rateLimits?.download });
     this.#uploadLimiter = new RateLimiter({ now, bytesPerSecond: options.rateLimits?.upload });
     for (const peer of options.peers ?? []) this.#manualPeers.push(peer);
+    this.#announcer = new TorrentAnnouncer(services, {
+      stats: () => ({
+        downloaded: this.#rt?.downloaded ?? 0,
+        uploaded: this.#rt?.uploaded ?? 0,
+        // Before the data is open all of it is left (non-zero, so we are not taken for a seed).
+        left: this.#opened === undefined ? Math.max(1, this.progress().leftBytes) : this.#counts.leftBytes,
+      }),
+      peers: (peers) => {
+        this.#rt?.swarm.add(peers, 'tracker');
+        this.#fetch?.fetcher.swarm.add(peers, 'tracker');
+      },
+      warn: (warning) => this.#warn(warning),
+    });
   }
 
   /** The parsed torrent; undefined while a magnet link's metadata is being fetched. */
@@ -135,7 +143,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
       const state = this.#status.state;
       if (state === 'checking' || state === 'fetching-metadata') {
         this.#pausedEarly = true;
-        await this.#stopAnnouncing();
+        await this.#announcer.stop();
         this.#setStatus({ state: 'paused' });
       } else if (state === 'downloading' || state === 'seeding') {
         this.#pausedEarly = false;
@@ -233,7 +241,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
         if (this.#status.state === 'seeding') this.#setStatus({ state: 'downloading' });
         // Seeds were let go when we needed nothing more: find them again.
         rt?.swarm.add(this.#manualPeers, 'manual');
-        this.#announcer?.announceNow();
+        this.#announcer.announceNow();
       }
       if (rt?.active === true) for (const peer of rt.peers.values()) updateInterest(rt, peer);
     });
@@ -282,7 +290,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
       for (const endpoint of fetched.endpoints) if (!this.#manualPeers.some((p) => p.host === endpoint.host && p.port === endpoint.port)) this.#manualPeers.push(endpoint);
       return true;
     } catch (error) {
-      await this.#stopAnnouncing();
+      await this.#announcer.stop();
       this.#setStatus({ state: 'error', error: error instanceof EngineError ? error : new EngineError('BAD_TORRENT', describeError(error), { infoHash: this.infoHashHex, cause: error }) });
       return false;
     } finally {
@@ -314,7 +322,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
       });
     } catch (error) {
       if (controller.signal.aborted) return; // pause or stop took over and sets the state
-      await this.#stopAnnouncing();
+      await this.#announcer.stop();
       this.#setStatus({ state: 'error', error: new EngineError('STORAGE', `could not open the data: ${describeError(error)}`, { infoHash: this.infoHashHex, cause: error }) });
       return;
     } finally {
@@ -326,6 +334,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     }
     this.#opened = opened;
     this.#counts.recount(opened.picker, metainfo.geometry);
+    const saver = new ResumeSaver(opened.store, (w) => this.#warn(w));
     this.#rt = new Runtime({
       metainfo,
       picker: opened.picker,
@@ -339,7 +348,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
         peer: (event) => this.emit('peer', event),
         piece: (piece) => {
           this.#counts.verified(piece, opened.picker, metainfo.geometry);
-          this.#saveEvery(opened, metainfo.geometry.pieceSize(piece));
+          saver.verified(metainfo.geometry.pieceSize(piece));
           this.emit('piece', piece);
         },
         finished: () => this.#onFinished(),
@@ -354,22 +363,6 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     }
     this.#run(this.#rt);
     if (this.#finished) this.emit('done');
-  }
-
-  /**
-   * Flushes and saves resume data after every SAVE_EVERY_BYTES verified, in the background: the
-   * fsync then never has more than that to write (the one at `done` stays short), and a crash loses
-   * little. One save at a time; PieceStore runs them in order.
-   */
-  #saveEvery(opened: Opened, bytes: number): void {
-    this.#unsavedBytes += bytes;
-    if (this.#unsavedBytes < SAVE_EVERY_BYTES || this.#saving) return;
-    this.#unsavedBytes = 0;
-    this.#saving = true;
-    opened.store
-      .saveResume()
-      .catch((error: unknown) => this.#warn(new EngineError('STORAGE', `saving resume data failed: ${describeError(error)}`, { infoHash: this.infoHashHex, cause: error })))
-      .finally(() => (this.#saving = false));
   }
 
   /** Enters downloading or seeding: connect, tick, announce. */
@@ -389,27 +382,9 @@ export class Torrent extends EventEmitter<TorrentEvents> {
 
   /** Starts announcing unless it already is (a magnet's announcer goes on after the fetch). */
   #announce(): void {
-    if (this.#announcer !== undefined || this.#options.announce === false) return;
+    if (this.#options.announce === false) return;
     const tiers = this.#metainfo?.announce ?? this.#magnet?.trackers.map((url) => [url]) ?? [];
-    this.#announcer = startAnnouncer({ infoHash: this.infoHash, infoHashHex: this.infoHashHex, tiers }, this.#services, {
-      stats: () => ({
-        downloaded: this.#rt?.downloaded ?? 0,
-        uploaded: this.#rt?.uploaded ?? 0,
-        // Before the data is open: all of it is left (non-zero, so we are not taken for a seed).
-        left: this.#opened === undefined ? Math.max(1, this.progress().leftBytes) : this.#counts.leftBytes,
-      }),
-      peers: (peers) => {
-        this.#rt?.swarm.add(peers, 'tracker');
-        this.#fetch?.fetcher.swarm.add(peers, 'tracker');
-      },
-      warn: (warning) => this.#warn(warning),
-    });
-  }
-
-  async #stopAnnouncing(): Promise<void> {
-    const announcer = this.#announcer;
-    this.#announcer = undefined;
-    await announcer?.stop({ timeoutMs: this.#services.tuning.stopTimeoutMs });
+    this.#announcer.start({ infoHash: this.infoHash, infoHashHex: this.infoHashHex, tiers });
   }
 
   #onFinished(): void {
@@ -418,7 +393,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     this.#finished = true;
     if (!this.#completedAnnounced) {
       this.#completedAnnounced = true;
-      this.#announcer?.completed();
+      this.#announcer.completed();
     }
     // Two seeds have nothing to trade (STATE.md: seeding drops connections to seeds).
     for (const peer of [...rt.peers.values()]) {
@@ -465,7 +440,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     this.#ticker?.();
     this.#ticker = undefined;
     this.#rt?.deactivate(reason);
-    await this.#stopAnnouncing();
+    await this.#announcer.stop();
   }
 
   async #within(work: Promise<unknown>, what: string): Promise<void> {
