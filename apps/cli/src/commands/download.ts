@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { Session } from '@typetorrent/engine';
 import type { Torrent } from '@typetorrent/engine';
-import type { Metainfo } from '@typetorrent/metainfo';
+import type { MagnetLink, Metainfo } from '@typetorrent/metainfo';
 import { CliError, EXIT_BAD_INPUT } from '../errors.js';
 import { interruptSignal, runTransfers } from '../engine/run-transfers.js';
 import { collect, parseEndpoint, parseFileSelection, parsePort, parsePositiveInt, parseRate } from '../options.js';
@@ -27,17 +27,29 @@ export interface DownloadOptions {
   readonly fullCheck?: boolean;
 }
 
-/** Reads every torrent argument first, so a bad one fails before anything starts. */
+/** Reads every .torrent argument first, so a bad one fails before anything starts. */
 export async function loadTorrents(sources: readonly string[]): Promise<Metainfo[]> {
   const out: Metainfo[] = [];
   for (const source of sources) {
     const input = await loadTorrentInput(source);
-    if (input.kind === 'magnet') {
-      throw new CliError(`${source.slice(0, 60)}: downloading from a magnet link is not supported yet; use the .torrent file`, EXIT_BAD_INPUT);
-    }
+    if (input.kind === 'magnet') throw new CliError(`${source.slice(0, 60)}: a magnet link is not a .torrent file`, EXIT_BAD_INPUT);
     out.push(input.metainfo);
   }
   return out;
+}
+
+/** .torrent files and magnet links (BEP 9: the engine fetches the metadata from peers first). */
+export async function loadSources(sources: readonly string[]): Promise<(Metainfo | MagnetLink)[]> {
+  const out: (Metainfo | MagnetLink)[] = [];
+  for (const source of sources) {
+    const input = await loadTorrentInput(source);
+    out.push(input.kind === 'magnet' ? input.magnet : input.metainfo);
+  }
+  return out;
+}
+
+function isMetainfo(source: Metainfo | MagnetLink): source is Metainfo {
+  return 'pieceLength' in source;
 }
 
 export function checkFileSelection(metainfo: Metainfo, files: readonly number[] | undefined): void {
@@ -49,11 +61,17 @@ export function checkFileSelection(metainfo: Metainfo, files: readonly number[] 
 }
 
 export async function runDownload(sources: readonly string[], options: DownloadOptions, terminal: Terminal, signal: AbortSignal): Promise<number> {
-  const metainfos = await loadTorrents(sources);
+  const metainfos = await loadSources(sources);
   if (options.files !== undefined && metainfos.length > 1) {
     throw new CliError('--files selects files of one torrent; give a single torrent with it', EXIT_BAD_INPUT);
   }
-  for (const m of metainfos) checkFileSelection(m, options.files);
+  for (const m of metainfos) {
+    if (!isMetainfo(m)) {
+      if (options.files !== undefined) throw new CliError('--files needs the file list: give the .torrent file, not a magnet link', EXIT_BAD_INPUT);
+      continue;
+    }
+    checkFileSelection(m, options.files);
+  }
   const session = new Session({
     port: options.port,
     rateLimits: { download: options.limitDown ?? 0, upload: options.limitUp ?? 0 },
@@ -88,7 +106,7 @@ export function registerDownload(program: Command): void {
   program
     .command('download')
     .description('download one or more torrents at once, resuming where a previous run left off')
-    .argument('<torrent...>', '.torrent files')
+    .argument('<torrent...>', '.torrent files or magnet links (quote them: they contain &)')
     .option('-o, --output <dir>', 'folder to save into (a multi-file torrent gets a folder of its own inside)', '.')
     .option('--seed', 'keep seeding after the download is done, until Ctrl-C')
     .option('--no-seed', 'exit once every torrent is done (the default)')
@@ -112,6 +130,7 @@ export function registerDownload(program: Command): void {
       '  typetorrent download debian.torrent -o ~/Downloads',
       '  typetorrent download a.torrent b.torrent --limit-down 5M --seed',
       '  typetorrent download big.torrent --files 0,3 --sequential',
+      "  typetorrent download 'magnet:?xt=urn:btih:...&tr=...'   (metadata is fetched from peers first)",
     ].join('\n'))
     .action(async (sources: string[], options: DownloadOptions) => {
       const interrupt = interruptSignal();

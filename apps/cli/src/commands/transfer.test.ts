@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatMagnet, metainfoToMagnet } from '@typetorrent/metainfo';
 import { createTorrentFromPath } from '@typetorrent/metainfo/node';
 import { deterministicBytes, makeTempDir, removeTempDir } from '@typetorrent/testkit';
 
@@ -71,13 +72,13 @@ test('demo seeds and downloads over loopback, and says the files match', async (
   expect(jsonLines(run.stdout).some((l) => l.type === 'done')).toBe(true);
 }, 120_000);
 
-test('a download from a `typetorrent seed` over loopback writes the same bytes, then a rerun resumes without downloading', async () => {
+test('a download from a `typetorrent seed` over loopback writes the same bytes, a rerun resumes without downloading, and a magnet link works too', async () => {
   const content = path.join(work, 'share', 'album');
   fs.mkdirSync(path.join(content, 'disc2'), { recursive: true });
   fs.writeFileSync(path.join(content, 'a.bin'), deterministicBytes(300_001, 1));
   fs.writeFileSync(path.join(content, 'disc2', 'b.bin'), deterministicBytes(70_000, 2));
   fs.writeFileSync(path.join(content, 'empty'), new Uint8Array(0));
-  const { torrent } = await createTorrentFromPath(content, { pieceLength: 32768 });
+  const { torrent, metainfo } = await createTorrentFromPath(content, { pieceLength: 32768 });
   const torrentPath = path.join(work, 'album.torrent');
   fs.writeFileSync(torrentPath, torrent);
 
@@ -100,6 +101,15 @@ test('a download from a `typetorrent seed` over loopback writes the same bytes, 
   const secondDone = jsonLines(second.stdout).find((l) => l.type === 'done');
   expect(secondDone?.['downloaded']).toBe(0);
   expect(secondDone?.['verifiedBytes']).toBe(370_001);
+
+  // The same content from a magnet link: the metadata comes from the seed (BEP 9), then the data.
+  const magnetOut = path.join(work, 'from-magnet');
+  const magnet = formatMagnet(metainfoToMagnet(metainfo));
+  const third = await cli(['download', magnet, '-o', magnetOut, '--port', '0', '--no-announce', '--peer', `127.0.0.1:${port}`, '--json'], { timeoutMs: 90_000 });
+  expect(third.code).toBe(0);
+  for (const rel of ['a.bin', 'disc2/b.bin']) {
+    expect(Buffer.compare(fs.readFileSync(path.join(magnetOut, 'album', rel)), fs.readFileSync(path.join(content, rel)))).toBe(0);
+  }
 
   seed.kill();
   const seedRun = await seed;
