@@ -45,7 +45,9 @@ export type EngineErrorCode =
   /** The caller's AbortSignal fired. */
   | 'ABORTED'
   /** A graceful stop did not finish within its time bound. */
-  | 'TIMEOUT';
+  | 'TIMEOUT'
+  /** A bug: an invariant of the engine broke. The torrent stops (state `error`) rather than the process. */
+  | 'INTERNAL';
 
 export interface EngineErrorDetails {
   /** Hex info-hash of the torrent concerned. */

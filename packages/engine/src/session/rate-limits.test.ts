@@ -35,6 +35,11 @@ async function pair(seederOptions: ConstructorParameters<typeof Session>[0], lee
   return await leecher.add(fixture.torrent, { savePath: target, peers: [{ host: '127.0.0.1', port: seeder.port }] });
 }
 
+/** What the leecher is doing, for a failure message. */
+function status(torrent: Torrent): string {
+  return `${torrent.state}, ${torrent.progress().downloaded} bytes, peers ${JSON.stringify(torrent.peers().map((p) => [p.amInterested, p.peerChoking, p.downloaded]))}`;
+}
+
 /** Lets real time pass so that anything the limits allow can arrive. */
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 200));
 
@@ -42,11 +47,11 @@ describe('rate limits', () => {
   it('an upload limit lets one burst through, then one second’s worth per second', async () => {
     const clock = new ManualClock();
     const torrent = await pair({ clock, rateLimits: { upload: RATE } }, {});
-    await waitUntil(() => torrent.progress().downloaded >= RATE, 10_000, () => 'the first burst never came');
+    await waitUntil(() => torrent.progress().downloaded >= RATE, 10_000, () => `the first burst never came: ${status(torrent)}`);
     await settle();
     expect(torrent.progress().downloaded).toBe(RATE);
     clock.advance(1000);
-    await waitUntil(() => torrent.progress().downloaded >= 2 * RATE, 10_000, () => 'nothing after a second');
+    await waitUntil(() => torrent.progress().downloaded >= 2 * RATE, 10_000, () => `nothing after a second: ${status(torrent)}`);
     await settle();
     expect(torrent.progress().downloaded).toBe(2 * RATE);
   });
@@ -55,7 +60,7 @@ describe('rate limits', () => {
     const clock = new ManualClock();
     const torrent = await pair({}, { clock, rateLimits: { download: RATE } });
     // Raw bytes are charged (messages, not only blocks), so a little less than the burst is payload.
-    await waitUntil(() => torrent.progress().downloaded >= RATE / 2, 10_000, () => 'the first burst never came');
+    await waitUntil(() => torrent.progress().downloaded >= RATE / 2, 10_000, () => `the first burst never came: ${status(torrent)}`);
     await settle();
     // What one read brought in beyond the budget is kept (it is paid for later), but reading stops.
     const held = torrent.progress().downloaded;

@@ -147,7 +147,8 @@ export class Session extends EventEmitter<SessionEvents> {
     const torrent = new Torrent(metainfo, storage === undefined ? options : { ...options, storage }, this.#services);
     this.#torrents.set(metainfo.infoHashHex, torrent);
     this.emit('added', torrent);
-    if (options.start !== false) void torrent.start();
+    // start() reports through the torrent's state; it rejects only once the torrent is removed.
+    if (options.start !== false) torrent.start().catch(() => undefined);
     return torrent;
   }
 

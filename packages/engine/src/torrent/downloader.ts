@@ -91,10 +91,13 @@ export class Downloader {
     if (!result.accepted) return;
     for (const key of result.cancel) this.cancel(key, piece, begin);
     rt.hashFailures.observe(piece, index, peer.key, block);
-    rt.store.addBlock(piece, begin, block, peer.key).then(
-      (outcome) => this.#stored(outcome),
-      (error: unknown) => rt.storageFailed(error),
-    );
+    rt.store
+      .addBlock(piece, begin, block, peer.key)
+      .then(
+        (outcome) => this.#stored(outcome),
+        (error: unknown) => rt.storageFailed(error),
+      )
+      .catch((error: unknown) => rt.internalError(error));
   }
 
   /** BEP 6 REJECT REQUEST. */
@@ -171,14 +174,17 @@ export class Downloader {
   #waitForMemory(): void {
     if (this.#waitingForMemory) return;
     this.#waitingForMemory = true;
-    this.#rt.store.waitForMemory().then(
-      () => {
-        this.#waitingForMemory = false;
-        this.fillAll();
-      },
-      () => {
-        this.#waitingForMemory = false;
-      },
-    );
+    this.#rt.store
+      .waitForMemory()
+      .then(
+        () => {
+          this.#waitingForMemory = false;
+          this.fillAll();
+        },
+        () => {
+          this.#waitingForMemory = false;
+        },
+      )
+      .catch((error: unknown) => this.#rt.internalError(error));
   }
 }

@@ -253,6 +253,15 @@ export class Runtime implements SwarmHost, AdmissionHost {
     this.#hooks.failed(failure);
   }
 
+  /**
+   * An exception escaped the engine's own code (a callback of a storage promise or a timer): a bug.
+   * The torrent goes to `error` with it, instead of an unhandled rejection ending the process.
+   */
+  internalError(error: unknown): void {
+    if (this.#closed) return;
+    this.#hooks.failed(new EngineError('INTERNAL', `internal error: ${describeError(error)}`, { infoHash: this.metainfo.infoHashHex, cause: error }));
+  }
+
   warn(warning: EngineError): void {
     this.#hooks.warn(warning);
   }

@@ -352,7 +352,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
           this.emit('piece', piece);
         },
         finished: () => this.#onFinished(),
-        failed: (error) => void this.#serially(async () => await this.#halt({ state: 'error', error })),
+        failed: (error) => this.#background(async () => await this.#halt({ state: 'error', error })),
       },
     });
     this.#finished = opened.picker.isFinished;
@@ -372,7 +372,11 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     rt.activate();
     const { clock, tuning } = this.#services;
     this.#ticker = clock.setInterval(() => {
-      rt.tick(clock.now());
+      try {
+        rt.tick(clock.now());
+      } catch (error) {
+        rt.internalError(error);
+      }
       this.emit('progress', this.progress());
     }, tuning.tickMs);
     if (picker.isFinished) this.#completedAnnounced = true; // nothing was downloaded: no `completed`
@@ -403,7 +407,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     }
     // `done` means durable: the files are flushed (FileStorage creates empty files then) and the
     // resume data says so before anyone is told.
-    void this.#serially(async () => {
+    this.#background(async () => {
       const opened = this.#opened;
       if (opened === undefined || this.#rt !== rt || !this.#finished) return;
       await this.#within(opened.store.saveResume(), 'saving resume data');
@@ -476,6 +480,13 @@ export class Torrent extends EventEmitter<TorrentEvents> {
 
   #checkNotRemoved(): void {
     if (this.#removed) throw new EngineError('CLOSED', 'the torrent was removed from its session', { infoHash: this.infoHashHex });
+  }
+
+  /** A lifecycle step the torrent starts itself: nobody awaits it, so a failure becomes a warning. */
+  #background(task: () => Promise<void>): void {
+    this.#serially(task).catch((error: unknown) => {
+      if (!this.#removed) this.#warn(new EngineError('INVALID_STATE', `internal step failed: ${describeError(error)}`, { infoHash: this.infoHashHex, cause: error }));
+    });
   }
 
   async #serially(task: () => Promise<void>): Promise<void> {

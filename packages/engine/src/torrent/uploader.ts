@@ -98,28 +98,39 @@ export class Uploader {
       peer.incoming.splice(0, run.requests.length);
       peer.serving++;
       started++;
-      rt.store.readBlock(next.piece, next.begin, run.length).then(
-        (data) => {
-          peer.serving--;
-          if (peer.conn.closed) return;
-          peer.conn.corked(() => {
-            for (const request of run.requests) {
-              const at = request.begin - next.begin;
-              peer.conn.sendPiece(request.piece, request.begin, data.subarray(at, at + request.length));
-            }
-          });
-          rt.countUpload(peer, run.length);
-          this.serve(peer);
-        },
-        (error: unknown) => {
-          peer.serving--;
-          if (rt.closed || peer.conn.closed) return;
-          rt.warn(new EngineError('STORAGE', `could not read piece ${next.piece} for upload: ${describeError(error)}`, { peer: peer.key, cause: error }));
-          if (peer.conn.fast) for (const request of run.requests) peer.conn.sendReject(request.piece, request.begin, request.length);
-        },
-      );
+      rt.store
+        .readBlock(next.piece, next.begin, run.length)
+        .then(
+          (data) => this.#send(peer, run.requests, data),
+          (error: unknown) => this.#readFailed(peer, run.requests, error),
+        )
+        .catch((error: unknown) => rt.internalError(error));
     }
     return started;
+  }
+
+  /** A read for `requests` (one contiguous run) completed: one corked write for all of them. */
+  #send(peer: Peer, requests: readonly IncomingRequest[], data: Uint8Array): void {
+    peer.serving--;
+    if (peer.conn.closed) return;
+    const start = requests[0]?.begin ?? 0;
+    peer.conn.corked(() => {
+      for (const request of requests) {
+        const at = request.begin - start;
+        peer.conn.sendPiece(request.piece, request.begin, data.subarray(at, at + request.length));
+      }
+    });
+    this.#rt.countUpload(peer, data.length);
+    this.serve(peer);
+  }
+
+  #readFailed(peer: Peer, requests: readonly IncomingRequest[], error: unknown): void {
+    peer.serving--;
+    const rt = this.#rt;
+    if (rt.closed || peer.conn.closed) return;
+    const piece = requests[0]?.piece;
+    rt.warn(new EngineError('STORAGE', `could not read piece ${piece} for upload: ${describeError(error)}`, { peer: peer.key, cause: error }));
+    if (peer.conn.fast) for (const request of requests) peer.conn.sendReject(request.piece, request.begin, request.length);
   }
 
   /**
