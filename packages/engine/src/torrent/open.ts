@@ -110,3 +110,10 @@ export async function materializeFiles(opened: Opened, metainfo: Metainfo, befor
     }
   }
 }
+
+/** New file priorities on open data: the store's selection, files to write out, the picker's piece priorities. */
+export async function applyFilePriorities(opened: Opened, metainfo: Metainfo, before: readonly number[], after: readonly number[]): Promise<void> {
+  await opened.store.setWanted(after.map((p) => p > 0));
+  await materializeFiles(opened, metainfo, before, after);
+  opened.picker.setPiecePriorities(piecePriorities(metainfo, after));
+}

@@ -12,7 +12,7 @@ import { RateLimiter } from '../rate/rate-limiter.js';
 import { TorrentAnnouncer } from './announce.js';
 import { updateInterest } from './availability.js';
 import { bounded } from './bounded.js';
-import { filePrioritiesFrom, materializeFiles, openTorrentData, piecePriorities, type Opened } from './open.js';
+import { applyFilePriorities, filePrioritiesFrom, openTorrentData, type Opened } from './open.js';
 import { ByteCounts, buildProgress } from './progress.js';
 import { ResumeSaver } from './resume-saver.js';
 import { Runtime, peerInfo } from './runtime.js';
@@ -231,9 +231,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
       this.#filePriorities = checked;
       const opened = this.#opened;
       if (opened === undefined) return;
-      await opened.store.setWanted(checked.map((p) => p > 0));
-      await materializeFiles(opened, metainfo, before, checked);
-      opened.picker.setPiecePriorities(piecePriorities(metainfo, checked));
+      await applyFilePriorities(opened, metainfo, before, checked);
       this.#counts.recount(opened.picker, metainfo.geometry);
       const rt = this.#rt;
       if (this.#finished && !opened.picker.isFinished) {
