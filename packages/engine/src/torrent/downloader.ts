@@ -14,6 +14,9 @@ import type { Runtime } from './runtime.js';
  */
 const REFILL_FRACTION = 8;
 
+/** Rejections (BEP 6) while unchoked after which a peer is dropped. */
+const MAX_REJECTS = 256;
+
 export class Downloader {
   readonly #rt: Runtime;
   /** The piece buffers are full: no new requests until PieceStore.waitForMemory resolves. */
@@ -105,8 +108,11 @@ export class Downloader {
     const request = peer.requests.rejected(piece, begin);
     if (request === undefined) return;
     this.#rt.picker.abortRequest(piece, begin / BLOCK_SIZE, peer.key);
-    // A peer that unchoked us and still refuses what it claims to have is lying or broken.
-    if (!peer.peerChoking) peer.rejects++;
+    // A peer that unchoked us and keeps refusing what it claims to have is lying or broken; a few
+    // refusals happen (a queue that was full), so only many end the connection (without a ban).
+    if (!peer.peerChoking && ++peer.rejects > MAX_REJECTS) {
+      this.#rt.drop(peer, new EngineError('CLOSED', `${peer.rejects} requests rejected while unchoked`, { peer: peer.key }));
+    }
   }
 
   /** CHOKE: without BEP 6 the peer drops our requests (BEP 3); with it, it rejects them one by one. */

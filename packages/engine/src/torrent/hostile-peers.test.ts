@@ -84,6 +84,17 @@ describe('hostile peers', () => {
     expect(fake.connections).toBe(1);
   });
 
+  it('a peer that rejects every request while unchoked is dropped in the end; the download completes', async () => {
+    const { fake, reasons } = await downloadAlongside({
+      onConnect: seed,
+      onMessage: (connection, message) => {
+        if (message.type === 'request') connection.send({ type: 'reject-request', index: message.index, begin: message.begin, length: message.length });
+      },
+    });
+    expect(reasons.map((r) => [r.code, /requests rejected while unchoked/.test(r.message)])).toContainEqual(['CLOSED', true]);
+    expect(fake.connections).toBeGreaterThanOrEqual(1);
+  });
+
   const protocolBreakers: [string, FakeBehaviour][] = [
     ['claims a piece again with HAVE after its bitfield had it', { onConnect: (c, m) => (seed(c, m), c.send({ type: 'have', index: 0 })) }],
     ['sets spare bits in its bitfield', { onConnect: (c, m) => c.send({ type: 'bitfield', bytes: fullBitfield(m.pieceCount).map(() => 0xff) }) }],
