@@ -2,6 +2,7 @@
 // that drive them (downloader, uploader, choking, swarm). The Torrent owns one Runtime per start and
 // decides the lifecycle (STATE.md); the Runtime does the work and reports through its hooks.
 import { BLOCK_SIZE, type Metainfo, type PieceGeometry } from '@typetorrent/metainfo';
+import { allowedFastSet } from '@typetorrent/peer-wire';
 import { StorageError, type PieceStore } from '@typetorrent/storage';
 import { EngineError, describeError } from '../errors.js';
 import { endpointKey, peerIdKey } from '../peer/ban-list.js';
@@ -23,6 +24,9 @@ import { Swarm, type SwarmHost } from './swarm.js';
 import type { PeerEvent, PeerInfo } from './types.js';
 import { Uploader } from './uploader.js';
 import { handleMessage } from './wire-handler.js';
+
+/** BEP 6 suggests 10 allowed-fast pieces per peer (libtorrent's allowed_fast_set_size). */
+const ALLOWED_FAST_PIECES = 10;
 
 export interface RuntimeHooks {
   warn(warning: EngineError): void;
@@ -291,6 +295,27 @@ export class Runtime implements SwarmHost, AdmissionHost {
     else if (conn.fast && have === 0) conn.send({ type: 'have-none' });
     else if (have > 0) conn.send({ type: 'bitfield', bytes: this.picker.haveBitfield() });
     if (conn.extended) conn.send({ type: 'extended', id: 0, payload: ourExtendedHandshake(this) });
+    if (conn.fast && have > 0) this.#grantAllowedFast(peer);
+  }
+
+  /**
+   * BEP 6: a few pieces the peer may request while we choke it, so a newcomer gets something to
+   * trade before its first unchoke. The canonical set for its address; we grant those we have.
+   */
+  #grantAllowedFast(peer: Peer): void {
+    const address = peer.conn.remoteAddress;
+    if (address === undefined) return;
+    let set: number[];
+    try {
+      set = allowedFastSet(address, this.metainfo.infoHash, this.geometry.pieceCount, ALLOWED_FAST_PIECES);
+    } catch {
+      return; // BEP 6 defines the set for IPv4 only
+    }
+    for (const piece of set) {
+      if (!this.picker.has(piece)) continue;
+      peer.grantedFast.add(piece);
+      peer.conn.send({ type: 'allowed-fast', index: piece });
+    }
   }
 
   #detach(peer: Peer, reason: EngineError): void {
