@@ -102,7 +102,17 @@ describe('hostile peers', () => {
   const protocolBreakers: [string, FakeBehaviour][] = [
     ['claims a piece again with HAVE after its bitfield had it', { onConnect: (c, m) => (seed(c, m), c.send({ type: 'have', index: 0 })) }],
     ['sets spare bits in its bitfield', { onConnect: (c, m) => c.send({ type: 'bitfield', bytes: fullBitfield(m.pieceCount).map(() => 0xff) }) }],
-    ['sends a block nobody asked for', { onConnect: (c, m) => (seed(c, m), c.send({ type: 'piece', index: 1, begin: 0, block: new Uint8Array(16 * 1024) })) }],
+    [
+      // Before its unchoke, so that we cannot have asked for it yet.
+      'sends a block nobody asked for',
+      {
+        onConnect: (c, m) => {
+          c.send({ type: 'bitfield', bytes: fullBitfield(m.pieceCount) });
+          c.send({ type: 'piece', index: 1, begin: 0, block: new Uint8Array(16 * 1024) });
+          c.send({ type: 'unchoke' });
+        },
+      },
+    ],
     [
       'announces a 2 MiB message',
       { onConnect: (c) => c.raw(Uint8Array.from([0x00, 0x20, 0x00, 0x00, MessageId.piece, 0, 0, 0, 0, 0, 0, 0, 0])) },
