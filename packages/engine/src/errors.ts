@@ -73,11 +73,6 @@ export class EngineError extends Error {
   }
 }
 
-/** Throws ABORTED when the signal has fired. */
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted === true) throw new EngineError('ABORTED', 'aborted', { cause: signal.reason });
-}
-
 /** A short text for any thrown value, for warnings. */
 export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

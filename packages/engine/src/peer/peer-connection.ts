@@ -126,11 +126,6 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
     return !this.#needDrain && this.#closed === undefined;
   }
 
-  /** Bytes waiting in the socket's write buffer. */
-  get bufferedBytes(): number {
-    return this.#socket.writableLength;
-  }
-
   get remoteAddress(): string | undefined {
     return this.#socket.remoteAddress;
   }
@@ -146,10 +141,6 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
     if (!this.#readPaused) return;
     this.#readPaused = false;
     if (this.#closed === undefined) this.#socket.resume();
-  }
-
-  get readingPaused(): boolean {
-    return this.#readPaused;
   }
 
   /** Any message, encoded into a new buffer: for the rare ones (choke, bitfield, extended). */
@@ -231,10 +222,6 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
     this.#closed = reason;
     this.#socket.destroy();
     this.emit('close', reason);
-  }
-
-  get closeReason(): EngineError | undefined {
-    return this.#closed;
   }
 
   #onData(chunk: Buffer): void {

@@ -67,9 +67,4 @@ export class HashFailures {
     }
     return [...guilty];
   }
-
-  /** Forgets a piece being downloaded (its blocks were dropped). */
-  discard(piece: number): void {
-    this.#current.delete(piece);
-  }
 }
