@@ -70,8 +70,9 @@ describe('Session', () => {
   it('never connects to itself, even when told to', async () => {
     const dials: string[] = [];
     const s = session({
-      // Quick redials: a dial that failed for any other reason would be repeated within the test.
-      tuning: { reconnectBaseMs: 10 },
+      // Quick redials and frequent ticks: a dial that failed for any other reason would be repeated
+      // within the test.
+      tuning: { reconnectBaseMs: 10, tickMs: 20 },
       socketFactory: async (options) => {
         dials.push(`${options.host}:${options.port}`);
         return await tcpSocketFactory(options);
@@ -94,6 +95,7 @@ describe('Session', () => {
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     const proxyPort = (proxy.address() as net.AddressInfo).port;
     torrent.addPeer({ host: '127.0.0.1', port: proxyPort });
+    await waitUntil(() => dials.length > 0, 5000, () => 'never dialled the forwarding port');
     await new Promise((resolve) => setTimeout(resolve, 300));
     proxy.close();
     expect(events).toEqual([]);
