@@ -49,11 +49,9 @@ export class Downloader {
         continue;
       }
       const length = geometry.blockSize(pick.piece, pick.block);
-      if (!peer.requests.add(pick.piece, begin, length)) {
-        // Already outstanding to this peer (endgame can hand back a block it was asked for).
-        rt.picker.abortRequest(pick.piece, pick.block, peer.key);
-        continue;
-      }
+      // Already outstanding to this peer: the picker now records it too, which is the truth (STATE.md:
+      // requested in the picker iff held in PeerRequests), and it is not sent twice.
+      if (!peer.requests.add(pick.piece, begin, length)) continue;
       batch.push({ piece: pick.piece, begin, length, sentAt: 0 });
     }
     peer.conn.sendRequests(batch);
