@@ -47,7 +47,7 @@ export class FakePeer {
   private constructor(
     readonly metainfo: Metainfo,
     behaviour: FakeBehaviour,
-    options: { fast: boolean },
+    options: { fast: boolean; extended: boolean },
   ) {
     this.#server = net.createServer((socket) => {
       this.#sockets.add(socket);
@@ -65,7 +65,7 @@ export class FakePeer {
             if (message.type === 'handshake') {
               handshaken = true;
               this.connections++;
-              socket.write(encodeHandshake({ reserved: encodeReserved({ fast: options.fast }), infoHash: metainfo.infoHash, peerId: this.peerId }));
+              socket.write(encodeHandshake({ reserved: encodeReserved({ fast: options.fast, extended: options.extended }), infoHash: metainfo.infoHash, peerId: this.peerId }));
               behaviour.onConnect?.(connection, metainfo);
             } else {
               behaviour.onMessage?.(connection, message, metainfo);
@@ -78,8 +78,8 @@ export class FakePeer {
     });
   }
 
-  static async listen(metainfo: Metainfo, behaviour: FakeBehaviour, options: { fast?: boolean } = {}): Promise<FakePeer> {
-    const peer = new FakePeer(metainfo, behaviour, { fast: options.fast ?? true });
+  static async listen(metainfo: Metainfo, behaviour: FakeBehaviour, options: { fast?: boolean; extended?: boolean } = {}): Promise<FakePeer> {
+    const peer = new FakePeer(metainfo, behaviour, { fast: options.fast ?? true, extended: options.extended ?? false });
     await new Promise<void>((resolve) => peer.#server.listen(0, '127.0.0.1', resolve));
     return peer;
   }

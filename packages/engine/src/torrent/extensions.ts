@@ -10,15 +10,22 @@ import {
   metadataPieceLength,
   METADATA_PIECE_LENGTH,
   UT_METADATA,
+  UT_PEX,
   WireError,
+  decodeUtPex,
 } from '@typetorrent/peer-wire';
 import { EngineError } from '../errors.js';
 import { MAX_INCOMING_REQUESTS, type Peer } from './peer.js';
 import type { Runtime } from './runtime.js';
 
 /** The ids we want extension messages sent to us with (BEP 10 `m`). */
-export const LOCAL_EXTENSIONS: ReadonlyMap<string, number> = new Map([[UT_METADATA, 1]]);
 const LOCAL_UT_METADATA = 1;
+const LOCAL_UT_PEX = 2;
+
+/** Our BEP 10 `m`: ut_pex only for public torrents (BEP 27: a private torrent's peers come from its tracker). */
+function localExtensions(isPrivate: boolean): Record<string, number> {
+  return isPrivate ? { [UT_METADATA]: LOCAL_UT_METADATA } : { [UT_METADATA]: LOCAL_UT_METADATA, [UT_PEX]: LOCAL_UT_PEX };
+}
 
 export const CLIENT_NAME = 'TypeTorrent 0.1.0';
 
@@ -26,7 +33,7 @@ export const CLIENT_NAME = 'TypeTorrent 0.1.0';
 export function ourExtendedHandshake(rt: Runtime): Uint8Array {
   const port = rt.services.listenPort();
   return encodeExtendedHandshake({
-    m: LOCAL_EXTENSIONS,
+    m: localExtensions(rt.metainfo.private),
     v: CLIENT_NAME,
     reqq: MAX_INCOMING_REQUESTS,
     metadataSize: rt.metainfo.infoBytes.length,
@@ -45,10 +52,18 @@ export function onExtended(rt: Runtime, peer: Peer, id: number, payload: Uint8Ar
     rt.swarm.learnListenPort(peer.key, peer.conn.remoteAddress, peer.listenPort);
     return;
   }
-  if (id === LOCAL_UT_METADATA) {
-    onUtMetadata(rt, peer, payload);
-  }
+  if (id === LOCAL_UT_METADATA) onUtMetadata(rt, peer, payload);
+  else if (id === LOCAL_UT_PEX && !rt.metainfo.private) onUtPex(rt, payload);
   // Ids we never announced are ignored (BEP 10).
+}
+
+/**
+ * BEP 11: peers the sender is connected to become candidates (we receive PEX, we do not send it).
+ * The decoder caps the list; a malformed message is fatal, as BEP 11 allows.
+ */
+function onUtPex(rt: Runtime, payload: Uint8Array): void {
+  const message = decodeUtPex(payload);
+  rt.swarm.add(message.added, 'pex');
 }
 
 function onUtMetadata(rt: Runtime, peer: Peer, payload: Uint8Array): void {
