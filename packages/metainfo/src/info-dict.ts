@@ -6,10 +6,10 @@ import { MetainfoError } from './errors.js';
 import type { MetainfoWarning } from './errors.js';
 import { optionalInteger, requireBytes, requireInteger } from './fields.js';
 import { readLayout, safeComponent } from './files.js';
-import type { TorrentFile } from './files.js';
 import { PieceGeometry } from './geometry.js';
 import { toHex } from './hex.js';
 import { PIECE_HASH_LENGTH } from './metainfo.js';
+import type { Metainfo } from './metainfo.js';
 import { preferUtf8Twin } from './text.js';
 
 export interface ParseLimits {
@@ -22,22 +22,12 @@ export interface ParseLimits {
 export const DEFAULT_MAX_FILES = 100_000;
 export const DEFAULT_MAX_PIECE_LENGTH = 64 * 1024 * 1024;
 
-export interface InfoFields {
-  readonly infoHash: Uint8Array;
-  readonly infoHashHex: string;
-  readonly infoHashV2?: Uint8Array;
-  readonly infoBytes: Uint8Array;
-  readonly name: string;
-  readonly pieceLength: number;
-  readonly pieces: Uint8Array;
-  readonly pieceCount: number;
-  readonly files: readonly TorrentFile[];
-  readonly isMultiFile: boolean;
-  readonly totalLength: number;
-  readonly geometry: PieceGeometry;
-  readonly private: boolean;
-  readonly version: 'v1' | 'hybrid';
-}
+/** What the info dict alone decides: the fields of Metainfo that the info-hash covers. */
+export type InfoFields = Pick<
+  Metainfo,
+  | 'infoHash' | 'infoHashHex' | 'infoHashV2' | 'infoBytes' | 'name' | 'pieceLength' | 'pieces' | 'pieceCount'
+  | 'files' | 'isMultiFile' | 'totalLength' | 'geometry' | 'private' | 'version'
+>;
 
 /** Reads a decoded info dict; `infoBytes` are its exact bytes, which the info-hashes are taken over. */
 export function readInfo(
