@@ -1,9 +1,10 @@
 // A torrent added from a magnet link: the info dict comes from peers (BEP 9), then the data.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { formatMagnet, metainfoToMagnet } from '@typetorrent/metainfo';
-import { makeTempDir, removeTempDir } from '@typetorrent/testkit';
+import { makeTempDir } from '@typetorrent/testkit';
 import { Session } from '../session/session.js';
-import { differences, makeFixture, type Fixture } from '../testing/fixtures.js';
+import { differences, type Fixture } from '../testing/fixtures.js';
+import { closeTracked, seededFixture } from '../testing/seeded-fixture.js';
 import type { TorrentState } from '../torrent/types.js';
 
 let fixture: Fixture;
@@ -12,16 +13,11 @@ const sessions: Session[] = [];
 const dirs: string[] = [];
 
 beforeAll(async () => {
-  fixture = await makeFixture({ name: 'magnet', seed: 77 });
-  dirs.push(fixture.dir);
-  seeder = new Session({ port: 0, host: '127.0.0.1' });
-  sessions.push(seeder);
-  await (await seeder.add(fixture.torrent, { savePath: fixture.dir })).whenDone();
+  ({ fixture, seeder } = await seededFixture({ name: 'magnet', seed: 77 }, { sessions, dirs }));
 });
 
 afterAll(async () => {
-  await Promise.all(sessions.map((s) => s.close()));
-  await Promise.all(dirs.map((d) => removeTempDir(d)));
+  await closeTracked({ sessions, dirs });
 });
 
 describe('magnet links', () => {

@@ -4,9 +4,10 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MemoryStorage, StorageError, type Storage } from '@typetorrent/storage';
-import { makeTempDir, removeTempDir } from '@typetorrent/testkit';
+import { makeTempDir } from '@typetorrent/testkit';
 import { Session } from '../session/session.js';
-import { differences, makeFixture, type Fixture } from '../testing/fixtures.js';
+import { differences, type Fixture } from '../testing/fixtures.js';
+import { closeTracked, seededFixture } from '../testing/seeded-fixture.js';
 import { waitUntil } from '../testing/swarm-helpers.js';
 import type { Torrent } from './torrent.js';
 import type { TorrentState } from './types.js';
@@ -17,16 +18,11 @@ const sessions: Session[] = [];
 const dirs: string[] = [];
 
 beforeAll(async () => {
-  fixture = await makeFixture({ name: 'states', seed: 5 });
-  dirs.push(fixture.dir);
-  seeder = new Session({ port: 0, host: '127.0.0.1' });
-  sessions.push(seeder);
-  await (await seeder.add(fixture.torrent, { savePath: fixture.dir })).whenDone();
+  ({ fixture, seeder } = await seededFixture({ name: 'states', seed: 5 }, { sessions, dirs }));
 });
 
 afterAll(async () => {
-  await Promise.all(sessions.map((s) => s.close()));
-  await Promise.all(dirs.map((d) => removeTempDir(d)));
+  await closeTracked({ sessions, dirs });
 });
 
 async function leech(options: Partial<Parameters<Session['add']>[1]> = {}): Promise<{ torrent: Torrent; dir: string; states: TorrentState[] }> {
