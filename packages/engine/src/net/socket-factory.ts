@@ -1,8 +1,9 @@
 // Outgoing TCP connections as a dependency: the session opens every peer connection through a
 // SocketFactory, so tests can count, delay or refuse connections without mocking `node:net`.
-import net from 'node:net';
+import type net from 'node:net';
 import type { DuplexOptions } from 'node:stream';
 import { EngineError } from '../errors.js';
+import { createSharedReadSocket } from './socket-input.js';
 
 /**
  * Bytes a socket may buffer for writing before `write` returns false. Node's 16 KiB default is one
@@ -25,8 +26,9 @@ export const tcpSocketFactory: SocketFactory = async ({ host, port, signal }) =>
   const address = `${host}:${port}`;
   if (signal?.aborted === true) throw new EngineError('CONNECT_FAILED', `connect to ${address} aborted`, { peer: address, cause: signal.reason });
   // net.Socket passes stream options on to its Duplex base; the typings only list socket options.
-  const options: net.SocketConstructorOpts & DuplexOptions = { writableHighWaterMark: SOCKET_HIGH_WATER_MARK, readableHighWaterMark: SOCKET_HIGH_WATER_MARK };
-  const socket = new net.Socket(options);
+  // Reads go to the shared buffer (socket-input.ts), so the readable high-water mark plays no part.
+  const options: net.SocketConstructorOpts & DuplexOptions = { writableHighWaterMark: SOCKET_HIGH_WATER_MARK };
+  const socket = createSharedReadSocket(options);
   return await new Promise<net.Socket>((resolve, reject) => {
     const cleanup = (): void => {
       socket.off('connect', onConnect);

@@ -6,6 +6,7 @@ import { WireDecoder, encodeHandshake, type Handshake } from '@typetorrent/peer-
 import type { Clock } from '../clock.js';
 import { EngineError } from '../errors.js';
 import { deadline } from '../net/deadline.js';
+import { onChunks } from '../net/socket-input.js';
 import type { SocketFactory } from '../net/socket-factory.js';
 
 /** libtorrent's handshake_timeout and peer_connect_timeout are 10 s and 15 s. */
@@ -31,9 +32,10 @@ export interface Handshaken {
  */
 export async function readHandshake(socket: net.Socket, decoder: WireDecoder, signal: AbortSignal, peer: string): Promise<Handshake> {
   return await new Promise<Handshake>((resolve, reject) => {
+    const reading = { stop: (): void => undefined };
     const finish = (): void => {
       socket.pause();
-      socket.off('data', onData);
+      reading.stop();
       socket.off('error', onError);
       socket.off('close', onClose);
       signal.removeEventListener('abort', onAbort);
@@ -42,10 +44,11 @@ export async function readHandshake(socket: net.Socket, decoder: WireDecoder, si
       finish();
       reject(error);
     };
-    const onData = (chunk: Buffer): void => {
+    const onData = (chunk: Uint8Array): void => {
       let message;
       try {
-        decoder.push(chunk);
+        // A copy: the decoder keeps the bytes after the handshake, and the chunk may be reused memory.
+        decoder.push(new Uint8Array(chunk));
         message = decoder.next();
       } catch (error) {
         fail(new EngineError('PROTOCOL', `bad handshake: ${error instanceof Error ? error.message : String(error)}`, { peer, cause: error }));
@@ -80,10 +83,10 @@ export async function readHandshake(socket: net.Socket, decoder: WireDecoder, si
         return;
       }
     }
-    socket.on('data', onData);
     socket.on('error', onError);
     socket.on('close', onClose);
     signal.addEventListener('abort', onAbort, { once: true });
+    reading.stop = onChunks(socket, onData);
     socket.resume();
   });
 }

@@ -11,14 +11,21 @@ afterEach(() => {
   for (const socket of sockets.splice(0)) socket.destroy();
 });
 
-async function setup(decoder = new WireDecoder({ handshake: false })): Promise<{ conn: PeerConnection; remote: net.Socket; clock: ManualClock; messages: WireMessage[]; closed: EngineError[] }> {
-  const [local, remote] = await socketPair();
+async function setup(
+  decoder = new WireDecoder({ handshake: false }),
+  onMessage?: (message: WireMessage) => void,
+): Promise<{ conn: PeerConnection; remote: net.Socket; clock: ManualClock; messages: WireMessage[]; closed: EngineError[] }> {
+  // The engine's outgoing sockets read into one shared buffer; these do too.
+  const [local, remote] = await socketPair({ sharedRead: true });
   sockets.push(local, remote);
   const clock = new ManualClock();
   const conn = new PeerConnection({ socket: local, decoder, clock, key: 'test', direction: 'out', peerId: createPeerId(), fast: true, extended: true, keepAliveMs: 1000, inactivityMs: 3000 });
   const messages: WireMessage[] = [];
   const closed: EngineError[] = [];
-  conn.on('message', (m) => messages.push(m));
+  conn.on('message', (m) => {
+    messages.push(m);
+    onMessage?.(m);
+  });
   conn.on('close', (reason) => closed.push(reason));
   conn.start();
   return { conn, remote, clock, messages, closed };
@@ -92,5 +99,35 @@ describe('PeerConnection', () => {
     conn.resumeReading();
     await until(() => messages.length === 1);
     expect(messages).toEqual([{ type: 'interested' }]);
+  });
+
+  it('gives bitfield and extended payloads their own bytes, which later reads into the shared buffer leave alone', async () => {
+    const bitfield = Uint8Array.of(0b1010_1010, 0b1100_0000);
+    const payload = Uint8Array.from({ length: 300 }, (_, i) => (i * 7) & 0xff);
+    const { remote, messages } = await setup();
+    remote.write(encodeMessage({ type: 'bitfield', bytes: bitfield }));
+    remote.write(encodeMessage({ type: 'extended', id: 3, payload }));
+    await until(() => messages.length === 2);
+    // Enough later traffic to overwrite the shared read buffer many times over.
+    const filler = encodeMessage({ type: 'piece', index: 0, begin: 0, block: new Uint8Array(16384).fill(0xee) });
+    for (let i = 0; i < 100; i++) remote.write(filler);
+    await until(() => messages.length === 102);
+    expect(messages[0]).toEqual({ type: 'bitfield', bytes: bitfield });
+    expect(messages[1]).toEqual({ type: 'extended', id: 3, payload });
+  });
+
+  it('hands out every block intact while its listener runs, whatever the read boundaries', async () => {
+    const blocks = Array.from({ length: 200 }, (_, n) => Uint8Array.from({ length: 16384 }, (_, i) => (i + n * 13) & 0xff));
+    const mismatches: number[] = [];
+    let seen = 0;
+    const { remote } = await setup(undefined, (message) => {
+      if (message.type !== 'piece') return;
+      // Checked inside the listener: that is as long as the block is promised to be valid.
+      if (Buffer.compare(message.block, blocks[message.index] ?? new Uint8Array(0)) !== 0) mismatches.push(message.index);
+      seen++;
+    });
+    for (const [index, block] of blocks.entries()) remote.write(encodeMessage({ type: 'piece', index, begin: 0, block }));
+    await until(() => seen === blocks.length);
+    expect(mismatches).toEqual([]);
   });
 });

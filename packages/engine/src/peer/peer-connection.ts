@@ -19,6 +19,7 @@ import {
 } from '@typetorrent/peer-wire';
 import type { Clock } from '../clock.js';
 import { EngineError } from '../errors.js';
+import { onChunks } from '../net/socket-input.js';
 
 /** BEP 3: "Keepalives are generally sent once every two minutes". */
 export const KEEP_ALIVE_MS = 120_000;
@@ -34,7 +35,7 @@ const HEADER_SLAB_BYTES = 64 * 1024;
 export type PeerDirection = 'in' | 'out';
 
 export interface PeerConnectionEvents {
-  /** One decoded message, in wire order. */
+  /** One decoded message, in wire order. A piece block is valid only while the listener runs: copy it to keep it. */
   message: [message: WireMessage];
   /** Every message of one received chunk of `bytes` bytes has been handled. */
   chunk: [bytes: number];
@@ -105,7 +106,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
    */
   start(): void {
     const socket = this.#socket;
-    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    onChunks(socket, (chunk) => this.#onData(chunk));
     socket.on('drain', () => {
       this.#needDrain = false;
       this.emit('drain');
@@ -224,7 +225,8 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
     this.emit('close', reason);
   }
 
-  #onData(chunk: Buffer): void {
+  /** `chunk` may be reused memory: every message in it is decoded and handled before this returns. */
+  #onData(chunk: Uint8Array): void {
     if (this.#closed !== undefined) return;
     this.#lastReceivedAt = this.#clock.now();
     this.bytesIn += chunk.length;
@@ -240,7 +242,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
   #drainDecoder(bytes: number): void {
     try {
       for (let message = this.#decoder.next(); message !== null; message = this.#decoder.next()) {
-        this.emit('message', message);
+        this.emit('message', ownBytes(message));
         if (this.#closed !== undefined) return;
       }
     } catch (error) {
@@ -268,6 +270,22 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
     const out = this.#slab.subarray(this.#slabUsed, this.#slabUsed + length);
     this.#slabUsed += length;
     return out;
+  }
+}
+
+/**
+ * Bitfield and extended payloads may be views of a reused read buffer, and their handlers keep
+ * them (or views into them): they get their own copy. Piece blocks do not (listeners copy them
+ * before returning), which saves a copy of every downloaded byte.
+ */
+function ownBytes(message: WireMessage): WireMessage {
+  switch (message.type) {
+    case 'bitfield':
+      return { type: 'bitfield', bytes: new Uint8Array(message.bytes) };
+    case 'extended':
+      return { type: 'extended', id: message.id, payload: new Uint8Array(message.payload) };
+    default:
+      return message;
   }
 }
 
