@@ -1,7 +1,16 @@
 import { describe, expect, test } from '@jest/globals';
-import { BufferPool } from './buffer-pool.js';
+import { BufferPool, DEFAULT_MEMORY_LIMIT, MIN_DEFAULT_MEMORY_LIMIT, defaultMemoryLimit } from './buffer-pool.js';
 
 describe('BufferPool', () => {
+  test('defaults to a cap of eight pieces, no less than 32 MiB and no more than 64 MiB', () => {
+    const MiB = 1024 * 1024;
+    expect(defaultMemoryLimit(16 * 1024)).toBe(MIN_DEFAULT_MEMORY_LIMIT);
+    expect(defaultMemoryLimit(MiB)).toBe(32 * MiB);
+    expect(defaultMemoryLimit(6 * MiB)).toBe(48 * MiB);
+    expect(defaultMemoryLimit(16 * MiB)).toBe(DEFAULT_MEMORY_LIMIT);
+    expect(new BufferPool(2 * MiB).limit).toBe(32 * MiB);
+  });
+
   test('hands out buffers until the cap, then undefined', () => {
     const pool = new BufferPool(1000, 3000);
     const held = [pool.acquire(1000), pool.acquire(1000), pool.acquire(500)];

@@ -23,7 +23,7 @@ export { DEFAULT_MAX_OPEN_FILES } from './open-files.js';
 export { STATE_FOLDER } from './safe-path.js';
 export { DEFAULT_TURN_BUDGET_MS, InlineHasher, inlineHasher, type Hasher, type InlineHasherOptions } from './hasher.js';
 export { WorkerHasher, type WorkerHasherOptions } from './worker-hasher.js';
-export { BufferPool, DEFAULT_MEMORY_LIMIT } from './buffer-pool.js';
+export { BufferPool, DEFAULT_MEMORY_LIMIT, MIN_DEFAULT_MEMORY_LIMIT, defaultMemoryLimit } from './buffer-pool.js';
 export { PieceAssembler, type BlockResult, type PieceAssemblerOptions } from './piece-assembler.js';
 export { checkPieces, type CheckOptions, type CheckProgress } from './check.js';
 export { RESUME_VERSION, decodeResume, encodeResume, type DecodedResume, type ResumeData, type ResumeExpectation } from './resume-data.js';

@@ -4,7 +4,7 @@
 // Memory is bounded by the pool: when it is full a block of a new piece is answered 'busy' and the
 // engine stops requesting until waitForMemory() resolves (see README: memory bounds).
 import { BLOCK_SIZE } from '@typetorrent/metainfo';
-import { BufferPool, DEFAULT_MEMORY_LIMIT } from './buffer-pool.js';
+import { BufferPool, defaultMemoryLimit } from './buffer-pool.js';
 import { StorageError, toStorageError } from './errors.js';
 import { inlineHasher, sameDigest, type Hasher } from './hasher.js';
 import type { IoOptions, Storage } from './storage.js';
@@ -60,7 +60,7 @@ export class PieceAssembler {
     this.#torrent = torrent;
     this.#storage = storage;
     this.#hasher = options.hasher ?? inlineHasher;
-    this.#pool = new BufferPool(torrent.geometry.pieceLength, options.memoryLimit ?? DEFAULT_MEMORY_LIMIT, this.#hasher.prefersShared);
+    this.#pool = new BufferPool(torrent.geometry.pieceLength, options.memoryLimit ?? defaultMemoryLimit(torrent.geometry.pieceLength), this.#hasher.prefersShared);
     this.#isVerified = options.isVerified ?? (() => false);
     this.#onVerified = options.onVerified ?? (() => undefined);
   }
