@@ -22,6 +22,22 @@ describe('PeerRequests', () => {
     expect(requests.size).toBe(0);
   });
 
+  it('keeps requests apart across the whole 32-bit range of piece and offset', () => {
+    const { requests } = setup();
+    const edges: [number, number][] = [
+      [0, 2 ** 32 - 1],
+      [1, 0],
+      [2 ** 21 - 1, 2 ** 32 - 1],
+      [2 ** 21, 0],
+      [2 ** 21, 2 ** 32 - 1],
+      [2 ** 32 - 1, 2 ** 32 - 1],
+    ];
+    for (const [piece, begin] of edges) expect(requests.add(piece, begin, 1)).toBe(true);
+    expect(requests.size).toBe(edges.length);
+    for (const [piece, begin] of edges) expect(requests.received(piece, begin)).toMatchObject({ piece, begin });
+    expect(requests.size).toBe(0);
+  });
+
   it('lists requests oldest first and clears them all on disconnect', () => {
     const { requests, advance } = setup();
     requests.add(1, 0, 10);

@@ -38,14 +38,17 @@ export interface PeerRequestsOptions extends Omit<QueueDepthOptions, 'peerLimit'
  * tells the piece picker (`abortRequest`) about every request this returns as given up.
  */
 export class PeerRequests {
-  /** Keyed by "piece:begin"; a Map keeps insertion order, which is send order. */
-  private readonly pending = new Map<string, BlockRequest>();
-  private peerLimit: number | undefined;
+  /** Keyed by `key(piece, begin)`; a Map keeps insertion order, which is send order. */
+  private readonly pending = new Map<RequestKey, BlockRequest>();
+  /** The options `requestQueueDepth` gets, with the peer's limit: built when that changes, not per call. */
+  private depthOptions: QueueDepthOptions;
   private lastBlockAt: number | undefined;
   /** Since when we have been owed a block and got none; undefined while not waiting. */
   private waitingSince: number | undefined;
 
-  constructor(private readonly options: PeerRequestsOptions) {}
+  constructor(private readonly options: PeerRequestsOptions) {
+    this.depthOptions = options;
+  }
 
   /** Requests outstanding. */
   get size(): number {
@@ -63,7 +66,7 @@ export class PeerRequests {
 
   /** The peer's `reqq` from its BEP 10 extended handshake; caps `depth`. */
   setPeerLimit(reqq: number | undefined): void {
-    this.peerLimit = reqq;
+    this.depthOptions = { ...this.options, peerLimit: reqq };
   }
 
   /**
@@ -72,7 +75,7 @@ export class PeerRequests {
    */
   depth(bytesPerSecond: number): number {
     if (this.snubbed) return 1;
-    return requestQueueDepth(bytesPerSecond, { ...this.options, peerLimit: this.peerLimit });
+    return requestQueueDepth(bytesPerSecond, this.depthOptions);
   }
 
   /** How many more requests to send now: `depth` minus those outstanding, at least 0. */
@@ -163,7 +166,15 @@ export class PeerRequests {
   }
 }
 
-/** Map key for a request. A string: piece × 2^32 + begin would overflow 2^53 past 2^21 pieces. */
-function key(piece: number, begin: number): string {
-  return `${piece}:${begin}`;
+type RequestKey = number | string;
+
+/** Pieces below this get a number key: piece × 2^32 + begin stays an exact integer (< 2^53). */
+const NUMBER_KEY_PIECES = 2 ** 21;
+
+/**
+ * Map key for a request: a number (no string to build and hash for every block), or a string for
+ * the rare torrent with more than 2^21 pieces. Both fields are 32-bit on the wire.
+ */
+function key(piece: number, begin: number): RequestKey {
+  return piece < NUMBER_KEY_PIECES ? piece * 2 ** 32 + begin : `${piece}:${begin}`;
 }

@@ -9,10 +9,11 @@ import type { Peer } from './peer.js';
 import type { Runtime } from './runtime.js';
 
 /**
- * Requests are sent in batches: a peer whose queue is deep gets new requests once an eighth of it
- * has been answered, not after every block, so one write carries many requests.
+ * Requests are sent in batches: a peer whose queue is deep gets new requests once a quarter of it
+ * has been answered, not after every block, so one write carries many requests. A quarter rather
+ * than an eighth: 1 GiB from a libtorrent seeder, interleaved runs, median 4.29 s against 4.45 s.
  */
-const REFILL_FRACTION = 8;
+const REFILL_FRACTION = 4;
 
 /** Rejections (BEP 6) while unchoked after which a peer is dropped. */
 const MAX_REJECTS = 256;
