@@ -35,6 +35,25 @@ describe('PieceAssembler', () => {
     expect(differsAt(await storage.read(1, 0, new Uint8Array(65536)), fixture.pieceBytes(1))).toBe(-1);
   });
 
+  test('offerBlock answers without a promise until the block that completes the piece, and copies the bytes at once', async () => {
+    const storage = new MemoryStorage(fixture.torrent);
+    const assembler = new PieceAssembler(fixture.torrent, storage);
+    const blocks = [...fixture.blocks(0)];
+    const results: (BlockResult | Promise<BlockResult>)[] = [];
+    for (const { begin, data } of blocks) {
+      const reused = new Uint8Array(data); // a read buffer the caller overwrites right after
+      results.push(assembler.offerBlock(0, begin, reused, 'peer-a'));
+      reused.fill(0xff);
+    }
+    expect(results.slice(0, -1)).toEqual([3, 2, 1].map((missingBlocks) => ({ kind: 'stored', piece: 0, missingBlocks })));
+    expect(results.at(-1)).toBeInstanceOf(Promise);
+    expect(await results.at(-1)).toEqual({ kind: 'verified', piece: 0 });
+    const first = fixture.blocks(1)[0]!;
+    expect(assembler.offerBlock(1, first.begin, first.data, 'peer-a')).toEqual({ kind: 'stored', piece: 1, missingBlocks: 3 });
+    expect(assembler.offerBlock(1, first.begin, first.data, 'peer-b')).toEqual({ kind: 'duplicate', piece: 1 });
+    expect(() => assembler.offerBlock(0, 100, blocks[0]!.data, 'peer-a')).toThrow(StorageError);
+  });
+
   test('blocks may arrive in any order; the short last piece has one short block', async () => {
     const storage = new MemoryStorage(fixture.torrent);
     const assembler = new PieceAssembler(fixture.torrent, storage);

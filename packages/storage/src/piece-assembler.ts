@@ -101,6 +101,15 @@ export class PieceAssembler {
    * StorageError) when the completed piece could not be written.
    */
   async addBlock(piece: number, begin: number, data: Uint8Array, peer: string, options: IoOptions = {}): Promise<BlockResult> {
+    return await this.offerBlock(piece, begin, data, peer, options);
+  }
+
+  /**
+   * `addBlock` without a promise for the common outcomes: 'stored', 'duplicate' and 'busy' come back
+   * at once, and only the block that completes a piece gets a promise (hash and write). Checks that
+   * fail throw synchronously. The block's bytes are copied before this returns.
+   */
+  offerBlock(piece: number, begin: number, data: Uint8Array, peer: string, options: IoOptions = {}): BlockResult | Promise<BlockResult> {
     if (this.#failure !== undefined) throw this.#failure;
     const block = this.#checkBlock(piece, begin, data.length);
     if (this.#isVerified(piece)) return { kind: 'duplicate', piece };
@@ -117,7 +126,10 @@ export class PieceAssembler {
     partial.missing--;
     if (partial.missing > 0) return { kind: 'stored', piece, missingBlocks: partial.missing };
     partial.completing = true;
-    const completion = this.#complete(piece, partial, options.signal);
+    return this.#track(this.#complete(piece, partial, options.signal));
+  }
+
+  async #track(completion: Promise<BlockResult>): Promise<BlockResult> {
     this.#completions.add(completion);
     try {
       return await completion;

@@ -159,6 +159,15 @@ export class PieceStore {
    * not fit, and, when the completed piece could not be written, the StorageError that stops the torrent.
    */
   async addBlock(piece: number, begin: number, data: Uint8Array, peer: string, options: IoOptions = {}): Promise<BlockResult> {
+    return await this.offerBlock(piece, begin, data, peer, options);
+  }
+
+  /**
+   * `addBlock` for the hot path of a download: the result comes back directly unless the block
+   * completes its piece (then a promise of 'verified' or 'hash-failed'); errors are thrown
+   * synchronously. The block's bytes are copied before it returns, so they may be reused memory.
+   */
+  offerBlock(piece: number, begin: number, data: Uint8Array, peer: string, options: IoOptions = {}): BlockResult | Promise<BlockResult> {
     this.#checkOpen();
     const failure = this.#assembler.failure;
     if (failure !== undefined) throw failure;
@@ -167,7 +176,7 @@ export class PieceStore {
     if (inRange && !this.#needed.has(piece) && !this.#verified.has(piece)) {
       throw new StorageError('NOT_WANTED', 'the piece holds no byte of a wanted file', { piece });
     }
-    return await this.#assembler.addBlock(piece, begin, data, peer, options);
+    return this.#assembler.offerBlock(piece, begin, data, peer, options);
   }
 
   /** Drops a piece's buffered blocks (its senders are gone, say). */

@@ -1,6 +1,6 @@
 // Requesting blocks and taking them in: the picker chooses, PeerRequests keeps each peer's queue at
 // its adaptive depth, PieceStore assembles and verifies. Blocks arrive as subarrays of socket chunks
-// and are copied exactly once, into the piece buffer (PieceStore.addBlock copies synchronously).
+// and are copied exactly once, into the piece buffer (PieceStore.offerBlock copies synchronously).
 import { BLOCK_SIZE } from '@typetorrent/metainfo';
 import type { BlockResult } from '@typetorrent/storage';
 import { EngineError } from '../errors.js';
@@ -93,13 +93,26 @@ export class Downloader {
     if (!result.accepted) return;
     for (const key of result.cancel) this.cancel(key, piece, begin);
     rt.hashFailures.observe(piece, index, peer.key, block);
-    rt.store
-      .addBlock(piece, begin, block, peer.key)
-      .then(
-        (outcome) => this.#stored(outcome),
-        (error: unknown) => rt.storageFailed(error),
-      )
-      .catch((error: unknown) => rt.internalError(error));
+    let outcome: BlockResult | Promise<BlockResult>;
+    try {
+      // Copies the block before it returns: `block` is a view of the socket's reused read buffer.
+      outcome = rt.store.offerBlock(piece, begin, block, peer.key);
+    } catch (error) {
+      // Handled after the current chunk's messages, as a rejected promise used to be.
+      queueMicrotask(() => rt.storageFailed(error));
+      return;
+    }
+    if (outcome instanceof Promise) {
+      outcome
+        .then(
+          (result) => this.#stored(result),
+          (error: unknown) => rt.storageFailed(error),
+        )
+        .catch((error: unknown) => rt.internalError(error));
+    } else if (outcome.kind !== 'stored' && outcome.kind !== 'duplicate') {
+      // 'busy' starts the piece over: after the current chunk, as before (outcome order unchanged).
+      queueMicrotask(() => this.#stored(outcome));
+    }
   }
 
   /** BEP 6 REJECT REQUEST. */
