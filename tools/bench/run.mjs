@@ -58,30 +58,52 @@ function wantedClients() {
 fs.mkdirSync(opts.work, { recursive: true });
 const log = (...a) => console.error('[bench]', ...a);
 
+/**
+ * Every client once per round, in an order rotated each round: the machine's noise (other tenants,
+ * a busy minute) then falls on every client alike, where running one client's rounds back to back
+ * would hand one client a quiet minute and another a busy one. Before each run the page cache is
+ * written back (`sync`) and the machine left idle for a moment, so no client pays for the gigabyte
+ * the previous one (or the seeder's check) left dirty.
+ */
+async function settle() {
+  spawnSync('sync');
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+}
+const SETTLE_MS = 1000;
+
 async function leechRounds(swarm, payloadBytes) {
-  const rows = [];
+  const rows = new Map();
+  const active = [];
   for (const name of wanted) {
     const client = clients[name];
-    if (!client) { rows.push({ client: name, runs: [], note: 'unknown client' }); continue; }
+    if (!client) { rows.set(name, { client: name, runs: [], note: 'unknown client' }); continue; }
     const why = client.unavailable();
-    if (why) { log(`${name}: skipped: ${why}`); rows.push({ client: name, runs: [], note: `not run: ${why}` }); continue; }
-    const runs = [];
-    let note = '';
-    for (let round = 1; round <= rounds; round++) {
+    if (why) { log(`${name}: skipped: ${why}`); rows.set(name, { client: name, runs: [], note: `not run: ${why}` }); continue; }
+    rows.set(name, { client: name, runs: [], note: '', stopped: false });
+    active.push(name);
+  }
+  for (let round = 1; round <= rounds; round++) {
+    const order = active.map((_, i) => active[(i + round - 1) % active.length]);
+    for (const name of order) {
+      const row = rows.get(name);
+      if (row.stopped) continue;
       const outDir = fs.mkdtempSync(path.join(opts.work, `out-${name}-`));
       const port = await freePort();
+      await settle();
       log(`${name}: round ${round}/${rounds} ...`);
-      const r = await client.run(swarm, outDir, port);
-      if (r.skipped) { note = r.skipped; break; }
+      const r = await clients[name].run(swarm, outDir, port);
+      if (r.skipped) { row.note = r.skipped; row.stopped = true; fs.rmSync(outDir, { recursive: true, force: true }); continue; }
       const check = r.code === 0 || name === 'libtorrent' ? await matches(swarm.expected, path.join(outDir, swarm.outputName)) : { ok: false, why: `exit ${r.code}${r.timedOut ? ' (timed out)' : ''}: ${r.tail.slice(-300)}` };
-      if (!check.ok) note = `failed: ${check.why}`;
+      if (!check.ok) row.note = `failed: ${check.why}`;
       log(`${name}: ${check.ok ? 'ok' : 'FAILED ' + check.why} ${r.wall}s cpu ${r.cpu.toFixed(2)}s rss ${r.rssMiB.toFixed(0)}MiB`);
-      runs.push({ ok: check.ok, wall: r.wall, cpu: r.cpu, rssMiB: r.rssMiB });
+      row.runs.push({ ok: check.ok, wall: r.wall, cpu: r.cpu, rssMiB: r.rssMiB });
       fs.rmSync(outDir, { recursive: true, force: true });
     }
-    rows.push({ client: name, runs, note: note || client.note || '' });
   }
-  return rows;
+  return wanted.map((name) => {
+    const row = rows.get(name);
+    return { client: row.client, runs: row.runs, note: row.note || clients[name]?.note || '' };
+  });
 }
 
 /** A seeder process under GNU time until SIGINT; resolves the measurement once it exits. */
@@ -116,6 +138,7 @@ async function seedingComparison(data, payloadBytes) {
     let note = '';
     for (let round = 1; round <= rounds; round++) {
       const port = await freePort();
+      await settle();
       const seeder = start(port);
       const ready = await Promise.race([seeder.ready.then(() => true), seeder.done.then(() => false), new Promise((r) => setTimeout(() => r(false), 600_000))]);
       if (!ready) { note = 'seeder did not start'; seeder.stop(); const s = await seeder.done; note += `: ${s.tail.slice(-200)}`; break; }
