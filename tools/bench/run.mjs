@@ -140,7 +140,10 @@ async function seedingComparison(data, payloadBytes) {
       const port = await freePort();
       await settle();
       const seeder = start(port);
-      const ready = await Promise.race([seeder.ready.then(() => true), seeder.done.then(() => false), new Promise((r) => setTimeout(() => r(false), 600_000))]);
+      let startTimer;
+      const ready = await Promise.race([seeder.ready.then(() => true), seeder.done.then(() => false), new Promise((r) => (startTimer = setTimeout(() => r(false), 600_000)))]);
+      // Cleared, or the process would linger ten minutes after its report.
+      clearTimeout(startTimer);
       if (!ready) { note = 'seeder did not start'; seeder.stop(); const s = await seeder.done; note += `: ${s.tail.slice(-200)}`; break; }
       const outDir = fs.mkdtempSync(path.join(opts.work, `seedbench-${name}-`));
       log(`seeding by ${name}: round ${round}/${rounds} ...`);
