@@ -99,7 +99,7 @@ export class Downloader {
       outcome = rt.store.offerBlock(piece, begin, block, peer.key);
     } catch (error) {
       // Handled after the current chunk's messages, as a rejected promise used to be.
-      queueMicrotask(() => rt.storageFailed(error));
+      this.#later(() => rt.storageFailed(error));
       return;
     }
     if (outcome instanceof Promise) {
@@ -111,7 +111,7 @@ export class Downloader {
         .catch((error: unknown) => rt.internalError(error));
     } else if (outcome.kind !== 'stored' && outcome.kind !== 'duplicate') {
       // 'busy' starts the piece over: after the current chunk, as before (outcome order unchanged).
-      queueMicrotask(() => this.#stored(outcome));
+      this.#later(() => this.#stored(outcome));
     }
   }
 
@@ -187,6 +187,17 @@ export class Downloader {
         rt.pieceFailed(outcome.piece, outcome.senders);
         return;
     }
+  }
+
+  /** Runs `work` after the current chunk's messages; a throw from it stops the torrent (INTERNAL), not the process. */
+  #later(work: () => void): void {
+    queueMicrotask(() => {
+      try {
+        work();
+      } catch (error) {
+        this.#rt.internalError(error);
+      }
+    });
   }
 
   #waitForMemory(): void {
