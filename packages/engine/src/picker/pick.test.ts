@@ -51,6 +51,25 @@ describe('rarest first', () => {
     expect(seeds.map(firstPick)).toEqual(seeds.map(firstPick));
   });
 
+  it('continues from the last piece it started while the next one is just as rare (extent affinity)', () => {
+    for (const seedValue of [1, 2, 3, 4, 5]) {
+      const picker = scenarioPicker({ blocks: 1, availability: '1 1 1 1 1 1 1 1 1 1 1 1', seed: seedValue });
+      const order = Array.from({ length: 12 }, () => picker.pickBlocks(seed, 1)[0]?.piece ?? -1);
+      expect([...order].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+      // From a random start to the last piece in order; only the wrap-around starts a new run.
+      const start = order[0] ?? 0;
+      expect(order.slice(0, 12 - start)).toEqual(Array.from({ length: 12 - start }, (_, i) => start + i));
+    }
+  });
+
+  it('breaks a run where the next piece is rarer or more common', () => {
+    const picker = scenarioPicker({ blocks: 1, availability: '1 1 2 1', seed: 1 });
+    const first = picker.pickBlocks(seed, 1)[0]?.piece;
+    const picks = [first, ...Array.from({ length: 3 }, () => picker.pickBlocks(seed, 1)[0]?.piece)];
+    // Piece 2 (held by two peers) comes last, after every piece held by one.
+    expect(picks.at(-1)).toBe(2);
+  });
+
   it('never picks a piece the peer lacks, one we have, or a skipped one', () => {
     const picker = scenarioPicker({
       blocks: 2,

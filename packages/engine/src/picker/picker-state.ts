@@ -39,6 +39,8 @@ export class PickerState {
   freeWantedBlocks = 0;
   /** Sequential mode starts scanning here: every piece below it is `have`. */
   sequentialCursor = 0;
+  /** The piece after the last one started from a queue: where rarest-first continues its run (pick.ts). */
+  runNext = -1;
 
   constructor(
     readonly pieceCount: number,
