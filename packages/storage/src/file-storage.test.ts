@@ -72,6 +72,32 @@ describe('FileStorage layout details', () => {
     await storage.close();
   });
 
+  test('a flush without sync creates zero-length files but fsyncs nothing; one with sync fsyncs each written file', async () => {
+    const fixture = oddLayout();
+    const dir = path.join(temp, 'nosync');
+    const synced: string[] = [];
+    // Records every fsync through the file-system seam.
+    const recording: FileSystem = {
+      ...nodeFileSystem,
+      async open(filePath, mode) {
+        const opened = await nodeFileSystem.open(filePath, mode);
+        const sync = opened.handle.sync.bind(opened.handle);
+        return { ...opened, handle: Object.assign(opened.handle, { sync: async () => { synced.push(path.basename(filePath)); await sync(); } }) };
+      },
+    };
+    const storage = await FileStorage.open(fixture.torrent, dir, { fileSystem: recording });
+    await storage.write(4, 0, fixture.pieceBytes(4));
+    await storage.flush({ sync: false });
+    expect((await fs.stat(path.join(dir, 'odd', 'empty', 'zero.bin'))).size).toBe(0);
+    expect(synced).toEqual([]);
+    await storage.close({ sync: false });
+    expect(synced).toEqual([]);
+    const reopened = await FileStorage.open(fixture.torrent, dir, { fileSystem: recording });
+    await reopened.write(3, 0, fixture.pieceBytes(3));
+    await reopened.close();
+    expect(synced).toEqual(['d.bin']);
+  });
+
   test('a file is created at its full size on the first write, sparse (no zeros written)', async () => {
     const fixture = makeFixture([{ length: 64 * 1024 * 1024 }], 4 * 1024 * 1024, { name: 'big' });
     const dir = path.join(temp, 'sparse');

@@ -15,7 +15,7 @@ import { Layout, type Segment } from './layout.js';
 import { OpenFiles, DEFAULT_MAX_OPEN_FILES } from './open-files.js';
 import { readFully, writeFully } from './positioned-io.js';
 import { STATE_FOLDER, ensureParentFolders, resolveInside, resolveTorrentFile } from './safe-path.js';
-import type { FileStamp, IoOptions, SelectableStorage, StampedStorage, StorageStamps } from './storage.js';
+import type { FileStamp, FlushOptions, IoOptions, SelectableStorage, StampedStorage, StorageStamps } from './storage.js';
 import { fileComponents, type StorageTorrent } from './torrent.js';
 
 export interface FileStorageOptions extends IoOptions {
@@ -114,16 +114,16 @@ export class FileStorage implements SelectableStorage, StampedStorage {
     }
   }
 
-  async flush(options: IoOptions = {}): Promise<void> {
+  async flush(options: FlushOptions = {}): Promise<void> {
     this.#checkOpen();
-    await this.#flush(options.signal);
+    await this.#flush(options.signal, options.sync ?? true);
   }
 
-  async close(options: IoOptions = {}): Promise<void> {
+  async close(options: FlushOptions = {}): Promise<void> {
     if (this.#closed) return;
     try {
       await Promise.allSettled(this.#writes);
-      await this.#flush(options.signal);
+      await this.#flush(options.signal, options.sync ?? true);
     } finally {
       this.#closed = true;
       await this.#files.closeAll();
@@ -252,10 +252,11 @@ export class FileStorage implements SelectableStorage, StampedStorage {
     return { path: this.#partsPath, position: segment.partsOffset, size: 0 };
   }
 
-  async #flush(signal: AbortSignal | undefined): Promise<void> {
+  async #flush(signal: AbortSignal | undefined, sync: boolean): Promise<void> {
     // No write ever creates a zero-length file, so the flush does: late enough that a selection set
     // just after open (see PieceStore) is already in force.
     await this.#createEmptyFiles(signal);
+    if (!sync) return;
     // Take the set first: a write that starts during the flush marks its file again and is synced by
     // the next flush, never forgotten.
     const dirty = this.#dirty;

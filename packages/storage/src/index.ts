@@ -6,6 +6,7 @@ export {
   isSelectable,
   isStamped,
   type FileStamp,
+  type FlushOptions,
   type IoOptions,
   type SelectableStorage,
   type StampedStorage,
@@ -29,4 +30,5 @@ export { checkPieces, type CheckOptions, type CheckProgress } from './check.js';
 export { RESUME_VERSION, decodeResume, encodeResume, type DecodedResume, type ResumeData, type ResumeExpectation } from './resume-data.js';
 export { ResumeFile, type ResumeStore } from './resume-file.js';
 export { planCheck, type CheckPlan } from './resume-plan.js';
-export { DEFAULT_MAX_READ_LENGTH, DEFAULT_RESUME_INTERVAL_MS, PieceStore, type PieceStoreOptions } from './piece-store.js';
+export { currentBootId } from './boot-id.js';
+export { DEFAULT_MAX_READ_LENGTH, DEFAULT_RESUME_INTERVAL_MS, PieceStore, type PieceStoreOptions, type SaveOptions } from './piece-store.js';

@@ -8,6 +8,7 @@ import { MemoryStorage } from './memory-storage.js';
 import { PieceStore } from './piece-store.js';
 import { decodeResume } from './resume-data.js';
 import { ResumeFile } from './resume-file.js';
+import type { StampedStorage } from './storage.js';
 import { differsAt, oddLayout, shuffled, type Fixture } from './test-fixtures.js';
 
 let temp: string;
@@ -24,8 +25,35 @@ async function download(store: PieceStore, fixture: Fixture, pieces: Iterable<nu
   }
 }
 
-async function openOnDisk(fixture: Fixture, dir: string, extra: { wanted?: boolean[]; onCheckProgress?: (p: CheckProgress) => void; fullCheck?: boolean } = {}): Promise<PieceStore> {
-  const storage = await FileStorage.open(fixture.torrent, dir);
+interface OpenExtras {
+  wanted?: boolean[];
+  onCheckProgress?: (p: CheckProgress) => void;
+  fullCheck?: boolean;
+  bootId?: string | null;
+  /** Receives the `sync` flag of every flush and close of the storage. */
+  syncs?: boolean[];
+}
+
+/** A FileStorage whose flush and close report whether they were asked to fsync. */
+function reportingSyncs(storage: FileStorage, syncs: boolean[]): StampedStorage {
+  return {
+    read: (piece, begin, into, options) => storage.read(piece, begin, into, options),
+    write: (piece, begin, data, options) => storage.write(piece, begin, data, options),
+    stamps: (options) => storage.stamps(options),
+    flush: (options) => {
+      syncs.push(options?.sync ?? true);
+      return storage.flush(options);
+    },
+    close: (options) => {
+      syncs.push(options?.sync ?? true);
+      return storage.close(options);
+    },
+  };
+}
+
+async function openOnDisk(fixture: Fixture, dir: string, { syncs, ...extra }: OpenExtras = {}): Promise<PieceStore> {
+  const files = await FileStorage.open(fixture.torrent, dir);
+  const storage = syncs === undefined ? files : reportingSyncs(files, syncs);
   return await PieceStore.open(fixture.torrent, {
     storage,
     resume: new ResumeFile(dir, fixture.torrent.infoHashHex),
@@ -205,6 +233,56 @@ describe('PieceStore on disk: resume', () => {
     const second = await openOnDisk(fixture, dir, { wanted: onlyD, fullCheck: true });
     expect([...second.verifiedPieces()]).toEqual([1, 2, 3, 4]);
     expect(differsAt(await second.readBlock(1, 0, 32768), fixture.pieceBytes(1))).toBe(-1);
+    await second.close();
+  });
+
+  test('a save without fsync vouches for its pieces in the same boot of the OS', async () => {
+    const fixture = oddLayout(28);
+    const dir = path.join(temp, 'unsynced-same-boot');
+    const syncs: boolean[] = [];
+    const first = await openOnDisk(fixture, dir, { bootId: 'boot-a', syncs });
+    await download(first, fixture, [0, 2]);
+    await first.saveResume();
+    await download(first, fixture, [4]);
+    await first.close({ durable: false });
+    // One fsync for the durable save, none for the save and close without it.
+    expect(syncs).toEqual([true, false, false]);
+    const progress: CheckProgress[] = [];
+    const second = await openOnDisk(fixture, dir, { bootId: 'boot-a', onCheckProgress: (p) => progress.push(p) });
+    expect([...second.verifiedPieces()]).toEqual([0, 2, 4]);
+    expect(progress).toEqual([]);
+    await second.close();
+  });
+
+  test('after a reboot the pieces saved without fsync are read and hashed again', async () => {
+    const fixture = oddLayout(29);
+    const dir = path.join(temp, 'unsynced-reboot');
+    const first = await openOnDisk(fixture, dir, { bootId: 'boot-a' });
+    await download(first, fixture, [0, 2]);
+    await first.saveResume();
+    await download(first, fixture, [4]);
+    await first.close({ durable: false });
+    const progress: CheckProgress[] = [];
+    const second = await openOnDisk(fixture, dir, { bootId: 'boot-b', onCheckProgress: (p) => progress.push(p) });
+    // Pieces 0 and 2 were fsynced before the record vouched for them; piece 4 is checked (and intact).
+    expect(progress.at(-1)).toEqual({ checked: 1, total: 1, verified: 1 });
+    expect([...second.verifiedPieces()]).toEqual([0, 2, 4]);
+    await second.close({ durable: false });
+  });
+
+  test('where the OS names no boot, a save asked not to fsync fsyncs anyway', async () => {
+    const fixture = oddLayout(30);
+    const dir = path.join(temp, 'no-boot-id');
+    const syncs: boolean[] = [];
+    const first = await openOnDisk(fixture, dir, { bootId: null, syncs });
+    await download(first, fixture, [1, 3]);
+    await first.saveResume({ durable: false });
+    await first.close({ durable: false });
+    expect(syncs).toEqual([true, true, true]);
+    const progress: CheckProgress[] = [];
+    const second = await openOnDisk(fixture, dir, { bootId: 'boot-b', onCheckProgress: (p) => progress.push(p) });
+    expect([...second.verifiedPieces()]).toEqual([1, 3]);
+    expect(progress).toEqual([]);
     await second.close();
   });
 });

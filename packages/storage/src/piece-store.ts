@@ -2,6 +2,7 @@
 // (fast resume, or a recheck), assembles and verifies incoming blocks, serves verified blocks to
 // peers, tracks which pieces are needed for the wanted files, and keeps resume data up to date.
 // The lifecycle and its invariants are in STATE.md beside this file.
+import { currentBootId } from './boot-id.js';
 import { checkPieces, type CheckOptions, type CheckProgress } from './check.js';
 import { StorageError, throwIfAborted, toStorageError } from './errors.js';
 import { inlineHasher, type Hasher } from './hasher.js';
@@ -36,6 +37,17 @@ export interface PieceStoreOptions extends IoOptions {
   readonly maxReadLength?: number;
   /** Receives failures of background resume saves (nothing else is reported this way). */
   readonly onError?: (error: StorageError) => void;
+  /** This boot of the OS (default: asked of the OS; null: unknown, so every save fsyncs). For tests. */
+  readonly bootId?: string | null;
+}
+
+export interface SaveOptions extends IoOptions {
+  /**
+   * true (default): fsync the data first, so the record vouches for it across a crash of the OS.
+   * false: no fsync; the record vouches for unsynced pieces only within this boot of the OS (a later
+   * boot checks them again). Where the OS does not name its boots, the data is fsynced anyway.
+   */
+  readonly durable?: boolean;
 }
 
 export class PieceStore {
@@ -52,6 +64,9 @@ export class PieceStore {
   #queue: Promise<unknown> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
+  #bootId: string | undefined;
+  /** Verified pieces known to be fsynced (some may have been discarded since). */
+  #durable: PieceSet;
 
   private constructor(torrent: StorageTorrent, options: PieceStoreOptions) {
     this.torrent = torrent;
@@ -60,6 +75,7 @@ export class PieceStore {
     this.#hasher = options.hasher ?? inlineHasher;
     this.#maxReadLength = options.maxReadLength ?? DEFAULT_MAX_READ_LENGTH;
     this.#verified = new PieceSet(torrent.geometry.pieceCount);
+    this.#durable = new PieceSet(torrent.geometry.pieceCount);
     this.#wanted = wantedFlags(torrent, options.wanted);
     this.#needed = neededFor(torrent, this.#wanted);
     this.#assembler = new PieceAssembler(torrent, options.storage, {
@@ -79,9 +95,13 @@ export class PieceStore {
     const { signal } = options;
     if (isSelectable(store.#storage)) await store.#storage.setWanted(store.#wanted, { signal });
     const stamps = isStamped(store.#storage) ? await store.#storage.stamps({ signal }) : undefined;
+    store.#bootId = options.bootId === undefined ? await currentBootId() : (options.bootId ?? undefined);
     const record = options.fullCheck === true ? undefined : await store.#loadResume(signal);
-    const plan = planCheck(torrent, stamps, record);
-    for (const piece of plan.trusted) store.#verified.add(piece);
+    const plan = planCheck(torrent, stamps, record, store.#bootId);
+    for (const piece of plan.trusted) {
+      store.#verified.add(piece);
+      if (record?.durable.has(piece) === true) store.#durable.add(piece);
+    }
     const found = await checkPieces(torrent, store.#storage, plan.toCheck, store.#hasher, store.#assembler.pool, {
       signal,
       ...(options.onCheckProgress === undefined ? {} : { onProgress: options.onCheckProgress }),
@@ -231,50 +251,72 @@ export class PieceStore {
       const found = await checkPieces(this.torrent, this.#storage, plan.toCheck, this.#hasher, this.#assembler.pool, options);
       // Pieces verified by downloads while the check ran are kept: the check may have read them
       // before they were written.
-      for (const piece of before) if (!found.has(piece)) this.#verified.delete(piece);
+      for (const piece of before) {
+        if (found.has(piece)) continue;
+        this.#verified.delete(piece);
+        // Its bytes on disk are not the ones verified: if it comes back, that is through new writes.
+        this.#durable.delete(piece);
+      }
       for (const piece of found) this.#verified.add(piece);
       return this.#verified.clone();
     });
   }
 
   /**
-   * Flushes, then writes resume data describing only what the flush made durable. Returns false when
-   * there is nowhere to save it (no resume store, or a storage that cannot stamp its files).
+   * Flushes, then writes resume data: by default describing only what the flush made durable (see
+   * SaveOptions.durable). Returns false when there is nowhere to save it (no resume store, or a
+   * storage that cannot stamp its files).
    */
-  async saveResume(options: IoOptions = {}): Promise<boolean> {
+  async saveResume(options: SaveOptions = {}): Promise<boolean> {
     this.#checkOpen();
-    return await this.#serially(() => this.#save(options.signal));
+    return await this.#serially(() => this.#save(options));
   }
 
-  /** Waits for pieces being written, flushes, saves resume data and closes the storage. */
-  async close(options: IoOptions = {}): Promise<void> {
+  /** Waits for pieces being written, flushes, saves resume data (see SaveOptions) and closes the storage. */
+  async close(options: SaveOptions = {}): Promise<void> {
     if (this.#closed) return;
     clearInterval(this.#timer);
+    const sync = this.#syncs(options);
     try {
       await this.#assembler.settle();
-      await this.#serially(() => this.#save(options.signal));
+      await this.#serially(() => this.#save(options));
     } finally {
       this.#closed = true;
-      await this.#storage.close(options);
+      await this.#storage.close({ ...(options.signal === undefined ? {} : { signal: options.signal }), sync });
     }
   }
 
-  async #save(signal: AbortSignal | undefined): Promise<boolean> {
+  /** Whether a save fsyncs: asked to, or unsynced data could not be vouched for (no boot identity). */
+  #syncs(options: SaveOptions): boolean {
+    return options.durable !== false || this.#bootId === undefined;
+  }
+
+  async #save(options: SaveOptions): Promise<boolean> {
+    const { signal } = options;
     if (this.#resume === undefined || !isStamped(this.#storage)) return false;
-    // The snapshot comes first: every piece in it was written before the flush began, so the flush
-    // makes it durable. Pieces verified later are left for the next save.
+    const sync = this.#syncs(options);
+    // The snapshot comes first: every piece in it was written before the flush began, so a syncing
+    // flush makes it durable. Pieces verified later are left for the next save.
     const verified = this.#verified.clone();
-    await this.#storage.flush({ signal });
+    await this.#storage.flush({ ...(signal === undefined ? {} : { signal }), sync });
+    if (sync) this.#durable = verified.clone();
     const stamps = await this.#storage.stamps({ signal });
     throwIfAborted(signal);
-    const record: ResumeData = { infoHash: this.torrent.infoHash, verified, files: stamps.files, parts: stamps.parts };
+    const record: ResumeData = {
+      infoHash: this.torrent.infoHash,
+      verified,
+      durable: this.#durable,
+      bootId: this.#bootId,
+      files: stamps.files,
+      parts: stamps.parts,
+    };
     await this.#resume.save(encodeResume(record), { signal });
     return true;
   }
 
   #autosave(onError: ((error: StorageError) => void) | undefined): void {
     if (this.#closed) return;
-    this.#serially(() => this.#save(undefined)).catch((error: unknown) => onError?.(toStorageError(error, undefined)));
+    this.#serially(() => this.#save({ durable: true })).catch((error: unknown) => onError?.(toStorageError(error, undefined)));
   }
 
   async #loadResume(signal: AbortSignal | undefined): Promise<ResumeData | undefined> {

@@ -9,9 +9,13 @@ const expected = { infoHash, pieceCount: 10, fileCount: 3 };
 function sample(): ResumeData {
   const verified = new PieceSet(10);
   for (const piece of [0, 3, 9]) verified.add(piece);
+  const durable = new PieceSet(10);
+  durable.add(3);
   return {
     infoHash,
     verified,
+    durable,
+    bootId: '545690a0-29f6-44e8-a339-ca3e2b031e23',
     files: [{ size: 100, mtimeUs: 1_700_000_000_123_456 }, undefined, { size: 0, mtimeUs: 5 }],
     parts: { size: 32768, mtimeUs: 42 },
   };
@@ -32,6 +36,8 @@ describe('resume data', () => {
     expect(decoded.ok).toBe(true);
     if (!decoded.ok) return;
     expect([...decoded.data.verified]).toEqual([0, 3, 9]);
+    expect([...decoded.data.durable]).toEqual([3]);
+    expect(decoded.data.bootId).toBe('545690a0-29f6-44e8-a339-ca3e2b031e23');
     expect(decoded.data.files).toEqual(sample().files);
     expect(decoded.data.parts).toEqual({ size: 32768, mtimeUs: 42 });
   });
@@ -42,11 +48,46 @@ describe('resume data', () => {
     expect(isDict(root) && root.get('info-hash')).toEqual(infoHash);
   });
 
+  test('never records a durable piece that is not verified', () => {
+    const record = sample();
+    record.durable.add(5);
+    const decoded = decodeResume(encodeResume(record), expected);
+    expect(decoded.ok && [...decoded.data.durable]).toEqual([3]);
+  });
+
+  test('a record without a boot identity round-trips as one', () => {
+    const bytes = encodeResume({ ...sample(), bootId: undefined });
+    const root = decode(bytes);
+    expect(isDict(root) && root.has('boot-id')).toBe(false);
+    const decoded = decodeResume(bytes, expected);
+    expect(decoded.ok).toBe(true);
+    expect(decoded.ok && decoded.data.bootId).toBeUndefined();
+  });
+
+  test('reads a version 1 record (written after an fsync) as all of its pieces durable', () => {
+    const root = decode(encodeResume(sample()));
+    if (!isDict(root)) throw new Error('resume record is not a dict');
+    const old = new Map<string, Parameters<typeof encode>[0]>(root);
+    old.delete('durable');
+    old.delete('boot-id');
+    old.set('version', 1);
+    const decoded = decodeResume(encode(old), expected);
+    expect(decoded.ok).toBe(true);
+    if (!decoded.ok) return;
+    expect([...decoded.data.durable]).toEqual([0, 3, 9]);
+    expect(decoded.data.bootId).toBeUndefined();
+  });
+
   test.each([
     ['another version', withKey('version', RESUME_VERSION + 1), 'version'],
     ['another torrent', withKey('info-hash', new Uint8Array(20)), 'another torrent'],
     ['another piece count', withKey('piece-count', 11), 'piece count'],
     ['a bitfield of the wrong length', withKey('pieces', new Uint8Array(3)), 'bitfield'],
+    ['a durable bitfield of the wrong length', withKey('durable', new Uint8Array(3)), 'durable bitfield'],
+    ['a durable piece that is not verified', withKey('durable', new Uint8Array([0x40, 0])), 'durable piece 1 is not verified'],
+    ['an empty boot id', withKey('boot-id', ''), 'boot id'],
+    ['an overlong boot id', withKey('boot-id', 'x'.repeat(65)), 'boot id'],
+    ['a boot id that is a number', withKey('boot-id', 7), 'boot id'],
     ['a file list of the wrong length', withKey('files', []), 'file list'],
     ['a negative size', withKey('files', [new Map([['mtime-us', 1], ['size', -1]]), new Map(), new Map()]), 'stamp'],
     ['a stamp that is not a dict', withKey('parts', 7), 'stamp'],

@@ -14,10 +14,15 @@ const allStamped: StorageStamps = {
   partsPieces: [0, 1],
 };
 
-function record(verified: number[], stamps: StorageStamps = allStamped): ResumeData {
+function pieces(list: number[]): PieceSet {
   const set = new PieceSet(5);
-  for (const piece of verified) set.add(piece);
-  return { infoHash: torrent.infoHash, verified: set, files: stamps.files, parts: stamps.parts };
+  for (const piece of list) set.add(piece);
+  return set;
+}
+
+/** A record whose pieces were all fsynced (durable), unless `durable` names fewer. */
+function record(verified: number[], stamps: StorageStamps = allStamped, durable = verified, bootId?: string): ResumeData {
+  return { infoHash: torrent.infoHash, verified: pieces(verified), durable: pieces(durable), bootId, files: stamps.files, parts: stamps.parts };
 }
 
 describe('planCheck', () => {
@@ -58,5 +63,22 @@ describe('planCheck', () => {
     const plan = planCheck(torrent, undefined, record([0, 1]));
     expect(plan.trusted.count).toBe(0);
     expect(plan.toCheck.count).toBe(5);
+  });
+
+  test('pieces written but not fsynced are trusted in the boot that wrote the record', () => {
+    const plan = planCheck(torrent, allStamped, record([0, 2, 4], allStamped, [2], 'boot-a'), 'boot-a');
+    expect([...plan.trusted]).toEqual([0, 2, 4]);
+    expect(plan.toCheck.count).toBe(0);
+  });
+
+  test('after a reboot only fsynced pieces are trusted, and the others are checked', () => {
+    const plan = planCheck(torrent, allStamped, record([0, 2, 4], allStamped, [2], 'boot-a'), 'boot-b');
+    expect([...plan.trusted]).toEqual([2]);
+    expect([...plan.toCheck]).toEqual([0, 4]);
+  });
+
+  test('with no boot identity, now or in the record, only fsynced pieces are trusted', () => {
+    expect([...planCheck(torrent, allStamped, record([0, 2, 4], allStamped, [4], 'boot-a')).trusted]).toEqual([4]);
+    expect([...planCheck(torrent, allStamped, record([0, 2, 4], allStamped, [4]), 'boot-a').trusted]).toEqual([4]);
   });
 });

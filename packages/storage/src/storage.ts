@@ -9,6 +9,15 @@ export interface IoOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Options of flush and close. */
+export interface FlushOptions extends IoOptions {
+  /**
+   * false: finish pending work (files still to create) but skip the fsync. Written bytes then survive
+   * a crash of this process (the OS page cache holds them), not a crash of the OS. Default true.
+   */
+  readonly sync?: boolean;
+}
+
 export interface Storage {
   /**
    * Fills `into` with the bytes at [begin, begin + into.length) of a piece and returns it. Padding
@@ -17,10 +26,10 @@ export interface Storage {
   read(piece: number, begin: number, into: Uint8Array, options?: IoOptions): Promise<Uint8Array>;
   /** Writes bytes at `begin` of a piece. The data is not durable until flush() resolves. */
   write(piece: number, begin: number, data: Uint8Array, options?: IoOptions): Promise<void>;
-  /** Makes every completed write durable (fsync). */
-  flush(options?: IoOptions): Promise<void>;
+  /** Makes every completed write durable (fsync; see FlushOptions.sync). */
+  flush(options?: FlushOptions): Promise<void>;
   /** Flushes and releases resources; later calls reject with StorageError CLOSED. */
-  close(options?: IoOptions): Promise<void>;
+  close(options?: FlushOptions): Promise<void>;
 }
 
 /** A storage that puts only wanted files' bytes where the user sees them (see FileStorage). */

@@ -25,6 +25,7 @@ export interface DownloadOptions {
   readonly peer?: { host: string; port: number }[];
   readonly announce: boolean;
   readonly fullCheck?: boolean;
+  readonly fsync?: boolean;
 }
 
 /** Reads every .torrent argument first, so a bad one fails before anything starts. */
@@ -91,6 +92,7 @@ export async function runDownload(sources: readonly string[], options: DownloadO
           ...(options.files === undefined ? {} : { selectedFiles: options.files }),
           ...(options.peer === undefined ? {} : { peers: options.peer }),
           ...(options.fullCheck === true ? { fullCheck: true } : {}),
+          ...(options.fsync === true ? { durable: true } : {}),
           announce: options.announce,
         }),
       );
@@ -119,6 +121,7 @@ export function registerDownload(program: Command): void {
     .option('--peer <host:port>', 'connect to this peer too (repeatable)', collect(parseEndpoint))
     .option('--no-announce', 'do not contact trackers (use with --peer)')
     .option('--full-check', 'ignore resume data and hash every piece already on disk')
+    .option('--fsync', 'fsync the data before reporting done (default: fsynced in the background; resume data trusts unsynced pieces only until a reboot)')
     .option('--json', 'print progress as lines of JSON on stdout (types: progress, warning, error, done)')
     .addHelpText('after', [
       '',

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatMagnet, metainfoToMagnet } from '@typetorrent/metainfo';
 import { createTorrentFromPath } from '@typetorrent/metainfo/node';
+import { ResumeFile, decodeResume } from '@typetorrent/storage';
 import { deterministicBytes, makeTempDir, removeTempDir } from '@typetorrent/testkit';
 
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/main.js');
@@ -110,6 +111,17 @@ test('a download from a `typetorrent seed` over loopback writes the same bytes, 
   for (const rel of ['a.bin', 'disc2/b.bin']) {
     expect(Buffer.compare(fs.readFileSync(path.join(magnetOut, 'album', rel)), fs.readFileSync(path.join(content, rel)))).toBe(0);
   }
+
+  // --fsync: done only once the data is fsynced, so the resume record calls every piece durable;
+  // without it the record vouches for them in this boot of the OS only.
+  const expectedRecord = { infoHash: metainfo.infoHash, pieceCount: metainfo.geometry.pieceCount, fileCount: metainfo.files.length };
+  const syncedOut = path.join(work, 'fsynced');
+  const fourth = await cli(['download', torrentPath, '-o', syncedOut, '--port', '0', '--no-announce', '--peer', `127.0.0.1:${port}`, '--fsync', '--json'], { timeoutMs: 90_000 });
+  expect(fourth.code).toBe(0);
+  const synced = decodeResume((await new ResumeFile(syncedOut, metainfo.infoHashHex).load()) ?? new Uint8Array(), expectedRecord);
+  expect(synced.ok && synced.data.durable.count).toBe(metainfo.geometry.pieceCount);
+  const unsynced = decodeResume((await new ResumeFile(out, metainfo.infoHashHex).load()) ?? new Uint8Array(), expectedRecord);
+  expect(unsynced.ok && unsynced.data.verified.count).toBe(metainfo.geometry.pieceCount);
 
   seed.kill();
   const seedRun = await seed;

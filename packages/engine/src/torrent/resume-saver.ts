@@ -1,6 +1,6 @@
-// Flushing and saving resume data every SAVE_EVERY_BYTES verified, in the background: the fsync then
-// never has more than that to write (the one at `done` stays short), and a crash loses little. One
-// save at a time; PieceStore runs them in order with its own.
+// Saving resume data every SAVE_EVERY_BYTES verified, in the background and without fsync (the store's
+// periodic save does that), so a crash of the process loses little and none of these saves waits for
+// the disk. One save at a time; PieceStore runs them in order with its own.
 import type { PieceStore } from '@typetorrent/storage';
 import { EngineError, describeError } from '../errors.js';
 
@@ -24,7 +24,7 @@ export class ResumeSaver {
     this.#unsaved = 0;
     this.#saving = true;
     this.#store
-      .saveResume()
+      .saveResume({ durable: false })
       .catch((error: unknown) => this.#warn(new EngineError('STORAGE', `saving resume data failed: ${describeError(error)}`, { infoHash: this.#store.torrent.infoHashHex, cause: error })))
       .finally(() => (this.#saving = false));
   }

@@ -3,7 +3,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { MemoryStorage, StorageError, type Storage } from '@typetorrent/storage';
+import { FileStorage, MemoryStorage, ResumeFile, StorageError, currentBootId, decodeResume, type StampedStorage, type Storage, type StorageFactory } from '@typetorrent/storage';
 import { makeTempDir } from '@typetorrent/testkit';
 import { Session } from '../session/session.js';
 import { differences, type Fixture } from '../testing/fixtures.js';
@@ -34,6 +34,27 @@ async function leech(options: Partial<Parameters<Session['add']>[1]> = {}): Prom
   const states: TorrentState[] = [];
   torrent.on('state', (status) => states.push(status.state));
   return { torrent, dir, states };
+}
+
+/** The default storage, reporting the `sync` flag of every flush and close. */
+function recordingSyncs(dir: string, syncs: boolean[]): StorageFactory {
+  return async (torrent, options) => {
+    const files = await FileStorage.open(torrent, dir, options);
+    const storage: StampedStorage = {
+      read: (piece, begin, into, io) => files.read(piece, begin, into, io),
+      write: (piece, begin, data, io) => files.write(piece, begin, data, io),
+      stamps: (io) => files.stamps(io),
+      flush: (flush) => (syncs.push(flush?.sync ?? true), files.flush(flush)),
+      close: (flush) => (syncs.push(flush?.sync ?? true), files.close(flush)),
+    };
+    return storage;
+  };
+}
+
+async function savedRecord(dir: string): Promise<ReturnType<typeof decodeResume>> {
+  const bytes = (await new ResumeFile(dir, fixture.metainfo.infoHashHex).load()) ?? new Uint8Array();
+  const { metainfo } = fixture;
+  return decodeResume(bytes, { infoHash: metainfo.infoHash, pieceCount: metainfo.geometry.pieceCount, fileCount: metainfo.files.length });
 }
 
 describe('Torrent states', () => {
@@ -134,5 +155,33 @@ describe('Torrent states', () => {
     await torrent.recheck();
     await done;
     expect(await differences(fixture, dir)).toEqual([]);
+  });
+
+  it('done and stop save resume data without waiting for an fsync; the record vouches for every piece in this boot', async () => {
+    const dir = await makeTempDir('typetorrent-nosync-');
+    dirs.push(dir);
+    const syncs: boolean[] = [];
+    const { torrent, states } = await leech({ seed: false, storage: recordingSyncs(dir, syncs), savePath: dir });
+    await torrent.whenDone();
+    await waitUntil(() => torrent.state === 'stopped', 5000, () => `still ${torrent.state}`);
+    expect(states).toEqual(['downloading', 'stopped']);
+    expect(syncs).not.toContain(true);
+    const record = await savedRecord(dir);
+    expect(record.ok && record.data.verified.count).toBe(fixture.metainfo.geometry.pieceCount);
+    expect(record.ok && record.data.bootId).toBe(await currentBootId());
+    expect(await differences(fixture, dir)).toEqual([]);
+  });
+
+  it('with durable: true, done waits for an fsync and the record calls every piece durable', async () => {
+    const dir = await makeTempDir('typetorrent-sync-');
+    dirs.push(dir);
+    const syncs: boolean[] = [];
+    const { torrent } = await leech({ seed: false, durable: true, storage: recordingSyncs(dir, syncs), savePath: dir });
+    await torrent.whenDone();
+    await waitUntil(() => torrent.state === 'stopped', 5000, () => `still ${torrent.state}`);
+    expect(syncs).toContain(true);
+    expect(syncs).not.toContain(false);
+    const record = await savedRecord(dir);
+    expect(record.ok && record.data.durable.count).toBe(fixture.metainfo.geometry.pieceCount);
   });
 });

@@ -403,12 +403,12 @@ export class Torrent extends EventEmitter<TorrentEvents> {
       rt.swarm.forget(peer.key);
       rt.drop(peer, new EngineError('CLOSED', 'both ends are seeds', { peer: peer.key }));
     }
-    // `done` means durable: the files are flushed (FileStorage creates empty files then) and the
-    // resume data says so before anyone is told.
+    // `done` means written: the files are complete (FileStorage creates empty files in the flush) and
+    // the resume data says so before anyone is told; fsynced too with the `durable` option.
     this.#background(async () => {
       const opened = this.#opened;
       if (opened === undefined || this.#rt !== rt || !this.#finished) return;
-      await this.#within(opened.store.saveResume(), 'saving resume data');
+      await this.#within(opened.store.saveResume({ durable: this.#options.durable === true }), 'saving resume data');
       if (this.#options.seed === false) {
         this.emit('done');
         await this.#halt({ state: 'stopped' });
@@ -433,7 +433,9 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     }
     const opened = this.#opened;
     this.#opened = undefined;
-    if (opened !== undefined) await this.#within(opened.store.close(), 'closing the data (flush and resume data)');
+    if (opened !== undefined) {
+      await this.#within(opened.store.close({ durable: this.#options.durable === true }), 'closing the data (flush and resume data)');
+    }
     this.#setStatus(next);
   }
 

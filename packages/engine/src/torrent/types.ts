@@ -128,6 +128,12 @@ export interface AddTorrentOptions {
   readonly announce?: boolean;
   /** Ignore resume data and hash every piece present. */
   readonly fullCheck?: boolean;
-  /** Cap on memory for pieces being downloaded, in bytes (storage default 64 MiB). */
+  /** Cap on memory for pieces being downloaded, in bytes (storage default: 8 pieces within 32-64 MiB). */
   readonly memoryLimit?: number;
+  /**
+   * fsync the data before `done` and when stopping (default false). Without it the data is fsynced in
+   * the background every 15 s, and resume data written before that is trusted only until the OS
+   * reboots (a later boot checks those pieces again), so a crash never passes unwritten data as done.
+   */
+  readonly durable?: boolean;
 }
