@@ -25,12 +25,21 @@ function quotaFileSystem(limit: number): FileSystem {
     async open(filePath, mode) {
       const opened = await nodeFileSystem.open(filePath, mode);
       const write = opened.handle.write.bind(opened.handle);
-      const limited: typeof write = async (buffer, offset, length, position) => {
+      const writeSync = opened.handle.writeSync?.bind(opened.handle);
+      const take = (length: number): void => {
         if (used + length > limit) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
         used += length;
+      };
+      const limited: typeof write = async (buffer, offset, length, position) => {
+        take(length);
         return await write(buffer, offset, length, position);
       };
-      return { ...opened, handle: Object.assign(opened.handle, { write: limited }) };
+      // Both write paths count against the quota (FileStorage writes synchronously while that is fast).
+      const limitedSync = writeSync === undefined ? undefined : (buffer: Uint8Array, offset: number, length: number, position: number): number => {
+        take(length);
+        return writeSync(buffer, offset, length, position);
+      };
+      return { ...opened, handle: Object.assign(opened.handle, { write: limited, writeSync: limitedSync }) };
     },
   };
 }

@@ -9,6 +9,7 @@
 // whether a file exists is the only thing that decides where its bytes are read from, in this
 // session and the next.
 import path from 'node:path';
+import { AdaptiveWriter } from './adaptive-writer.js';
 import { StorageError, throwIfAborted, toStorageError } from './errors.js';
 import { type FileSystem, type PathInfo, nodeFileSystem } from './file-system.js';
 import { Layout, type Segment } from './layout.js';
@@ -36,6 +37,7 @@ export class FileStorage implements SelectableStorage, StampedStorage {
   readonly #files: OpenFiles;
   readonly #fileSystem: FileSystem;
   readonly #checkedFolders = new Set<string>();
+  readonly #writer = new AdaptiveWriter();
   #wanted: readonly boolean[];
   /** Files that exist: found at open, or created (with their side-file bytes copied in). */
   readonly #exists: boolean[];
@@ -213,7 +215,7 @@ export class FileStorage implements SelectableStorage, StampedStorage {
         // Marked dirty once open and before the write starts, so a flush that overlaps it still fsyncs
         // this file (and a file that cannot be opened does not make every later flush fail).
         this.#dirty.add(target.path);
-        await writeFully(handle, bytes, target.position);
+        await this.#writer.write(handle, bytes, target.position);
       }, target.size);
     } catch (error) {
       throw toStorageError(error, target.path, piece);

@@ -1,7 +1,7 @@
 // The few file-system calls FileStorage and the resume file make, behind an interface so tests can
 // inject failures (a full disk, a permission error) without module mocks. `nodeFileSystem` is the real
 // one, over fs/promises.
-import { constants, type BigIntStats } from 'node:fs';
+import { constants, writeSync, type BigIntStats } from 'node:fs';
 import fs from 'node:fs/promises';
 
 export type PathKind = 'file' | 'directory' | 'symlink' | 'other';
@@ -18,6 +18,12 @@ export interface PathInfo {
 export interface FileHandleLike {
   read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
   write(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesWritten: number }>;
+  /**
+   * The same write, done before returning (pwrite(2) on the calling thread); returns the bytes
+   * written. Optional: FileStorage writes through it while it is fast (see AdaptiveWriter), so a test
+   * that fakes write failures fakes them here too.
+   */
+  writeSync?(buffer: Uint8Array, offset: number, length: number, position: number): number;
   truncate(length: number): Promise<void>;
   sync(): Promise<void>;
   close(): Promise<void>;
@@ -72,7 +78,10 @@ export const nodeFileSystem: FileSystem = {
       mode === 'read'
         ? constants.O_RDONLY | constants.O_NOFOLLOW
         : constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW;
-    const handle = await fs.open(path, flags, 0o666);
+    const opened = await fs.open(path, flags, 0o666);
+    const handle = Object.assign(opened, {
+      writeSync: (buffer: Uint8Array, offset: number, length: number, position: number) => writeSync(opened.fd, buffer, offset, length, position),
+    });
     try {
       return { handle, info: infoOf(await handle.stat({ bigint: true })) };
     } catch (error) {
