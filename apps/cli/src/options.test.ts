@@ -1,5 +1,5 @@
 import { expect, test } from '@jest/globals';
-import { parseEndpoint, parseFileSelection, parsePort, parseRate } from './options.js';
+import { parseEndpoint, parseFileSelection, parsePort, parseRate, parseThreads } from './options.js';
 
 test('parseRate reads binary units per second and 0 as unlimited', () => {
   expect([parseRate('0'), parseRate('500K'), parseRate('2M'), parseRate('1.5M/s'), parseRate('1024')]).toEqual([0, 512000, 2097152, 1572864, 1024]);
@@ -26,4 +26,11 @@ test('parseEndpoint reads IPv4, names and bracketed IPv6', () => {
   expect(parseEndpoint('localhost:1')).toEqual({ host: 'localhost', port: 1 });
   expect(() => parseEndpoint('127.0.0.1')).toThrow(/host:port/);
   expect(() => parseEndpoint('h:0')).toThrow();
+});
+
+test('parseThreads accepts 0 (the main thread) to 16', () => {
+  expect([parseThreads('0'), parseThreads('1'), parseThreads('16')]).toEqual([0, 1, 16]);
+  expect(() => parseThreads('17')).toThrow(/0 to 16/);
+  expect(() => parseThreads('1.5')).toThrow(/0 to 16/);
+  expect(() => parseThreads('many')).toThrow(/0 to 16/);
 });

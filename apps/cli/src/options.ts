@@ -14,6 +14,13 @@ export function parsePositiveInt(text: string): number {
   return n;
 }
 
+/** A count of threads: 0 (none, work on the event loop) to 16. */
+export function parseThreads(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 16) throw new InvalidArgumentError('expected a whole number from 0 to 16');
+  return n;
+}
+
 /** A rate in bytes per second: '0' (unlimited), '500K', '2M', '1.5M' (binary units, per second). */
 export function parseRate(text: string): number {
   if (/^0+$/.test(text.trim())) return 0;

@@ -4,6 +4,7 @@ export const packageName = '@typetorrent/engine';
 
 // Sessions and torrents.
 export { Session, DEFAULT_PORT, type SessionEvents, type SessionOptions } from './session/session.js';
+export { DEFAULT_HASH_THREADS } from './session/session-hasher.js';
 export { DEFAULT_MAX_CONNECTING, DEFAULT_MAX_CONNECTIONS } from './session/budget.js';
 export { Torrent, DEFAULT_MAX_PEERS, type TorrentSource } from './torrent/torrent.js';
 export type {

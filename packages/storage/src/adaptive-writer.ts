@@ -5,7 +5,8 @@
 // GiB against 0.6 s in 16 KiB calls. 64 round trips through the thread pool per MiB would cost more
 // than they save, so the small calls are made here, on the calling thread: about 0.6 ms per MiB,
 // less than hashing the same piece. A disk that cannot keep up (writeback throttling, a network file
-// system) would stall the event loop, so one slow write moves writes to the thread pool for a while.
+// system) would stall the event loop, so slow writes move writes to the thread pool for a while. It
+// takes a few slow slices in a row: one alone is more often this VM's vCPU being descheduled.
 import { writeFully } from './positioned-io.js';
 import type { FileHandleLike } from './file-system.js';
 
@@ -13,8 +14,10 @@ import type { FileHandleLike } from './file-system.js';
 export const SYNC_WRITE_CHUNK = 16 * 1024;
 /** Bytes written synchronously before the event loop gets a turn. */
 export const SYNC_WRITE_SLICE = 1024 * 1024;
-/** A synchronous slice slower than this (under 100 MB/s) sends writes to the thread pool... */
-export const SLOW_SLICE_MS = 10;
+/** A synchronous slice slower than this (under 50 MB/s) is slow... */
+export const SLOW_SLICE_MS = 20;
+/** ...and this many slow slices in a row send writes to the thread pool... */
+export const SLOW_SLICES_TO_SWITCH = 3;
 /** ...for this long; then the synchronous path is tried again. */
 export const ASYNC_PERIOD_MS = 30_000;
 
@@ -26,6 +29,7 @@ export interface AdaptiveWriterOptions {
 export class AdaptiveWriter {
   readonly #now: () => number;
   #asyncUntil = -Infinity;
+  #slowInARow = 0;
 
   constructor(options: AdaptiveWriterOptions = {}) {
     this.#now = options.now ?? (() => performance.now());
@@ -50,7 +54,11 @@ export class AdaptiveWriter {
       const end = Math.min(bytes.length, done + SYNC_WRITE_SLICE);
       const started = this.#now();
       writeRangeSync(writeSync, bytes, done, end, position);
-      if (this.#now() - started > SLOW_SLICE_MS) this.#asyncUntil = this.#now() + ASYNC_PERIOD_MS;
+      this.#slowInARow = this.#now() - started > SLOW_SLICE_MS ? this.#slowInARow + 1 : 0;
+      if (this.#slowInARow >= SLOW_SLICES_TO_SWITCH) {
+        this.#slowInARow = 0;
+        this.#asyncUntil = this.#now() + ASYNC_PERIOD_MS;
+      }
       done = end;
     }
   }

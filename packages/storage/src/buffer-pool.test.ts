@@ -53,6 +53,16 @@ describe('BufferPool', () => {
     expect(new BufferPool(100, 100, true).acquire(100)?.buffer).toBeInstanceOf(SharedArrayBuffer);
   });
 
+  test('a buffer whose memory moved away and never came back frees its place under the cap', () => {
+    const pool = new BufferPool(100, 100);
+    const buffer = pool.acquire(100)!;
+    structuredClone(buffer.buffer, { transfer: [buffer.buffer as ArrayBuffer] });
+    pool.release(buffer);
+    expect(pool.bytesAllocated).toBe(0);
+    expect(pool.bytesInUse).toBe(0);
+    expect(pool.acquire(100)?.byteLength).toBe(100);
+  });
+
   test('trim drops idle buffers', () => {
     const pool = new BufferPool(100, 1000);
     pool.release(pool.acquire(100)!);

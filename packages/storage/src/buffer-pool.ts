@@ -63,10 +63,14 @@ export class BufferPool {
     return new Uint8Array(memory, 0, length);
   }
 
-  /** Gives a buffer from acquire() back; its memory is reused by the next acquire(). */
+  /**
+   * Gives a buffer from acquire() back; its memory is reused by the next acquire(). A buffer whose
+   * memory moved to another thread and never came back (detached) only frees its place under the cap.
+   */
   release(buffer: Uint8Array): void {
     this.#inUse--;
-    this.#idle.push(buffer.buffer);
+    if (buffer.buffer.byteLength === 0) this.#allocated--;
+    else this.#idle.push(buffer.buffer);
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const wake of waiters) wake();

@@ -25,6 +25,27 @@ describe('hashers', () => {
     }
   });
 
+  test('sha1Moving moves the buffer to a worker and back: detached meanwhile, same bytes after, no copy kept', async () => {
+    const data = new Uint8Array(65536);
+    data.set(deterministicBytes(65536, 9));
+    const expected = reference(data);
+    const moving = workers.sha1Moving(data);
+    expect(data.byteLength).toBe(0); // detached while the worker holds it
+    const back = await moving;
+    expect(back.digest).toEqual(expected);
+    expect(back.data.byteLength).toBe(65536);
+    expect(reference(back.data)).toEqual(expected);
+  });
+
+  test('sha1Moving of a view inside a larger buffer copies instead, and leaves the caller its data', async () => {
+    const whole = deterministicBytes(8192, 10);
+    const view = whole.subarray(100, 4100);
+    const back = await workers.sha1Moving(view);
+    expect(back.digest).toEqual(reference(view));
+    expect(back.data).toBe(view);
+    expect(whole.byteLength).toBe(8192);
+  });
+
   test('the worker hasher reads shared memory in place and leaves other data usable', async () => {
     const shared = new Uint8Array(new SharedArrayBuffer(4096));
     shared.set(deterministicBytes(4096, 5));

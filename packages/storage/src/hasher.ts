@@ -10,6 +10,13 @@ export interface Hasher {
   /** The 20-byte SHA-1 of `data`. */
   sha1(data: Uint8Array, options?: IoOptions): Promise<Uint8Array>;
   /**
+   * Optional: the SHA-1 of `data`, hashed on another thread without a copy. The ArrayBuffer under
+   * `data` moves there (transferred) and comes back as the returned `data`; until then `data` is
+   * detached (length 0). If hashing fails the memory is gone and `data` stays detached. `options.signal`
+   * is checked before the move only: the move cannot be taken back.
+   */
+  sha1Moving?(data: Uint8Array, options?: IoOptions): Promise<{ digest: Uint8Array; data: Uint8Array }>;
+  /**
    * True when the hasher reads SharedArrayBuffer-backed data without copying it; buffer pools then
    * allocate shared memory.
    */

@@ -1,5 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { StorageError } from './errors.js';
+import type { Hasher } from './hasher.js';
+import { WorkerHasher } from './worker-hasher.js';
 import { PieceAssembler, type BlockResult } from './piece-assembler.js';
 import { MemoryStorage } from './memory-storage.js';
 import type { IoOptions, Storage } from './storage.js';
@@ -173,6 +175,39 @@ describe('PieceAssembler', () => {
     expect(assembler.failure?.code).toBe('DISK_FULL');
     await expect(assembler.addBlock(1, 0, fixture.blocks(1)[0]!.data, 'p')).rejects.toMatchObject({ code: 'DISK_FULL' });
     expect(assembler.pool.bytesInUse).toBe(0);
+  });
+
+  test('a hasher that moves the piece away and loses it fails the piece; the pool frees its place', async () => {
+    const losing: Hasher = {
+      prefersShared: false,
+      sha1: async () => new Uint8Array(20),
+      sha1Moving: async (data) => {
+        // What a worker crash does to a moved buffer: it is gone from this thread.
+        structuredClone(data.buffer, { transfer: [data.buffer as ArrayBuffer] });
+        throw new StorageError('IO', 'hash worker failed');
+      },
+      close: async () => undefined,
+    };
+    const assembler = new PieceAssembler(fixture.torrent, new MemoryStorage(fixture.torrent), { hasher: losing });
+    await expect(feed(assembler, fixture, 0)).rejects.toMatchObject({ code: 'IO' });
+    expect(assembler.pool.bytesInUse).toBe(0);
+    expect(assembler.pool.bytesAllocated).toBe(0);
+  });
+
+  test('a hasher that moves the piece to a worker and back verifies and writes it', async () => {
+    const hasher = new WorkerHasher({ threads: 1 });
+    try {
+      const storage = new MemoryStorage(fixture.torrent);
+      const assembler = new PieceAssembler(fixture.torrent, storage, { hasher });
+      for (const piece of [2, 0, 3, 1]) expect((await feed(assembler, fixture, piece)).at(-1)?.kind).toBe('verified');
+      for (const piece of [0, 1, 2, 3]) {
+        const size = fixture.torrent.geometry.pieceSize(piece);
+        expect(differsAt(await storage.read(piece, 0, new Uint8Array(size)), fixture.pieceBytes(piece))).toBe(-1);
+      }
+      expect(assembler.pool.bytesInUse).toBe(0);
+    } finally {
+      await hasher.close();
+    }
   });
 
   test('an abort loses only the piece being completed', async () => {

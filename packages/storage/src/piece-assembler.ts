@@ -36,7 +36,8 @@ export interface PieceAssemblerOptions {
 }
 
 interface PartialPiece {
-  readonly buffer: Uint8Array;
+  /** Replaced when hashing moves the memory to a worker thread and back (Hasher.sha1Moving). */
+  buffer: Uint8Array;
   /** Peer key per block; undefined: not received yet. */
   readonly senders: (string | undefined)[];
   missing: number;
@@ -151,9 +152,16 @@ export class PieceAssembler {
     while (this.#completions.size > 0) await Promise.allSettled(this.#completions);
   }
 
+  async #hash(partial: PartialPiece, signal: AbortSignal | undefined): Promise<Uint8Array> {
+    if (this.#hasher.sha1Moving === undefined) return await this.#hasher.sha1(partial.buffer, { signal });
+    const moved = await this.#hasher.sha1Moving(partial.buffer, { signal });
+    partial.buffer = moved.data;
+    return moved.digest;
+  }
+
   async #complete(piece: number, partial: PartialPiece, signal: AbortSignal | undefined): Promise<BlockResult> {
     try {
-      const digest = await this.#hasher.sha1(partial.buffer, { signal });
+      const digest = await this.#hash(partial, signal);
       if (!sameDigest(digest, this.#torrent.pieceHash(piece))) {
         const senders = partial.senders.map((sender) => sender ?? '');
         return { kind: 'hash-failed', piece, senders, peers: [...new Set(senders)] };

@@ -1,6 +1,9 @@
-// SHA-1 on a pool of worker threads, so hashing never runs on the event loop. Pieces held in a
-// SharedArrayBuffer are hashed in place; other data is copied once and the copy transferred.
-// Measured against the inline hasher in tools/bench/storage.mjs: it is an option, not the default.
+// SHA-1 on a pool of worker threads, so hashing never runs on the event loop. Piece buffers move to
+// the worker and back (sha1Moving: transferred, no copy); data held in a SharedArrayBuffer is hashed in
+// place; other data is copied once and the copy transferred. Pools do not allocate shared memory for
+// it: copying blocks into a SharedArrayBuffer took V8's slower copy for shared memory (+0.6 s of CPU per
+// GiB on the 1 GiB benchmark), more than hashing in place saved. The engine hashes on one worker
+// thread by default (measured in BENCHMARKS.md, tuning log).
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { StorageError, throwIfAborted } from './errors.js';
@@ -13,12 +16,13 @@ const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 parentPort.on('message', (job) => {
   const digest = createHash('sha1').update(new Uint8Array(job.buffer, job.offset, job.length)).digest();
-  parentPort.postMessage({ id: job.id, digest: new Uint8Array(digest) });
+  if (job.back) parentPort.postMessage({ id: job.id, digest: new Uint8Array(digest), buffer: job.buffer }, [job.buffer]);
+  else parentPort.postMessage({ id: job.id, digest: new Uint8Array(digest) });
 });
 `;
 
 interface Job {
-  resolve(digest: Uint8Array): void;
+  resolve(reply: Reply): void;
   reject(error: unknown): void;
 }
 
@@ -33,7 +37,7 @@ export interface WorkerHasherOptions {
 }
 
 export class WorkerHasher implements Hasher {
-  readonly prefersShared = true;
+  readonly prefersShared = false;
   readonly #workers: PoolWorker[] = [];
   #nextId = 0;
   #closed = false;
@@ -45,20 +49,43 @@ export class WorkerHasher implements Hasher {
   }
 
   async sha1(data: Uint8Array, options: IoOptions = {}): Promise<Uint8Array> {
-    if (this.#closed) throw new StorageError('CLOSED', 'hasher is closed');
-    throwIfAborted(options.signal);
-    // Least busy worker first, so one slow job does not queue the others behind it.
-    const target = this.#workers.reduce((best, w) => (w.jobs.size < best.jobs.size ? w : best));
-    const id = this.#nextId++;
+    this.#checkUsable(options);
     const shared = data.buffer instanceof SharedArrayBuffer;
     const copy = shared ? undefined : data.slice();
     const job = copy === undefined
-      ? { id, buffer: data.buffer, offset: data.byteOffset, length: data.byteLength }
-      : { id, buffer: copy.buffer, offset: 0, length: copy.byteLength };
-    const result = new Promise<Uint8Array>((resolve, reject) => target.jobs.set(id, { resolve, reject }));
+      ? { buffer: data.buffer, offset: data.byteOffset, length: data.byteLength, back: false }
+      : { buffer: copy.buffer, offset: 0, length: copy.byteLength, back: false };
+    const reply = this.#post(job, copy === undefined ? [] : [copy.buffer]);
+    return (await withSignal(reply, options.signal)).digest;
+  }
+
+  /**
+   * Moves `data`'s ArrayBuffer to a worker and back, without a copy (see Hasher.sha1Moving). Data in
+   * shared memory, or a view that does not start its buffer, takes sha1()'s path and comes back as is.
+   */
+  async sha1Moving(data: Uint8Array, options: IoOptions = {}): Promise<{ digest: Uint8Array; data: Uint8Array }> {
+    this.#checkUsable(options);
+    const memory = data.buffer;
+    if (memory instanceof SharedArrayBuffer || data.byteOffset !== 0) return { digest: await this.sha1(data, options), data };
+    const length = data.byteLength;
+    const reply = await this.#post({ buffer: memory, offset: 0, length, back: true }, [memory]);
+    if (!(reply.buffer instanceof ArrayBuffer)) throw new StorageError('IO', 'hash worker kept the piece buffer');
+    return { digest: reply.digest, data: new Uint8Array(reply.buffer, 0, length) };
+  }
+
+  #checkUsable(options: IoOptions): void {
+    if (this.#closed) throw new StorageError('CLOSED', 'hasher is closed');
+    throwIfAborted(options.signal);
+  }
+
+  #post(job: Omit<WorkerJob, 'id'>, transfer: ArrayBuffer[]): Promise<Reply> {
+    // Least busy worker first, so one slow job does not queue the others behind it.
+    const target = this.#workers.reduce((best, w) => (w.jobs.size < best.jobs.size ? w : best));
+    const id = this.#nextId++;
+    const reply = new Promise<Reply>((resolve, reject) => target.jobs.set(id, { resolve, reject }));
     if (target.jobs.size === 1) target.worker.ref();
-    target.worker.postMessage(job, copy === undefined ? [] : [copy.buffer]);
-    return await withSignal(result, options.signal);
+    target.worker.postMessage({ id, ...job }, transfer);
+    return reply;
   }
 
   async close(): Promise<void> {
@@ -81,7 +108,7 @@ export class WorkerHasher implements Hasher {
       entry.jobs.delete(message.id);
       // An idle pool must not keep the process alive.
       if (entry.jobs.size === 0) entry.worker.unref();
-      job?.resolve(message.digest);
+      job?.resolve(message);
     });
     entry.worker.on('error', (error) => this.#replace(entry, error));
     return entry;
@@ -97,7 +124,23 @@ export class WorkerHasher implements Hasher {
   }
 }
 
-function isReply(message: unknown): message is { id: number; digest: Uint8Array } {
+interface WorkerJob {
+  readonly id: number;
+  readonly buffer: ArrayBufferLike;
+  readonly offset: number;
+  readonly length: number;
+  /** Transfer the buffer back with the digest (sha1Moving). */
+  readonly back: boolean;
+}
+
+interface Reply {
+  readonly id: number;
+  readonly digest: Uint8Array;
+  /** The moved buffer, when the job asked for it back. */
+  readonly buffer?: unknown;
+}
+
+function isReply(message: unknown): message is Reply {
   return (
     typeof message === 'object' &&
     message !== null &&

@@ -7,7 +7,7 @@ import type { Torrent } from '@typetorrent/engine';
 import type { MagnetLink, Metainfo } from '@typetorrent/metainfo';
 import { CliError, EXIT_BAD_INPUT } from '../errors.js';
 import { interruptSignal, runTransfers } from '../engine/run-transfers.js';
-import { collect, parseEndpoint, parseFileSelection, parsePort, parsePositiveInt, parseRate } from '../options.js';
+import { collect, parseEndpoint, parseFileSelection, parsePort, parsePositiveInt, parseRate, parseThreads } from '../options.js';
 import { processTerminal } from '../terminal.js';
 import type { Terminal } from '../terminal.js';
 import { loadTorrentInput } from '../torrent-input.js';
@@ -26,6 +26,7 @@ export interface DownloadOptions {
   readonly announce: boolean;
   readonly fullCheck?: boolean;
   readonly fsync?: boolean;
+  readonly hashThreads?: number;
 }
 
 /** Reads every .torrent argument first, so a bad one fails before anything starts. */
@@ -76,6 +77,7 @@ export async function runDownload(sources: readonly string[], options: DownloadO
   const session = new Session({
     port: options.port,
     rateLimits: { download: options.limitDown ?? 0, upload: options.limitUp ?? 0 },
+    ...(options.hashThreads === undefined ? {} : { hashThreads: options.hashThreads }),
   });
   let torrents: Torrent[];
   try {
@@ -122,6 +124,7 @@ export function registerDownload(program: Command): void {
     .option('--no-announce', 'do not contact trackers (use with --peer)')
     .option('--full-check', 'ignore resume data and hash every piece already on disk')
     .option('--fsync', 'fsync the data before reporting done (default: fsynced in the background; resume data trusts unsynced pieces only until a reboot)')
+    .option('--hash-threads <n>', 'threads hashing pieces (default 1; 0: hash on the main thread)', parseThreads)
     .option('--json', 'print progress as lines of JSON on stdout (types: progress, warning, error, done)')
     .addHelpText('after', [
       '',

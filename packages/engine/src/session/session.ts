@@ -14,6 +14,7 @@ import { sameBytes, type Handshaken } from '../peer/handshake-io.js';
 import { req2Hash } from '../net/mse/responder.js';
 import { RateLimiter } from '../rate/rate-limiter.js';
 import type { SessionServices } from '../torrent/services.js';
+import { DEFAULT_HASH_THREADS, SessionHasher } from './session-hasher.js';
 import { Torrent } from '../torrent/torrent.js';
 import type { AddTorrentOptions, TorrentRateLimits } from '../torrent/types.js';
 import { DEFAULT_TUNING, type EngineTuning } from '../tuning.js';
@@ -41,6 +42,8 @@ export interface SessionOptions {
   readonly socketFactory?: SocketFactory;
   /** Timeouts and queue sizes (see EngineTuning); tests shorten them. */
   readonly tuning?: Partial<EngineTuning>;
+  /** Worker threads hashing pieces, shared by all torrents (default 1; 0: hash on the event loop). */
+  readonly hashThreads?: number;
   /** Tracker clients; default an HttpTrackerClient per announcer and one shared UDP client. */
   readonly trackers?: { readonly http?: TrackerTransport; readonly udp?: TrackerTransport };
 }
@@ -63,6 +66,7 @@ export class Session extends EventEmitter<SessionEvents> {
   readonly #uploadLimiter: RateLimiter;
   readonly #listener: Listener;
   readonly #ownUdp: UdpTrackerClient | undefined;
+  readonly #hasher: SessionHasher | undefined;
   #listening: Promise<number> | undefined;
   #closed = false;
 
@@ -81,6 +85,8 @@ export class Session extends EventEmitter<SessionEvents> {
     const budget = new Budget(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS, options.maxConnecting ?? DEFAULT_MAX_CONNECTING);
     this.#ownUdp = options.trackers?.udp === undefined ? new UdpTrackerClient() : undefined;
     const udp = options.trackers?.udp ?? this.#ownUdp;
+    const hashThreads = options.hashThreads ?? DEFAULT_HASH_THREADS;
+    this.#hasher = hashThreads === 0 ? undefined : new SessionHasher(hashThreads);
     this.#services = {
       clock,
       peerId: this.peerId,
@@ -92,6 +98,7 @@ export class Session extends EventEmitter<SessionEvents> {
       uploadLimiter: this.#uploadLimiter,
       tuning,
       listenPort: () => this.#listener.port,
+      hasher: this.#hasher,
       trackers: { ...(options.trackers?.http === undefined ? {} : { http: options.trackers.http }), ...(udp === undefined ? {} : { udp }) },
     };
     this.#listener = new Listener({
@@ -176,6 +183,7 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#torrents.clear();
     await Promise.all(torrents.map(async (torrent) => await torrent.remove()));
     await this.#ownUdp?.close();
+    await this.#hasher?.close();
   }
 
   #route(handshaken: Handshaken, key: string): void {

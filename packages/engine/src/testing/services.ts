@@ -37,6 +37,8 @@ export function testServices(options: { connect?: (o: ConnectOptions) => Promise
     uploadLimiter: new RateLimiter({ now }),
     tuning: { ...DEFAULT_TUNING, ...options.tuning },
     listenPort: () => options.listenPort ?? 6881,
+    // Hashing on the event loop: these services drive one swarm under a manual clock.
+    hasher: undefined,
     trackers: {},
   };
 }

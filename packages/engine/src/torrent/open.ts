@@ -2,7 +2,7 @@
 // resume record matches the files), and a picker that starts from the verified pieces with the
 // file priorities applied.
 import type { Metainfo } from '@typetorrent/metainfo';
-import { FileStorage, PieceStore, ResumeFile, type CheckProgress, type Storage, type StorageError, type StorageFactory } from '@typetorrent/storage';
+import { FileStorage, PieceStore, ResumeFile, type CheckProgress, type Hasher, type Storage, type StorageError, type StorageFactory } from '@typetorrent/storage';
 import { PiecePicker } from '../picker/piece-picker.js';
 import { piecePrioritiesFromFiles } from '../picker/priorities.js';
 import { EngineError } from '../errors.js';
@@ -17,6 +17,8 @@ export interface OpenOptions {
   readonly sequential: boolean;
   readonly fullCheck: boolean;
   readonly memoryLimit: number | undefined;
+  /** The session's hashing threads; undefined: hash on the event loop. */
+  readonly hasher: Hasher | undefined;
   readonly signal: AbortSignal;
   readonly onCheckProgress: (progress: CheckProgress) => void;
   readonly onError: (error: StorageError) => void;
@@ -57,6 +59,7 @@ export async function openTorrentData(metainfo: Metainfo, options: OpenOptions):
       onCheckProgress: options.onCheckProgress,
       onError: options.onError,
       ...(options.memoryLimit === undefined ? {} : { memoryLimit: options.memoryLimit }),
+      ...(options.hasher === undefined ? {} : { hasher: options.hasher }),
     });
   } catch (error) {
     await storage.close().catch(() => undefined);

@@ -1,5 +1,6 @@
 // What a session lends each of its torrents: identity, time, sockets, the shared ban list and
 // connection budget, session-wide rate limiters, tracker transports and tuning values.
+import type { Hasher } from '@typetorrent/storage';
 import type { TrackerTransport } from '@typetorrent/tracker';
 import type { Clock } from '../clock.js';
 import type { SocketFactory } from '../net/socket-factory.js';
@@ -32,6 +33,8 @@ export interface SessionServices {
   readonly tuning: EngineTuning;
   /** The port we listen on, 0 when not listening (announced to trackers and in BEP 10 `p`). */
   listenPort(): number;
+  /** Hashes pieces for every torrent; undefined: each store hashes on the event loop. */
+  readonly hasher: Hasher | undefined;
   /** Shared tracker clients (one UDP socket for the whole session). */
   readonly trackers: { readonly http?: TrackerTransport; readonly udp?: TrackerTransport };
 }

@@ -68,6 +68,16 @@ describe('Torrent states', () => {
     expect(torrent.done).toBe(true);
   });
 
+  it('a session hashing on the event loop (hashThreads: 0) downloads the same bytes', async () => {
+    const dir = await makeTempDir('typetorrent-inline-hash-');
+    dirs.push(dir);
+    const session = new Session({ port: 0, host: '127.0.0.1', hashThreads: 0 });
+    sessions.push(session);
+    const torrent = await session.add(fixture.torrent, { savePath: dir, peers: [{ host: '127.0.0.1', port: seeder.port }] });
+    await torrent.whenDone();
+    expect(await differences(fixture, dir)).toEqual([]);
+  });
+
   it('pause disconnects every peer and stops the transfer; resume finishes it', async () => {
     const { torrent, dir, states } = await leech({ rateLimits: { download: 256 * 1024 } });
     await waitUntil(() => torrent.progress().verifiedPieces > 2, 10_000, () => 'no piece arrived');

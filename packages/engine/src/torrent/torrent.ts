@@ -314,6 +314,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
         sequential: this.#sequential,
         fullCheck,
         memoryLimit: this.#options.memoryLimit,
+        hasher: this.#services.hasher,
         signal: controller.signal,
         onCheckProgress: (p) => this.#onCheckProgress(p.checked, p.total),
         onError: (error) => this.#warn(new EngineError('STORAGE', `saving resume data failed: ${error.message}`, { infoHash: this.infoHashHex, cause: error })),

@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from '@jest/globals';
+import { SessionHasher } from './session-hasher.js';
+
+function sha1(data: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash('sha1').update(data).digest());
+}
+
+describe('SessionHasher', () => {
+  it('starts its threads at the first hash, not before', async () => {
+    const hasher = new SessionHasher(1);
+    try {
+      expect(hasher.started).toBe(false);
+      const data = Uint8Array.from({ length: 40_000 }, (_, i) => i % 251);
+      expect(await hasher.sha1(data)).toEqual(sha1(data));
+      expect(hasher.started).toBe(true);
+    } finally {
+      await hasher.close();
+    }
+  });
+
+  it('moves a piece buffer to the thread and back', async () => {
+    const hasher = new SessionHasher(1);
+    try {
+      const data = Uint8Array.from({ length: 65_536 }, (_, i) => (i * 7) % 256);
+      const expected = sha1(data);
+      const back = await hasher.sha1Moving(data);
+      expect(back.digest).toEqual(expected);
+      expect(sha1(back.data)).toEqual(expected);
+    } finally {
+      await hasher.close();
+    }
+  });
+
+  it('refuses work once closed, with CLOSED', async () => {
+    const hasher = new SessionHasher(1);
+    await hasher.close();
+    await expect(hasher.sha1(new Uint8Array(4))).rejects.toMatchObject({ code: 'CLOSED' });
+  });
+
+  it('needs at least one thread', () => {
+    expect(() => new SessionHasher(0)).toThrow(RangeError);
+  });
+});
