@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { ASYNC_PERIOD_MS, AdaptiveWriter, SLOW_SLICES_TO_SWITCH, SLOW_SLICE_MS, SYNC_WRITE_CHUNK, SYNC_WRITE_SLICE } from './adaptive-writer.js';
+import { ASYNC_PERIOD_MS, AdaptiveWriter, SLOW_WINDOW_MS, SLOW_WRITES_TO_SWITCH, SLOW_WRITE_MS, SYNC_WRITE_CHUNK, SYNC_WRITE_SLICE } from './adaptive-writer.js';
 import type { FileHandleLike } from './file-system.js';
 
 /** A file in memory that records every call: which path wrote how many bytes where. */
@@ -61,18 +61,30 @@ describe('AdaptiveWriter', () => {
     expect(handle.calls).toEqual([{ kind: 'async', length: 70_000, position: 0 }]);
   });
 
-  test('slow synchronous slices in a row move the rest, and later writes, to the thread pool until the period ends', async () => {
+  test('a write that gets slow finishes on the thread pool, within about SLOW_WRITE_MS of stalling', async () => {
     let clock = 0;
     const writer = new AdaptiveWriter({ now: () => clock });
     const handle = new RecordingHandle();
-    // The disk takes 1 ms per 16 KiB call: a 1 MiB slice takes 64 ms, over the limit.
+    // The disk takes 1 ms per 16 KiB call.
     handle.duringSync = () => (clock += 1);
-    const data = pattern((SLOW_SLICES_TO_SWITCH + 2) * SYNC_WRITE_SLICE, 4);
+    const data = pattern(3 * SYNC_WRITE_SLICE, 4);
     await writer.write(handle, data, 0);
     expect(Buffer.compare(handle.bytes.subarray(0, data.length), data)).toBe(0);
-    const syncBytes = handle.calls.filter((call) => call.kind === 'sync').reduce((sum, call) => sum + call.length, 0);
-    expect(syncBytes).toBe(SLOW_SLICES_TO_SWITCH * SYNC_WRITE_SLICE);
-    expect(handle.calls.at(-1)).toEqual({ kind: 'async', length: 2 * SYNC_WRITE_SLICE, position: SLOW_SLICES_TO_SWITCH * SYNC_WRITE_SLICE });
+    const syncCalls = handle.calls.filter((call) => call.kind === 'sync');
+    // Stopped at the first call that took the slice past the limit.
+    expect(syncCalls).toHaveLength(SLOW_WRITE_MS + 1);
+    const syncBytes = syncCalls.length * SYNC_WRITE_CHUNK;
+    expect(handle.calls.at(-1)).toEqual({ kind: 'async', length: data.length - syncBytes, position: syncBytes });
+    // One slow write alone does not move the next ones.
+    expect(writer.throttled).toBe(false);
+  });
+
+  test('slow writes close together send every write to the thread pool until the period ends', async () => {
+    let clock = 0;
+    const writer = new AdaptiveWriter({ now: () => clock });
+    const handle = new RecordingHandle();
+    handle.duringSync = () => (clock += 1);
+    for (let i = 0; i < SLOW_WRITES_TO_SWITCH; i++) await writer.write(handle, pattern(SYNC_WRITE_SLICE, i), 0);
     expect(writer.throttled).toBe(true);
 
     handle.calls.length = 0;
@@ -88,26 +100,27 @@ describe('AdaptiveWriter', () => {
     expect(writer.throttled).toBe(false);
   });
 
-  test('one slow slice between fast ones (a descheduled CPU) keeps the synchronous path', async () => {
+  test('slow writes further apart than SLOW_WINDOW_MS (a descheduled CPU now and then) keep the synchronous path', async () => {
     let clock = 0;
     const writer = new AdaptiveWriter({ now: () => clock });
     const handle = new RecordingHandle();
-    let calls = 0;
-    // Every other slice stalls once for longer than the limit.
-    handle.duringSync = () => {
-      calls++;
-      if (calls % (2 * (SYNC_WRITE_SLICE / SYNC_WRITE_CHUNK)) === 1) clock += SLOW_SLICE_MS + 1;
-    };
-    await writer.write(handle, pattern(8 * SYNC_WRITE_SLICE, 9), 0);
-    expect(handle.calls.every((call) => call.kind === 'sync')).toBe(true);
+    for (let i = 0; i < 2 * SLOW_WRITES_TO_SWITCH; i++) {
+      handle.duringSync = () => (clock += SLOW_WRITE_MS + 1);
+      await writer.write(handle, pattern(SYNC_WRITE_CHUNK, i), 0);
+      clock += SLOW_WINDOW_MS / 2;
+    }
     expect(writer.throttled).toBe(false);
+    handle.calls.length = 0;
+    handle.duringSync = () => undefined;
+    await writer.write(handle, pattern(1000, 9), 0);
+    expect(handle.calls).toEqual([{ kind: 'sync', length: 1000, position: 0 }]);
   });
 
   test('a slice within the limit keeps the synchronous path', async () => {
     let clock = 0;
     const writer = new AdaptiveWriter({ now: () => clock });
     const handle = new RecordingHandle();
-    handle.duringSync = () => (clock += SLOW_SLICE_MS / 64);
+    handle.duringSync = () => (clock += SLOW_WRITE_MS / 64);
     await writer.write(handle, pattern(2 * SYNC_WRITE_SLICE, 7), 0);
     expect(handle.calls.every((call) => call.kind === 'sync')).toBe(true);
     expect(writer.throttled).toBe(false);

@@ -5,8 +5,9 @@
 // GiB against 0.6 s in 16 KiB calls. 64 round trips through the thread pool per MiB would cost more
 // than they save, so the small calls are made here, on the calling thread: about 0.6 ms per MiB,
 // less than hashing the same piece. A disk that cannot keep up (writeback throttling, a network file
-// system) would stall the event loop, so slow writes move writes to the thread pool for a while. It
-// takes a few slow slices in a row: one alone is more often this VM's vCPU being descheduled.
+// system) would stall the event loop, so a write that gets slow finishes on the thread pool (the
+// stall stays near SLOW_WRITE_MS), and a few slow writes close together move all writes there for a
+// while. One slow write alone is more often this VM's vCPU being descheduled.
 import { writeFully } from './positioned-io.js';
 import type { FileHandleLike } from './file-system.js';
 
@@ -14,10 +15,11 @@ import type { FileHandleLike } from './file-system.js';
 export const SYNC_WRITE_CHUNK = 16 * 1024;
 /** Bytes written synchronously before the event loop gets a turn. */
 export const SYNC_WRITE_SLICE = 1024 * 1024;
-/** A synchronous slice slower than this (under 50 MB/s) is slow... */
-export const SLOW_SLICE_MS = 20;
-/** ...and this many slow slices in a row send writes to the thread pool... */
-export const SLOW_SLICES_TO_SWITCH = 3;
+/** A slice still unfinished after this long (under 50 MB/s) is slow: its rest goes to the thread pool. */
+export const SLOW_WRITE_MS = 20;
+/** This many slow writes within SLOW_WINDOW_MS send every write to the thread pool... */
+export const SLOW_WRITES_TO_SWITCH = 3;
+export const SLOW_WINDOW_MS = 10_000;
 /** ...for this long; then the synchronous path is tried again. */
 export const ASYNC_PERIOD_MS = 30_000;
 
@@ -29,13 +31,14 @@ export interface AdaptiveWriterOptions {
 export class AdaptiveWriter {
   readonly #now: () => number;
   #asyncUntil = -Infinity;
-  #slowInARow = 0;
+  /** When the recent slow writes happened, within SLOW_WINDOW_MS. */
+  #slowAt: number[] = [];
 
   constructor(options: AdaptiveWriterOptions = {}) {
     this.#now = options.now ?? (() => performance.now());
   }
 
-  /** True while writes go through the thread pool because a synchronous one was slow. */
+  /** True while writes go through the thread pool because synchronous ones were slow. */
   get throttled(): boolean {
     return this.#now() < this.#asyncUntil;
   }
@@ -45,31 +48,39 @@ export class AdaptiveWriter {
     const writeSync = handle.writeSync?.bind(handle);
     let done = 0;
     while (done < bytes.length) {
-      if (writeSync === undefined || this.throttled) {
-        await writeFully(handle, bytes.subarray(done), position + done);
-        return;
-      }
-      // A turn for the event loop between slices of a large write (pieces of 4 MiB and more).
+      if (writeSync === undefined || this.throttled) break;
+      // A turn for the event loop between slices of a large write (pieces of 2 MiB and more).
       if (done > 0) await new Promise((resolve) => setImmediate(resolve));
       const end = Math.min(bytes.length, done + SYNC_WRITE_SLICE);
       const started = this.#now();
-      writeRangeSync(writeSync, bytes, done, end, position);
-      this.#slowInARow = this.#now() - started > SLOW_SLICE_MS ? this.#slowInARow + 1 : 0;
-      if (this.#slowInARow >= SLOW_SLICES_TO_SWITCH) {
-        this.#slowInARow = 0;
-        this.#asyncUntil = this.#now() + ASYNC_PERIOD_MS;
+      done = this.#writeSlice(writeSync, bytes, done, end, position, started);
+      if (this.#now() - started > SLOW_WRITE_MS) {
+        this.#noteSlow();
+        break;
       }
-      done = end;
     }
+    if (done < bytes.length) await writeFully(handle, bytes.subarray(done), position + done);
   }
-}
 
-function writeRangeSync(writeSync: NonNullable<FileHandleLike['writeSync']>, bytes: Uint8Array, from: number, to: number, position: number): void {
-  let offset = from;
-  while (offset < to) {
-    const written = writeSync(bytes, offset, Math.min(SYNC_WRITE_CHUNK, to - offset), position + offset);
-    // A write that moves nothing would loop for ever; the OS reports real failures as errors.
-    if (written === 0) throw new Error('write made no progress');
-    offset += written;
+  /** Writes bytes[from, to) in SYNC_WRITE_CHUNK calls; stops early once the slice is slow. Returns where it stopped. */
+  #writeSlice(writeSync: NonNullable<FileHandleLike['writeSync']>, bytes: Uint8Array, from: number, to: number, position: number, started: number): number {
+    let offset = from;
+    while (offset < to) {
+      const written = writeSync(bytes, offset, Math.min(SYNC_WRITE_CHUNK, to - offset), position + offset);
+      // A write that moves nothing would loop for ever; the OS reports real failures as errors.
+      if (written === 0) throw new Error('write made no progress');
+      offset += written;
+      if (this.#now() - started > SLOW_WRITE_MS) break;
+    }
+    return offset;
+  }
+
+  #noteSlow(): void {
+    const now = this.#now();
+    this.#slowAt = this.#slowAt.filter((at) => now - at < SLOW_WINDOW_MS);
+    this.#slowAt.push(now);
+    if (this.#slowAt.length < SLOW_WRITES_TO_SWITCH) return;
+    this.#slowAt = [];
+    this.#asyncUntil = now + ASYNC_PERIOD_MS;
   }
 }

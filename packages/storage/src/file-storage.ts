@@ -118,14 +118,14 @@ export class FileStorage implements SelectableStorage, StampedStorage {
 
   async flush(options: FlushOptions = {}): Promise<void> {
     this.#checkOpen();
-    await this.#flush(options.signal, options.sync ?? true);
+    await this.#flush(options.signal, options.sync ?? true, options.all ?? false);
   }
 
   async close(options: FlushOptions = {}): Promise<void> {
     if (this.#closed) return;
     try {
       await Promise.allSettled(this.#writes);
-      await this.#flush(options.signal, options.sync ?? true);
+      await this.#flush(options.signal, options.sync ?? true, options.all ?? false);
     } finally {
       this.#closed = true;
       await this.#files.closeAll();
@@ -254,11 +254,15 @@ export class FileStorage implements SelectableStorage, StampedStorage {
     return { path: this.#partsPath, position: segment.partsOffset, size: 0 };
   }
 
-  async #flush(signal: AbortSignal | undefined, sync: boolean): Promise<void> {
+  async #flush(signal: AbortSignal | undefined, sync: boolean, all: boolean): Promise<void> {
     // No write ever creates a zero-length file, so the flush does: late enough that a selection set
     // just after open (see PieceStore) is already in force.
     await this.#createEmptyFiles(signal);
     if (!sync) return;
+    if (all) {
+      for (const [index, filePath] of this.#paths.entries()) if (this.#exists[index] === true) this.#dirty.add(filePath);
+      if ((await this.#lstat(this.#partsPath))?.kind === 'file') this.#dirty.add(this.#partsPath);
+    }
     // Take the set first: a write that starts during the flush marks its file again and is synced by
     // the next flush, never forgotten.
     const dirty = this.#dirty;

@@ -110,4 +110,61 @@ describe('hashers', () => {
     await closing.close();
     await expect(closing.sha1(new Uint8Array(1))).rejects.toMatchObject({ code: 'CLOSED' });
   });
+
+  test('a worker that exits in the middle of a job fails that job (IO) instead of leaving it pending', async () => {
+    const exiting = new WorkerHasher({
+      threads: 1,
+      source: "require('node:worker_threads').parentPort.on('message', () => process.exit(3));",
+    });
+    try {
+      const outcome = exiting.sha1Moving(new Uint8Array(1024)).then(
+        () => 'resolved',
+        (error: unknown) => error,
+      );
+      const timeout = new Promise((resolve) => setTimeout(() => resolve('still pending'), 5000).unref());
+      expect(await Promise.race([outcome, timeout])).toMatchObject({ code: 'IO' });
+      // It never answered a job, so it is not started again.
+      expect(exiting.broken).toBe(true);
+    } finally {
+      await exiting.close();
+    }
+  });
+
+  test('workers that cannot start make the hasher broken, and it refuses work instead of restarting them', async () => {
+    const failing = new WorkerHasher({ threads: 1, source: 'this is not javascript' });
+    try {
+      const outcome = failing.sha1(new Uint8Array(16)).then(
+        () => 'resolved',
+        (error: unknown) => error,
+      );
+      expect(await outcome).toMatchObject({ code: 'IO' });
+      for (let turn = 0; !failing.broken && turn < 100; turn++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(failing.broken).toBe(true);
+      await expect(failing.sha1(new Uint8Array(16))).rejects.toMatchObject({ code: 'IO', reason: expect.stringContaining('could not start') });
+    } finally {
+      await failing.close();
+    }
+  });
+
+  test('a worker that answered before and then dies is replaced: the job in flight fails, the next one works', async () => {
+    const secondJobExits = `
+      const { parentPort } = require('node:worker_threads');
+      const { createHash } = require('node:crypto');
+      let jobs = 0;
+      parentPort.on('message', (job) => {
+        if (jobs++ === 1) process.exit(4);
+        const digest = new Uint8Array(createHash('sha1').update(new Uint8Array(job.buffer, job.offset, job.length)).digest());
+        parentPort.postMessage({ id: job.id, digest });
+      });`;
+    const hasher = new WorkerHasher({ threads: 1, source: secondJobExits });
+    try {
+      const data = deterministicBytes(4096, 11);
+      expect(await hasher.sha1(data)).toEqual(reference(data));
+      await expect(hasher.sha1(data)).rejects.toMatchObject({ code: 'IO' });
+      expect(hasher.broken).toBe(false);
+      expect(await hasher.sha1(data)).toEqual(reference(data));
+    } finally {
+      await hasher.close();
+    }
+  });
 });

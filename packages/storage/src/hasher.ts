@@ -1,7 +1,8 @@
 // SHA-1 of whole pieces (BEP 3). Behind an interface so hashing can move to worker threads. The inline
-// hasher is the default: on these 2-core machines worker threads did not measurably win on throughput,
-// and queueing inline hashes per event-loop turn fixed the latency problem (README, "Hashing";
-// tools/bench/storage.mjs).
+// hasher is the store's default: alone, on these 2-core machines, worker threads did not measurably
+// win on throughput, and queueing inline hashes per event-loop turn fixed the latency problem
+// (README, "Hashing"; tools/bench/storage.mjs). The engine, whose event loop also reads sockets and
+// writes pieces, gives its stores a WorkerHasher (one thread per session).
 import { createHash } from 'node:crypto';
 import { throwIfAborted } from './errors.js';
 import type { IoOptions } from './storage.js';

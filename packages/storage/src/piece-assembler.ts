@@ -15,7 +15,11 @@ export type BlockResult =
   | { readonly kind: 'stored'; readonly piece: number; readonly missingBlocks: number }
   /** The block was already here (endgame), or the piece is verified or being verified: dropped. */
   | { readonly kind: 'duplicate'; readonly piece: number }
-  /** No memory for a new piece: dropped. Request it again after waitForMemory(). */
+  /**
+   * No memory for a new piece: dropped. Request it again after waitForMemory(). Also the answer to
+   * the block that completed a piece the hasher could not hash (a worker thread died): the whole
+   * piece is dropped and must be fetched again.
+   */
   | { readonly kind: 'busy'; readonly piece: number }
   /** This block completed the piece, which matched its hash and is written. */
   | { readonly kind: 'verified'; readonly piece: number }
@@ -161,7 +165,16 @@ export class PieceAssembler {
 
   async #complete(piece: number, partial: PartialPiece, signal: AbortSignal | undefined): Promise<BlockResult> {
     try {
-      const digest = await this.#hash(partial, signal);
+      let digest: Uint8Array;
+      try {
+        digest = await this.#hash(partial, signal);
+      } catch (error) {
+        const failure = toStorageError(error, undefined, piece);
+        if (failure.code === 'ABORTED' || failure.code === 'CLOSED') throw failure;
+        // The hasher failed (a worker thread died), not the data or the disk: only this piece is
+        // lost, and the caller fetches it again as after 'busy'.
+        return { kind: 'busy', piece };
+      }
       if (!sameDigest(digest, this.#torrent.pieceHash(piece))) {
         const senders = partial.senders.map((sender) => sender ?? '');
         return { kind: 'hash-failed', piece, senders, peers: [...new Set(senders)] };

@@ -8,7 +8,29 @@ import { MemoryStorage } from './memory-storage.js';
 import { PieceStore } from './piece-store.js';
 import { decodeResume } from './resume-data.js';
 import { ResumeFile } from './resume-file.js';
+import { nodeFileSystem, type FileSystem } from './file-system.js';
 import type { StampedStorage } from './storage.js';
+
+/** The real file system, reporting the name of every file it fsyncs; `failures` fsyncs fail with EIO first. */
+function fsyncRecorder(synced: string[], failures = 0): FileSystem {
+  let failing = failures;
+  return {
+    ...nodeFileSystem,
+    async open(filePath, mode) {
+      const opened = await nodeFileSystem.open(filePath, mode);
+      const sync = opened.handle.sync.bind(opened.handle);
+      const recorded = async (): Promise<void> => {
+        if (failing > 0) {
+          failing--;
+          throw Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' });
+        }
+        synced.push(path.basename(filePath));
+        await sync();
+      };
+      return { ...opened, handle: Object.assign(opened.handle, { sync: recorded }) };
+    },
+  };
+}
 import { differsAt, oddLayout, shuffled, type Fixture } from './test-fixtures.js';
 
 let temp: string;
@@ -32,6 +54,7 @@ interface OpenExtras {
   bootId?: string | null;
   /** Receives the `sync` flag of every flush and close of the storage. */
   syncs?: boolean[];
+  fileSystem?: FileSystem;
 }
 
 /** A FileStorage whose flush and close report whether they were asked to fsync. */
@@ -51,8 +74,8 @@ function reportingSyncs(storage: FileStorage, syncs: boolean[]): StampedStorage 
   };
 }
 
-async function openOnDisk(fixture: Fixture, dir: string, { syncs, ...extra }: OpenExtras = {}): Promise<PieceStore> {
-  const files = await FileStorage.open(fixture.torrent, dir);
+async function openOnDisk(fixture: Fixture, dir: string, { syncs, fileSystem, ...extra }: OpenExtras = {}): Promise<PieceStore> {
+  const files = await FileStorage.open(fixture.torrent, dir, fileSystem === undefined ? {} : { fileSystem });
   const storage = syncs === undefined ? files : reportingSyncs(files, syncs);
   return await PieceStore.open(fixture.torrent, {
     storage,
@@ -284,5 +307,45 @@ describe('PieceStore on disk: resume', () => {
     expect([...second.verifiedPieces()]).toEqual([1, 3]);
     expect(progress).toEqual([]);
     await second.close();
+  });
+
+  test('pieces trusted from an unsynced record are fsynced, file by file, before a save calls them durable', async () => {
+    const fixture = oddLayout(31);
+    const dir = path.join(temp, 'sync-trusted');
+    const first = await openOnDisk(fixture, dir, { bootId: 'boot-a' });
+    await download(first, fixture, [0, 2]);
+    await first.close({ durable: false });
+    const synced: string[] = [];
+    const second = await openOnDisk(fixture, dir, { bootId: 'boot-a', fileSystem: fsyncRecorder(synced) });
+    expect([...second.verifiedPieces()]).toEqual([0, 2]);
+    await second.saveResume();
+    // Nothing was written in this process, yet every file holding those pieces was fsynced.
+    expect(new Set(synced)).toEqual(new Set(['a.bin', 'zero.bin', 'b.bin', 'c.bin', 'd.bin']));
+    synced.length = 0;
+    await second.saveResume();
+    expect(synced).toEqual([]);
+    await second.close({ durable: false });
+    const record = decodeResume((await new ResumeFile(dir, fixture.torrent.infoHashHex).load()) ?? new Uint8Array(), { infoHash: fixture.torrent.infoHash, pieceCount: 5, fileCount: 5 });
+    expect(record.ok && [...record.data.durable]).toEqual([0, 2]);
+  });
+
+  test('after a failed fsync nothing more is called durable, and the next start checks what is not', async () => {
+    const fixture = oddLayout(32);
+    const dir = path.join(temp, 'fsync-failed');
+    const synced: string[] = [];
+    const store = await openOnDisk(fixture, dir, { bootId: 'boot-a', fileSystem: fsyncRecorder(synced, 1) });
+    await download(store, fixture, [2]);
+    await expect(store.saveResume()).rejects.toMatchObject({ code: 'IO' });
+    await download(store, fixture, [3]);
+    // This fsync succeeds, as a retry does on Linux after a lost writeback: it proves nothing.
+    expect(await store.saveResume()).toBe(true);
+    expect(synced).toContain('d.bin');
+    await store.close({ durable: false });
+    const progress: CheckProgress[] = [];
+    const again = await openOnDisk(fixture, dir, { bootId: 'boot-a', onCheckProgress: (p) => progress.push(p) });
+    // Pieces 2 and 3 were not vouched for: read and hashed again (and intact here).
+    expect(progress.at(-1)).toEqual({ checked: 2, total: 2, verified: 2 });
+    expect([...again.verifiedPieces()]).toEqual([2, 3]);
+    await again.close();
   });
 });

@@ -67,6 +67,17 @@ export class PieceStore {
   #bootId: string | undefined;
   /** Verified pieces known to be fsynced (some may have been discarded since). */
   #durable: PieceSet;
+  /**
+   * Some verified pieces were written by an earlier process (trusted without fsync, or found by a
+   * check): the next durable save fsyncs every file, not just those written since the last one.
+   */
+  #syncAll = false;
+  /**
+   * An fsync failed. Linux reports a failed writeback once and a retried fsync then succeeds, so
+   * from here on nothing more is called durable, and records name no boot: the next start checks
+   * every piece that is not durable.
+   */
+  #writebackFailed = false;
 
   private constructor(torrent: StorageTorrent, options: PieceStoreOptions) {
     this.torrent = torrent;
@@ -107,6 +118,7 @@ export class PieceStore {
       ...(options.onCheckProgress === undefined ? {} : { onProgress: options.onCheckProgress }),
     });
     for (const piece of found) store.#verified.add(piece);
+    for (const piece of store.#verified) if (!store.#durable.has(piece)) store.#syncAll = true;
     const interval = options.resumeIntervalMs ?? DEFAULT_RESUME_INTERVAL_MS;
     if (interval > 0 && store.#resume !== undefined) {
       store.#timer = setInterval(() => store.#autosave(options.onError), interval);
@@ -258,6 +270,7 @@ export class PieceStore {
         this.#durable.delete(piece);
       }
       for (const piece of found) this.#verified.add(piece);
+      if (found.count > 0) this.#syncAll = true;
       return this.#verified.clone();
     });
   }
@@ -298,15 +311,24 @@ export class PieceStore {
     // The snapshot comes first: every piece in it was written before the flush began, so a syncing
     // flush makes it durable. Pieces verified later are left for the next save.
     const verified = this.#verified.clone();
-    await this.#storage.flush({ ...(signal === undefined ? {} : { signal }), sync });
-    if (sync) this.#durable = verified.clone();
+    const all = sync && this.#syncAll;
+    try {
+      await this.#storage.flush({ ...(signal === undefined ? {} : { signal }), sync, all });
+    } catch (error) {
+      if (sync && !(error instanceof StorageError && error.code === 'ABORTED')) this.#writebackFailed = true;
+      throw error;
+    }
+    if (sync && !this.#writebackFailed) {
+      this.#durable = verified.clone();
+      if (all) this.#syncAll = false;
+    }
     const stamps = await this.#storage.stamps({ signal });
     throwIfAborted(signal);
     const record: ResumeData = {
       infoHash: this.torrent.infoHash,
       verified,
       durable: this.#durable,
-      bootId: this.#bootId,
+      bootId: this.#writebackFailed ? undefined : this.#bootId,
       files: stamps.files,
       parts: stamps.parts,
     };

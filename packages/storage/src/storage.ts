@@ -16,6 +16,11 @@ export interface FlushOptions extends IoOptions {
    * a crash of this process (the OS page cache holds them), not a crash of the OS. Default true.
    */
   readonly sync?: boolean;
+  /**
+   * With sync: fsync every file that exists, not only those written through this storage since the
+   * last flush: bytes an earlier process wrote may still be in the page cache only.
+   */
+  readonly all?: boolean;
 }
 
 export interface Storage {

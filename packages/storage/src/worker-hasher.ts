@@ -29,11 +29,15 @@ interface Job {
 interface PoolWorker {
   worker: Worker;
   readonly jobs: Map<number, Job>;
+  /** The thread has answered a job; one that fails before its first answer is not started again. */
+  proven: boolean;
 }
 
 export interface WorkerHasherOptions {
   /** Worker threads (default: available cores, at most 4). */
   readonly threads?: number;
+  /** The CommonJS each thread runs (default: the hashing loop); tests give one that crashes. */
+  readonly source?: string;
 }
 
 export class WorkerHasher implements Hasher {
@@ -41,10 +45,13 @@ export class WorkerHasher implements Hasher {
   readonly #workers: PoolWorker[] = [];
   #nextId = 0;
   #closed = false;
+  #broken = false;
+  readonly #source: string;
 
   constructor(options: WorkerHasherOptions = {}) {
     const threads = options.threads ?? Math.min(4, availableParallelism());
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be at least 1, got ${threads}`);
+    this.#source = options.source ?? WORKER_SOURCE;
     for (let i = 0; i < threads; i++) this.#workers.push(this.#start());
   }
 
@@ -73,8 +80,14 @@ export class WorkerHasher implements Hasher {
     return { digest: reply.digest, data: new Uint8Array(reply.buffer, 0, length) };
   }
 
+  /** True once a worker thread failed before it started: this hasher cannot hash, use another. */
+  get broken(): boolean {
+    return this.#broken;
+  }
+
   #checkUsable(options: IoOptions): void {
     if (this.#closed) throw new StorageError('CLOSED', 'hasher is closed');
+    if (this.#broken) throw new StorageError('IO', 'hash worker threads could not start');
     throwIfAborted(options.signal);
   }
 
@@ -100,10 +113,11 @@ export class WorkerHasher implements Hasher {
   }
 
   #start(): PoolWorker {
-    const entry: PoolWorker = { worker: new Worker(WORKER_SOURCE, { eval: true }), jobs: new Map() };
+    const entry: PoolWorker = { worker: new Worker(this.#source, { eval: true }), jobs: new Map(), proven: false };
     entry.worker.unref();
     entry.worker.on('message', (message: unknown) => {
       if (!isReply(message)) return;
+      entry.proven = true;
       const job = entry.jobs.get(message.id);
       entry.jobs.delete(message.id);
       // An idle pool must not keep the process alive.
@@ -111,6 +125,9 @@ export class WorkerHasher implements Hasher {
       job?.resolve(message);
     });
     entry.worker.on('error', (error) => this.#replace(entry, error));
+    // A thread can also end without an 'error' (process.exit in it, a fatal V8 error): its jobs
+    // would wait for ever.
+    entry.worker.on('exit', (code) => this.#replace(entry, new Error(`hash worker exited with code ${code}`)));
     return entry;
   }
 
@@ -118,9 +135,14 @@ export class WorkerHasher implements Hasher {
   #replace(entry: PoolWorker, error: unknown): void {
     for (const job of entry.jobs.values()) job.reject(new StorageError('IO', 'hash worker failed', { cause: error }));
     entry.jobs.clear();
-    if (this.#closed) return;
     const index = this.#workers.indexOf(entry);
-    if (index >= 0) this.#workers[index] = this.#start();
+    if (this.#closed || index < 0) return;
+    // A thread that never answered would most likely fail the same way again: stop instead of looping.
+    if (!entry.proven) {
+      this.#broken = true;
+      return;
+    }
+    this.#workers[index] = this.#start();
   }
 }
 

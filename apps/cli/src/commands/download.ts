@@ -123,7 +123,7 @@ export function registerDownload(program: Command): void {
     .option('--peer <host:port>', 'connect to this peer too (repeatable)', collect(parseEndpoint))
     .option('--no-announce', 'do not contact trackers (use with --peer)')
     .option('--full-check', 'ignore resume data and hash every piece already on disk')
-    .option('--fsync', 'fsync the data before reporting done (default: fsynced in the background; resume data trusts unsynced pieces only until a reboot)')
+    .option('--fsync', 'fsync the data before reporting done (default: left to the OS, fsynced every 15 s while seeding; resume data trusts unsynced pieces only until a reboot)')
     .option('--hash-threads <n>', 'threads hashing pieces (default 1; 0: hash on the main thread)', parseThreads)
     .option('--json', 'print progress as lines of JSON on stdout (types: progress, warning, error, done)')
     .addHelpText('after', [

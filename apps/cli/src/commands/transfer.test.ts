@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatMagnet, metainfoToMagnet } from '@typetorrent/metainfo';
 import { createTorrentFromPath } from '@typetorrent/metainfo/node';
-import { ResumeFile, decodeResume } from '@typetorrent/storage';
+import { ResumeFile, currentBootId, decodeResume } from '@typetorrent/storage';
 import { deterministicBytes, makeTempDir, removeTempDir } from '@typetorrent/testkit';
 
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/main.js');
@@ -122,6 +122,9 @@ test('a download from a `typetorrent seed` over loopback writes the same bytes, 
   expect(synced.ok && synced.data.durable.count).toBe(metainfo.geometry.pieceCount);
   const unsynced = decodeResume((await new ResumeFile(out, metainfo.infoHashHex).load()) ?? new Uint8Array(), expectedRecord);
   expect(unsynced.ok && unsynced.data.verified.count).toBe(metainfo.geometry.pieceCount);
+  const bootId = await currentBootId();
+  expect(unsynced.ok && unsynced.data.bootId).toBe(bootId);
+  expect(unsynced.ok && unsynced.data.durable.count).toBe(bootId === undefined ? metainfo.geometry.pieceCount : 0);
 
   seed.kill();
   const seedRun = await seed;

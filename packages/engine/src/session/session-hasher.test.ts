@@ -41,4 +41,21 @@ describe('SessionHasher', () => {
   it('needs at least one thread', () => {
     expect(() => new SessionHasher(0)).toThrow(RangeError);
   });
+
+  it('hashes on the event loop when its threads cannot start', async () => {
+    const hasher = new SessionHasher(1, 'this is not javascript');
+    try {
+      const data = Uint8Array.from({ length: 1000 }, (_, i) => i % 7);
+      // The first piece is lost with the thread (the store fetches it again); later ones are hashed.
+      await hasher.sha1(data).catch(() => undefined);
+      for (let turn = 0; !hasher.fellBack && turn < 100; turn++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(hasher.fellBack).toBe(true);
+      expect(await hasher.sha1(data)).toEqual(sha1(data));
+      const moved = await hasher.sha1Moving(data);
+      expect(moved.digest).toEqual(sha1(data));
+      expect(moved.data).toBe(data);
+    } finally {
+      await hasher.close();
+    }
+  });
 });

@@ -175,10 +175,13 @@ describe('Torrent states', () => {
     await torrent.whenDone();
     await waitUntil(() => torrent.state === 'stopped', 5000, () => `still ${torrent.state}`);
     expect(states).toEqual(['downloading', 'stopped']);
-    expect(syncs).not.toContain(true);
+    const bootId = await currentBootId();
+    // Where the OS names no boots, unsynced data cannot be vouched for: the store fsyncs anyway.
+    if (bootId === undefined) expect(syncs).not.toContain(false);
+    else expect(syncs).not.toContain(true);
     const record = await savedRecord(dir);
     expect(record.ok && record.data.verified.count).toBe(fixture.metainfo.geometry.pieceCount);
-    expect(record.ok && record.data.bootId).toBe(await currentBootId());
+    expect(record.ok && record.data.bootId).toBe(bootId);
     expect(await differences(fixture, dir)).toEqual([]);
   });
 

@@ -131,9 +131,10 @@ export interface AddTorrentOptions {
   /** Cap on memory for pieces being downloaded, in bytes (storage default: 8 pieces within 32-64 MiB). */
   readonly memoryLimit?: number;
   /**
-   * fsync the data before `done` and when stopping (default false). Without it the data is fsynced in
-   * the background every 15 s, and resume data written before that is trusted only until the OS
-   * reboots (a later boot checks those pieces again), so a crash never passes unwritten data as done.
+   * fsync the data before `done` and when stopping (default false). Without it the store fsyncs in the
+   * background every 15 s while the torrent runs, and a torrent that stops at `done` leaves writeback
+   * to the OS, as other clients do. Resume data that vouches for pieces not fsynced names the OS boot
+   * and is trusted only in that boot: after a crash of the OS those pieces are checked again.
    */
   readonly durable?: boolean;
 }
