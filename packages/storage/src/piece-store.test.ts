@@ -74,6 +74,13 @@ function reportingSyncs(storage: FileStorage, syncs: boolean[]): StampedStorage 
   };
 }
 
+/** Opens the store on `dir` again, recording the progress of its start-up check. */
+async function reopenWatchingCheck(fixture: Fixture, dir: string, extras: OpenExtras): Promise<{ store: PieceStore; progress: CheckProgress[] }> {
+  const progress: CheckProgress[] = [];
+  const store = await openOnDisk(fixture, dir, { ...extras, onCheckProgress: (p) => progress.push(p) });
+  return { store, progress };
+}
+
 async function openOnDisk(fixture: Fixture, dir: string, { syncs, fileSystem, ...extra }: OpenExtras = {}): Promise<PieceStore> {
   const files = await FileStorage.open(fixture.torrent, dir, fileSystem === undefined ? {} : { fileSystem });
   const storage = syncs === undefined ? files : reportingSyncs(files, syncs);
@@ -270,8 +277,7 @@ describe('PieceStore on disk: resume', () => {
     await first.close({ durable: false });
     // One fsync for the durable save, none for the save and close without it.
     expect(syncs).toEqual([true, false, false]);
-    const progress: CheckProgress[] = [];
-    const second = await openOnDisk(fixture, dir, { bootId: 'boot-a', onCheckProgress: (p) => progress.push(p) });
+    const { store: second, progress } = await reopenWatchingCheck(fixture, dir, { bootId: 'boot-a' });
     expect([...second.verifiedPieces()]).toEqual([0, 2, 4]);
     expect(progress).toEqual([]);
     await second.close();
@@ -285,8 +291,7 @@ describe('PieceStore on disk: resume', () => {
     await first.saveResume();
     await download(first, fixture, [4]);
     await first.close({ durable: false });
-    const progress: CheckProgress[] = [];
-    const second = await openOnDisk(fixture, dir, { bootId: 'boot-b', onCheckProgress: (p) => progress.push(p) });
+    const { store: second, progress } = await reopenWatchingCheck(fixture, dir, { bootId: 'boot-b' });
     // Pieces 0 and 2 were fsynced before the record vouched for them; piece 4 is checked (and intact).
     expect(progress.at(-1)).toEqual({ checked: 1, total: 1, verified: 1 });
     expect([...second.verifiedPieces()]).toEqual([0, 2, 4]);
@@ -302,8 +307,7 @@ describe('PieceStore on disk: resume', () => {
     await first.saveResume({ durable: false });
     await first.close({ durable: false });
     expect(syncs).toEqual([true, true, true]);
-    const progress: CheckProgress[] = [];
-    const second = await openOnDisk(fixture, dir, { bootId: 'boot-b', onCheckProgress: (p) => progress.push(p) });
+    const { store: second, progress } = await reopenWatchingCheck(fixture, dir, { bootId: 'boot-b' });
     expect([...second.verifiedPieces()]).toEqual([1, 3]);
     expect(progress).toEqual([]);
     await second.close();
@@ -341,8 +345,7 @@ describe('PieceStore on disk: resume', () => {
     expect(await store.saveResume()).toBe(true);
     expect(synced).toContain('d.bin');
     await store.close({ durable: false });
-    const progress: CheckProgress[] = [];
-    const again = await openOnDisk(fixture, dir, { bootId: 'boot-a', onCheckProgress: (p) => progress.push(p) });
+    const { store: again, progress } = await reopenWatchingCheck(fixture, dir, { bootId: 'boot-a' });
     // Pieces 2 and 3 were not vouched for: read and hashed again (and intact here).
     expect(progress.at(-1)).toEqual({ checked: 2, total: 2, verified: 2 });
     expect([...again.verifiedPieces()]).toEqual([2, 3]);
