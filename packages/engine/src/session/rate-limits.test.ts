@@ -1,8 +1,11 @@
 // Rate limits, shown without timing anything: the limited side runs on a hand-driven clock, so its
 // token buckets refill only when the test moves time on. Until then no more than the burst passes.
+// Every block of the torrent is a full 16 KiB, so a second's worth of tokens is a whole number of
+// blocks whichever pieces the picker chooses (a short last block would leave tokens that buy nothing).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { makeTempDir, removeTempDir } from '@typetorrent/testkit';
 import { ManualClock } from '../testing/manual-clock.js';
+import { BLOCK_SIZE } from '@typetorrent/metainfo';
 import { makeFixture, type Fixture } from '../testing/fixtures.js';
 import { waitUntil } from '../testing/swarm-helpers.js';
 import type { Torrent } from '../torrent/torrent.js';
@@ -14,7 +17,7 @@ const sessions: Session[] = [];
 const dirs: string[] = [];
 
 beforeAll(async () => {
-  fixture = await makeFixture({ name: 'limits', seed: 23 });
+  fixture = await makeFixture({ name: 'limits', seed: 23, files: [{ path: ['whole-blocks.bin'], length: 96 * BLOCK_SIZE }] });
   dirs.push(fixture.dir);
 });
 

@@ -87,3 +87,25 @@ export async function differences(fixture: Fixture, savePath: string): Promise<s
   }
   return out;
 }
+
+/**
+ * Writes a copy of `fixture` into `savePath` holding only the pieces `keep` accepts: the bytes of
+ * every other piece are zeros, so a check finds exactly the kept pieces (and the pieces that happen
+ * to share nothing but zeros, which deterministic data never has).
+ */
+export async function writePartialCopy(fixture: Fixture, savePath: string, keep: (piece: number) => boolean): Promise<void> {
+  const pieceLength = fixture.metainfo.geometry.pieceLength;
+  for (const file of fixture.metainfo.files) {
+    const original = fixture.data.get(file.path.join('/')) ?? new Uint8Array(0);
+    const copy = new Uint8Array(original.length);
+    for (let at = 0; at < copy.length; ) {
+      const piece = Math.floor((file.offset + at) / pieceLength);
+      const end = Math.min(copy.length, (piece + 1) * pieceLength - file.offset);
+      if (keep(piece)) copy.set(original.subarray(at, end), at);
+      at = end;
+    }
+    const target = path.join(savePath, fixture.metainfo.name, ...file.path);
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    await fs.writeFile(target, copy);
+  }
+}
