@@ -44,7 +44,11 @@ export type MetainfoErrorCode =
   /** A source handed to createTorrent is unusable (no files, a file that changed while hashing). */
   | 'BAD_SOURCE'
   /** An option passed to createTorrent is out of range. */
-  | 'BAD_OPTION';
+  | 'BAD_OPTION'
+  /** A compact peer list (BEP 23/7) is not a whole number of 6- or 18-byte entries. */
+  | 'BAD_PEER_LIST'
+  /** A peer handed to a compact encoder has a host that is not an IP of the list's family, or a bad port. */
+  | 'BAD_PEER_ADDRESS';
 
 export class MetainfoError extends Error {
   override readonly name = 'MetainfoError';

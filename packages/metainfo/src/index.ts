@@ -18,3 +18,7 @@ export type { ComponentCheck } from './path-safety.js';
 export { createTorrent } from './create.js';
 export type { CreatedTorrent, CreateFileSource, CreateTorrentOptions, TorrentSource } from './create.js';
 export { autoPieceLength, isStandardPieceLength, MAX_AUTO_PIECE_LENGTH, MIN_AUTO_PIECE_LENGTH } from './piece-size.js';
+export { addressFamily, compactPeerCount, compactPeerLength, decodeCompactPeerAt, decodeCompactPeers, encodeCompactPeers } from './compact-peers.js';
+export type { PeerAddress } from './compact-peers.js';
+export { canonicalHost, formatIpAddress, parseIPv4, parseIPv6, parseIpAddress, unmapIPv4 } from './ip-address.js';
+export type { AddressFamily } from './ip-address.js';

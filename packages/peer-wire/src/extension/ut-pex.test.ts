@@ -79,3 +79,20 @@ test.each([
 ])('%s is a fatal bad-ut-pex', (_name, payload) => {
   expect(() => decodeUtPex(payload)).toThrow(expect.objectContaining({ code: 'bad-ut-pex', fatal: true }));
 });
+
+test('port-0 entries are dropped and the flags of the others stay with their peers', () => {
+  const payload = bytes('d5:added12:', [1, 2, 3, 4, 0, 0, 5, 6, 7, 8, 0, 9], '7:added.f2:', [PexFlag.seed, PexFlag.utp], 'e');
+  expect(decodeUtPex(payload).added).toEqual([{ host: '5.6.7.8', port: 9, family: 4, flags: PexFlag.utp }]);
+  const encoded = encodeUtPex({ added: [{ host: '1.1.1.1', port: 0, flags: PexFlag.seed }, { host: '2.2.2.2', port: 2, flags: PexFlag.utp }] });
+  expect(decodeUtPex(encoded).added).toEqual([{ host: '2.2.2.2', port: 2, family: 4, flags: PexFlag.utp }]);
+});
+
+test('an IPv4-mapped entry of added6 is the IPv4 peer, spelled as a tracker spells it', () => {
+  const payload = bytes('d6:added618:', [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 1, 0x1a, 0xe1], 'e');
+  expect(decodeUtPex(payload).added).toEqual([{ host: '127.0.0.1', port: 6881, family: 4, flags: 0 }]);
+});
+
+test('a host that is not an IP, or a bad port, is an invalid argument naming the field', () => {
+  expect(() => encodeUtPex({ added: [{ host: 'example.org', port: 1 }] })).toThrow(expect.objectContaining({ code: 'invalid-argument', field: 'host' }));
+  expect(() => encodeUtPex({ added: [{ host: '1.2.3.4', port: 70000 }] })).toThrow(expect.objectContaining({ code: 'invalid-argument', field: 'added[0].port' }));
+});

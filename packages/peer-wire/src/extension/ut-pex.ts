@@ -1,8 +1,10 @@
 // BEP 11 ut_pex: peers the sender connected to (`added`, with a flags byte each) or lost
-// (`dropped`), IPv4 in compact 6-byte form and IPv6 in compact 18-byte form.
+// (`dropped`), IPv4 in compact 6-byte form and IPv6 in compact 18-byte form. The compact codec is
+// @typetorrent/metainfo's, shared with the tracker: IPv4-mapped entries read as IPv4 and port-0
+// entries are dropped, so a peer learned here and from a tracker is one candidate.
 import { BencodeError, decode, encode, isBytes, isDict, type BencodeDict } from '@typetorrent/bencode';
+import { addressFamily, compactPeerCount, decodeCompactPeerAt, encodeCompactPeers, MetainfoError, type AddressFamily } from '@typetorrent/metainfo';
 import { WireError, invalidArgument } from '../errors.js';
-import { formatIp, parseIp } from '../ip.js';
 import { DEFAULT_MAX_PEX_PEERS } from '../limits.js';
 
 export const UT_PEX = 'ut_pex';
@@ -21,10 +23,12 @@ export const PexFlag = {
 } as const;
 
 export interface PexPeer {
-  /** Dotted quad or RFC 5952 IPv6 text. */
+  /** Dotted quad (also for IPv4-mapped entries of `added6`) or RFC 5952 IPv6 text. */
   host: string;
+  /** 1..65535: entries with port 0 cannot be dialled and are left out. */
   port: number;
-  family: 4 | 6;
+  /** The family of `host`. */
+  family: AddressFamily;
   /** `PexFlag` bits; 0 for dropped peers and when the sender gave no flags. */
   flags: number;
 }
@@ -46,13 +50,12 @@ function bad(message: string, field: string): WireError {
   return new WireError('bad-ut-pex', `ut_pex: ${message}`, { field, fatal: true });
 }
 
-function compactList(dict: BencodeDict, key: string, family: 4 | 6, flagsKey: string | undefined): PexPeer[] {
+function compactList(dict: BencodeDict, key: string, family: AddressFamily, flagsKey: string | undefined): PexPeer[] {
   const raw = dict.get(key);
   if (raw === undefined) return [];
   if (!isBytes(raw)) throw bad(`${key} must be a string`, key);
-  const size = family === 4 ? 6 : 18;
-  if (raw.length % size !== 0) throw bad(`${key} is ${raw.length} bytes, not a multiple of ${size}`, key);
-  const count = raw.length / size;
+  const count = compactPeerCount(raw, family);
+  if (count === undefined) throw bad(`${key} is ${raw.length} bytes, not a multiple of ${family === 4 ? 6 : 18}`, key);
   let flags: Uint8Array | undefined;
   if (flagsKey !== undefined) {
     const f = dict.get(flagsKey);
@@ -62,15 +65,10 @@ function compactList(dict: BencodeDict, key: string, family: 4 | 6, flagsKey: st
     }
   }
   const peers: PexPeer[] = [];
-  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   for (let i = 0; i < count; i++) {
-    const at = i * size;
-    peers.push({
-      host: formatIp(raw.subarray(at, at + size - 2)),
-      port: view.getUint16(at + size - 2),
-      family,
-      flags: flags?.[i] ?? 0,
-    });
+    const peer = decodeCompactPeerAt(raw, i, family);
+    if (peer === undefined) continue;
+    peers.push({ host: peer.host, port: peer.port, family: addressFamily(peer.host) ?? family, flags: flags?.[i] ?? 0 });
   }
   return peers;
 }
@@ -104,30 +102,38 @@ export function decodeUtPex(payload: Uint8Array, options: UtPexOptions = {}): Ut
 
 type PexPeerInput = Pick<PexPeer, 'host' | 'port'> & { flags?: number };
 
-function compact(peers: readonly PexPeerInput[], family: 4 | 6, field: string): { bytes: Uint8Array; flags: Uint8Array } {
-  const size = family === 4 ? 6 : 18;
-  const bytes = new Uint8Array(peers.length * size);
-  const flags = new Uint8Array(peers.length);
-  const view = new DataView(bytes.buffer);
+function compact(peers: readonly PexPeerInput[], family: AddressFamily, field: string): { bytes: Uint8Array; flags: Uint8Array } {
   peers.forEach((peer, i) => {
-    if (!Number.isInteger(peer.port) || peer.port < 0 || peer.port > 0xffff) throw invalidArgument(`${field}.port`, `must be 0..65535, got ${peer.port}`);
     const flag = peer.flags ?? 0;
-    if (!Number.isInteger(flag) || flag < 0 || flag > 0xff) throw invalidArgument(`${field}.flags`, `must be 0..255, got ${flag}`);
-    bytes.set(parseIp(peer.host), i * size);
-    view.setUint16(i * size + size - 2, peer.port);
-    flags[i] = flag;
+    if (!Number.isInteger(flag) || flag < 0 || flag > 0xff) throw invalidArgument(`${field}[${i}].flags`, `must be 0..255, got ${flag}`);
   });
-  return { bytes, flags };
+  // Port-0 peers are left out by the compact encoder; drop them here too so the flags line up.
+  const dialable = peers.filter((peer) => peer.port !== 0);
+  let bytes: Uint8Array;
+  try {
+    bytes = encodeCompactPeers(peers, family, field);
+  } catch (error) {
+    if (error instanceof MetainfoError) throw invalidArgument(error.field, error.message.slice(error.field.length + 2));
+    throw error;
+  }
+  return { bytes, flags: Uint8Array.from(dialable, (peer) => peer.flags ?? 0) };
 }
 
-/** Encodes a ut_pex payload; hosts are split into the IPv4 and IPv6 lists by their form. */
+/**
+ * Encodes a ut_pex payload; hosts are split into the IPv4 and IPv6 lists by their family
+ * (IPv4-mapped text goes in the IPv4 list), and port-0 peers are left out.
+ */
 export function encodeUtPex(message: { added?: readonly PexPeerInput[]; dropped?: readonly PexPeerInput[] }, options: UtPexOptions = {}): Uint8Array {
   const max = options.maxPeers ?? DEFAULT_MAX_PEX_PEERS;
   const added = message.added ?? [];
   const dropped = message.dropped ?? [];
   if (added.length > max) throw invalidArgument('added', `${added.length} peers, over the cap of ${max}`);
   if (dropped.length > max) throw invalidArgument('dropped', `${dropped.length} peers, over the cap of ${max}`);
-  const isV6 = (p: PexPeerInput): boolean => parseIp(p.host).length === 16;
+  const isV6 = (p: PexPeerInput): boolean => {
+    const family = addressFamily(p.host);
+    if (family === undefined) throw invalidArgument('host', `not an IP address: ${JSON.stringify(p.host)}`);
+    return family === 6;
+  };
   const a4 = compact(added.filter((p) => !isV6(p)), 4, 'added');
   const a6 = compact(added.filter(isV6), 6, 'added6');
   const d4 = compact(dropped.filter((p) => !isV6(p)), 4, 'dropped');

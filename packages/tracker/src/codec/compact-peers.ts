@@ -1,35 +1,22 @@
-// Compact peer lists: BEP 23 (IPv4, 6 bytes each: address then big-endian port) and BEP 7
-// (IPv6, 18 bytes each). BEP 15 announce replies use the same layouts.
+// Compact peer lists (BEP 23 IPv4, BEP 7 IPv6; BEP 15 announce replies use the same layouts). The
+// codec is @typetorrent/metainfo's, shared with peer-wire's ut_pex so a peer has one spelling
+// wherever it was learned: IPv4-mapped entries read as IPv4 and port-0 entries are dropped. This
+// wrapper only turns a malformed list into this package's TrackerError.
+import { decodeCompactPeers as decodeCompact, MetainfoError, type AddressFamily } from '@typetorrent/metainfo';
 import { TrackerError } from '../errors.js';
 import type { Peer } from '../types.js';
-import { formatIPv4, formatIPv6 } from './bytes.js';
 
-export type AddressFamily = 4 | 6;
-
-export function compactPeerSize(family: AddressFamily): number {
-  return family === 4 ? 6 : 18;
-}
+export type { AddressFamily };
 
 /**
  * Decodes a compact peer list. A length that is not a whole number of entries means the list was
- * cut short or uses the other family, so it is rejected rather than guessed at. Entries with port
- * 0 cannot be dialled and are left out.
+ * cut short or uses the other family, so it is rejected (MALFORMED_RESPONSE) rather than guessed at.
  */
 export function decodeCompactPeers(bytes: Uint8Array, family: AddressFamily): Peer[] {
-  const size = compactPeerSize(family);
-  if (bytes.length % size !== 0) {
-    throw new TrackerError(
-      'MALFORMED_RESPONSE',
-      `compact IPv${family} peer list is ${bytes.length} bytes, not a multiple of ${size}`,
-    );
+  try {
+    return decodeCompact(bytes, family, family === 4 ? 'peers' : 'peers6');
+  } catch (error) {
+    if (error instanceof MetainfoError) throw new TrackerError('MALFORMED_RESPONSE', error.message, { cause: error });
+    throw error;
   }
-  const peers: Peer[] = [];
-  const addressLength = size - 2;
-  for (let at = 0; at < bytes.length; at += size) {
-    const port = (bytes[at + addressLength]! << 8) | bytes[at + addressLength + 1]!;
-    if (port === 0) continue;
-    const host = family === 4 ? formatIPv4(bytes, at) : formatIPv6(bytes, at);
-    peers.push({ host, port });
-  }
-  return peers;
 }

@@ -88,6 +88,16 @@ describe('parseAnnounceResponse: answers', () => {
     expect(result.ok && result.peers).toEqual([{ host: '2.2.2.2', port: 5 }]);
   });
 
+  test('an IPv4-mapped peer reads as its IPv4 address in every list form', () => {
+    const mapped = Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 1, 2, 3, 4, 0, 5]);
+    const result = parseAnnounceResponse(encode({ peers: [{ ip: '::FFFF:1.2.3.4', port: 5 }, { ip: '2001:0db8::0:1', port: 6 }], peers6: mapped }));
+    expect(result.ok && result.peers).toEqual([
+      { host: '1.2.3.4', port: 5 },
+      { host: '2001:db8::1', port: 6 },
+      { host: '1.2.3.4', port: 5 },
+    ]);
+  });
+
   test('accepts keys out of order, as hand-written trackers send them', () => {
     const body = text('d8:intervali60e5:peers0:8:completei1ee');
     expect(parseAnnounceResponse(body)).toEqual({ ok: true, interval: 60, seeders: 1, peers: [] });

@@ -1,6 +1,7 @@
 // The bencoded body of an HTTP announce response: BEP 3 fields, BEP 23 compact peers, BEP 7 peers6,
 // BEP 31 `retry in`. A `failure reason` is an answer (a value), not an exception.
 import { isBytes, isDict, isList, type BencodeDict, type BencodeValue } from '@typetorrent/bencode';
+import { canonicalHost } from '@typetorrent/metainfo';
 import type { AnnounceResult, AnnounceSuccess, Peer } from '../types.js';
 import { displayText } from './bytes.js';
 import { decodeDict, malformed, optionalBytes, optionalCount, optionalText } from './bencode-fields.js';
@@ -62,7 +63,9 @@ function dictPeer(entry: BencodeDict): Peer | undefined {
   const ip = optionalBytes(entry, 'ip');
   const port = optionalCount(entry, 'port');
   if (ip === undefined || port === undefined) throw malformed('a peer dictionary needs "ip" and "port"');
-  const host = displayText(ip).trim();
+  // An IP literal is respelled as the compact lists spell it (::ffff:1.2.3.4 -> 1.2.3.4), so one peer
+  // listed both ways is one peer; a host name stays as it is.
+  const host = canonicalHost(displayText(ip).trim());
   // Port 0 and empty or oversized hosts cannot be dialled: skip the entry, keep the rest.
   if (port < 1 || port > 0xffff || host === '' || host.length > MAX_HOST_LENGTH) return undefined;
   const peerId = optionalBytes(entry, 'peer id');
