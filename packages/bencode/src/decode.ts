@@ -34,13 +34,24 @@ export function decode(input: Uint8Array, options?: DecodeOptions): BencodeValue
   return decodeValue(view(input), resolveOptions(options), null);
 }
 
+export interface SpanOptions extends DecodeOptions {
+  /**
+   * Record spans only for containers nested at most this deep (the root is 0) and their members.
+   * Default: every container. A caller that needs only the root's members (the info dict of a
+   * .torrent) passes 0, so a hostile file with a million nested lists costs no span bookkeeping.
+   */
+  spanDepth?: number;
+}
+
 /**
  * Like decode, and also reports where each container and each container member lies in `input`, e.g.
  * the info-hash of a .torrent is sha1(input.subarray(s.start, s.end)) with s = spanOfKey(root, 'info').
  */
-export function decodeWithSpans(input: Uint8Array, options?: DecodeOptions): DecodedWithSpans {
+export function decodeWithSpans(input: Uint8Array, options?: SpanOptions): DecodedWithSpans {
+  const spanDepth = options?.spanDepth ?? Infinity;
+  if (!(spanDepth >= 0)) throw new RangeError(`bencode: spanDepth must be non-negative, got ${String(spanDepth)}`);
   const spans = new SpanRecorder();
-  const value = decodeValue(view(input), resolveOptions(options), spans);
+  const value = decodeValue(view(input), resolveOptions(options), spans, spanDepth);
   return {
     value,
     spanOf: (container) => spans.spanOf(container),

@@ -27,10 +27,13 @@ interface Frame {
 
 /**
  * Decodes one value from `input` (which must be a plain Uint8Array view, see decode.ts) and returns it;
- * byte strings are subarrays of `input`. When `spans` is given, every container's span and every
- * container member's span is reported to it.
+ * byte strings are subarrays of `input`. When `spans` is given, the span of every container nested at
+ * most `spanDepth` deep (the root is depth 0), and of each of its members, is reported to it: deeper
+ * spans cost a map entry per container, which a hostile input with a million lists turns into seconds.
  */
-export function decodeValue(input: Uint8Array, options: ResolvedOptions, spans: SpanRecorder | null): BencodeValue {
+export function decodeValue(
+  input: Uint8Array, options: ResolvedOptions, spans: SpanRecorder | null, spanDepth = Infinity,
+): BencodeValue {
   const end = input.length;
   if (end > options.maxInputLength) {
     throw new BencodeError('INPUT_TOO_LARGE', options.maxInputLength, `input longer than ${options.maxInputLength} bytes`);
@@ -71,12 +74,12 @@ export function decodeValue(input: Uint8Array, options: ResolvedOptions, spans: 
       if (top === undefined) throw new BencodeError('UNEXPECTED_BYTE', pos, "unexpected 'e' outside a list or dictionary");
       if (top.key !== null) throw new BencodeError('UNEXPECTED_BYTE', pos, 'dictionary key has no value');
       pos++;
-      spans?.container(top.container, top.start, pos);
+      if (stack.length - 1 <= spanDepth) spans?.container(top.container, top.start, pos);
       const closed = top;
       stack.pop();
       top = stack[stack.length - 1];
       if (top !== undefined) {
-        addToParent(top, closed.container, closed.start, pos, spans);
+        addToParent(top, closed.container, closed.start, pos, stack.length - 1 <= spanDepth ? spans : null);
         continue;
       }
       return finish(input, closed.container, pos, options);
@@ -105,7 +108,7 @@ export function decodeValue(input: Uint8Array, options: ResolvedOptions, spans: 
     }
 
     if (top === undefined) return finish(input, value, pos, options);
-    addToParent(top, value, start, pos, spans);
+    addToParent(top, value, start, pos, stack.length - 1 <= spanDepth ? spans : null);
   }
 }
 

@@ -89,3 +89,24 @@ describe('info-hash over the raw bytes of a torrent with unsorted keys', () => {
     expect(sha1(encode(infoDict))).not.toBe(fromSpan);
   });
 });
+
+describe('decodeWithSpans with spanDepth', () => {
+  const input = raw('d1:ai1e1:bl4:spamd1:xi-3eee1:c0:e');
+
+  test('spanDepth 0 records the root and its members only', () => {
+    const shallow = decodeWithSpans(input, { spanDepth: 0 });
+    const r = shallow.value;
+    if (!isDict(r)) throw new Error('expected a dict');
+    const b = r.get('b');
+    if (!isList(b)) throw new Error('expected a list');
+    expect(shallow.spanOf(r)).toEqual({ start: 0, end: input.length });
+    expect(text(input, shallow.spanOfKey(r, 'b'))).toBe('l4:spamd1:xi-3eee');
+    expect(shallow.spanOf(b)).toBeUndefined();
+    expect(shallow.spanOfIndex(b, 0)).toBeUndefined();
+  });
+
+  test('a negative or NaN spanDepth is refused', () => {
+    expect(() => decodeWithSpans(input, { spanDepth: -1 })).toThrow(RangeError);
+    expect(() => decodeWithSpans(input, { spanDepth: Number.NaN })).toThrow(RangeError);
+  });
+});

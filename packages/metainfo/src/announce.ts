@@ -3,6 +3,7 @@
 // warning instead of making an otherwise good torrent unreadable.
 import { isBytes, isInteger, isList } from '@typetorrent/bencode';
 import type { BencodeDict, BencodeValue } from '@typetorrent/bencode';
+import { MetainfoError } from './errors.js';
 import type { MetainfoWarning } from './errors.js';
 import { typeName } from './fields.js';
 import { lossyText, preferUtf8Twin } from './text.js';
@@ -25,13 +26,15 @@ function urlAt(value: BencodeValue, field: string, warnings: MetainfoWarning[]):
  * Tracker tiers. BEP 12: when `announce-list` is present (and holds at least one URL) it replaces
  * `announce`; otherwise a lone `announce` is one tier. URLs are deduplicated across tiers (the first
  * occurrence wins) and empty tiers dropped. Shuffling within tiers is the announcer's job, not ours.
+ * More than `maxTrackers` tiers or URLs is TOO_MANY_TRACKERS, checked before any URL is read.
  */
-export function readTrackers(root: BencodeDict, warnings: MetainfoWarning[]): string[][] {
+export function readTrackers(root: BencodeDict, maxTrackers: number, warnings: MetainfoWarning[]): string[][] {
   const seen = new Set<string>();
   const tiers: string[][] = [];
   const list = root.get('announce-list');
   if (list !== undefined && !isList(list)) ignored(warnings, 'announce-list', `expected a list, got ${typeName(list)}`);
   if (isList(list)) {
+    checkTrackerCount(list, maxTrackers);
     for (const [t, tier] of list.entries()) {
       if (!isList(tier)) {
         ignored(warnings, `announce-list[${t}]`, `expected a list, got ${typeName(tier)}`);
@@ -54,17 +57,36 @@ export function readTrackers(root: BencodeDict, warnings: MetainfoWarning[]): st
   return url === undefined ? [] : [[url]];
 }
 
-/** BEP 19 web seeds: `url-list` is one URL string or a list of them. */
-export function readUrlList(root: BencodeDict, warnings: MetainfoWarning[]): string[] {
+/**
+ * A hostile file can hold a million one-URL tiers in a few MiB; refusing it up front keeps the cost at
+ * its decoding. Tiers that are not lists count as one entry each (they are dropped with a warning).
+ */
+function checkTrackerCount(list: readonly BencodeValue[], maxTrackers: number): void {
+  if (list.length > maxTrackers) {
+    throw new MetainfoError('TOO_MANY_TRACKERS', 'announce-list', `${list.length} tiers exceeds the limit of ${maxTrackers}`);
+  }
+  let urls = 0;
+  for (const tier of list) urls += isList(tier) ? tier.length : 1;
+  if (urls > maxTrackers) {
+    throw new MetainfoError('TOO_MANY_TRACKERS', 'announce-list', `${urls} tracker URLs exceeds the limit of ${maxTrackers}`);
+  }
+}
+
+/** BEP 19 web seeds: `url-list` is one URL string or a list of them (at most `maxWebSeeds`). */
+export function readUrlList(root: BencodeDict, maxWebSeeds: number, warnings: MetainfoWarning[]): string[] {
   const value = root.get('url-list');
   if (value === undefined) return [];
   const values = isList(value) ? value : [value];
-  const urls: string[] = [];
+  if (values.length > maxWebSeeds) {
+    throw new MetainfoError('TOO_MANY_WEB_SEEDS', 'url-list', `${values.length} entries exceeds the limit of ${maxWebSeeds}`);
+  }
+  // A set, not urls.includes: that made a long list quadratic.
+  const urls = new Set<string>();
   for (const [i, item] of values.entries()) {
     const url = urlAt(item, isList(value) ? `url-list[${i}]` : 'url-list', warnings);
-    if (url !== undefined && !urls.includes(url)) urls.push(url);
+    if (url !== undefined) urls.add(url);
   }
-  return urls;
+  return [...urls];
 }
 
 /** An optional text field such as `comment` or `created by`, preferring its `.utf-8` twin. */

@@ -25,6 +25,10 @@ export type MetainfoErrorCode =
   | 'PIECE_COUNT_MISMATCH'
   /** More files than the configured cap. */
   | 'TOO_MANY_FILES'
+  /** More `announce-list` tiers, or tracker URLs across them, than the configured cap. */
+  | 'TOO_MANY_TRACKERS'
+  /** More `url-list` entries (BEP 19 web seeds) than the configured cap. */
+  | 'TOO_MANY_WEB_SEEDS'
   /** A name or path component could escape the download folder (see README: path safety). */
   | 'UNSAFE_PATH'
   /** Two files would be written to the same place. */

@@ -7,7 +7,7 @@ export type { FileSlice } from './geometry.js';
 export type { TorrentFile } from './files.js';
 export { PIECE_HASH_LENGTH } from './metainfo.js';
 export type { Metainfo } from './metainfo.js';
-export { DEFAULT_MAX_FILES, DEFAULT_MAX_PIECE_LENGTH } from './info-dict.js';
+export { DEFAULT_MAX_FILES, DEFAULT_MAX_PIECE_LENGTH, DEFAULT_MAX_TRACKERS, DEFAULT_MAX_WEB_SEEDS } from './info-dict.js';
 export { parseInfoDict, parseTorrent } from './parse.js';
 export type { InfoDictExtra, ParseOptions } from './parse.js';
 export { formatMagnet, metainfoToMagnet, parseMagnet } from './magnet.js';

@@ -17,10 +17,17 @@ export interface ParseLimits {
   readonly maxFiles?: number;
   /** Largest `piece length` accepted, in bytes. Default 64 MiB. */
   readonly maxPieceLength?: number;
+  /** Most `announce-list` tiers, and most tracker URLs across all tiers. Default 10,000. */
+  readonly maxTrackers?: number;
+  /** Most `url-list` entries (BEP 19 web seeds). Default 10,000. */
+  readonly maxWebSeeds?: number;
 }
 
 export const DEFAULT_MAX_FILES = 100_000;
 export const DEFAULT_MAX_PIECE_LENGTH = 64 * 1024 * 1024;
+/** Real torrents carry a few dozen trackers (public lists a few hundred); 10,000 is far above any of them. */
+export const DEFAULT_MAX_TRACKERS = 10_000;
+export const DEFAULT_MAX_WEB_SEEDS = 10_000;
 
 /** What the info dict alone decides: the fields of Metainfo that the info-hash covers. */
 export type InfoFields = Pick<

@@ -5,7 +5,7 @@ import { readCreationDate, readOptionalText, readTrackers, readUrlList } from '.
 import { MetainfoError } from './errors.js';
 import type { MetainfoWarning } from './errors.js';
 import { typeName } from './fields.js';
-import { readInfo } from './info-dict.js';
+import { DEFAULT_MAX_TRACKERS, DEFAULT_MAX_WEB_SEEDS, readInfo } from './info-dict.js';
 import type { ParseLimits } from './info-dict.js';
 import { makeMetainfo } from './metainfo.js';
 import type { Metainfo } from './metainfo.js';
@@ -17,7 +17,9 @@ const DECODE_OPTIONS = { lenientKeyOrder: true } as const;
 
 /** Parses a .torrent file (v1, or the v1 part of a hybrid). Throws MetainfoError. */
 export function parseTorrent(bytes: Uint8Array, options: ParseOptions = {}): Metainfo {
-  const decoded = decodeOrThrow(() => decodeWithSpans(bytes, { ...DECODE_OPTIONS, allowTrailing: true }));
+  // Only the root's members need spans (the info dict's bytes); spans below would cost a map entry
+  // per container, seconds for a hostile file of a million lists.
+  const decoded = decodeOrThrow(() => decodeWithSpans(bytes, { ...DECODE_OPTIONS, allowTrailing: true, spanDepth: 0 }));
   const root = decoded.value;
   if (!isDict(root)) throw new MetainfoError('WRONG_TYPE', '', `a .torrent is a dictionary, got ${typeName(root)}`);
   const warnings: MetainfoWarning[] = [];
@@ -36,8 +38,8 @@ export function parseTorrent(bytes: Uint8Array, options: ParseOptions = {}): Met
 
   return makeMetainfo({
     ...readInfo(info, infoBytes, options, warnings),
-    announce: readTrackers(root, warnings),
-    urlList: readUrlList(root, warnings),
+    announce: readTrackers(root, options.maxTrackers ?? DEFAULT_MAX_TRACKERS, warnings),
+    urlList: readUrlList(root, options.maxWebSeeds ?? DEFAULT_MAX_WEB_SEEDS, warnings),
     ...optional('creationDate', readCreationDate(root, warnings)),
     ...optional('comment', readOptionalText(root, 'comment', warnings)),
     ...optional('createdBy', readOptionalText(root, 'created by', warnings)),
