@@ -118,7 +118,7 @@ export function registerDownload(program: Command): void {
     .option('--max-peers <n>', 'connections per torrent (default 50)', parsePositiveInt)
     .option('--limit-down <rate>', 'download limit for the whole session, e.g. 2M (bytes/s, binary units; 0 unlimited)', parseRate)
     .option('--limit-up <rate>', 'upload limit for the whole session, e.g. 500K', parseRate)
-    .option('--files <list>', 'download only these files, by the index `typetorrent info` shows: 0,2,5-7', parseFileSelection)
+    .option('--files <list>', 'download only these files, by the [N] index `typetorrent info` shows beside each: 0,2,5-7', parseFileSelection)
     .option('--sequential', 'download pieces in order (for watching while downloading) instead of rarest first')
     .option('--peer <host:port>', 'connect to this peer too (repeatable)', collect(parseEndpoint))
     .option('--no-announce', 'do not contact trackers (use with --peer)')

@@ -57,7 +57,7 @@ describe('typetorrent info', () => {
     expect(text).toContain('comment:    test album');
     expect(text).toContain('  tier 1: http://a.example/announce\n          http://b.example/announce\n  tier 2: udp://c.example:6969');
     expect(text).toContain('web seeds:\n  http://seed.example/');
-    expect(text).toContain('  album/\n  ├── cd1/\n  │   └── a.flac  (39.1 KiB)\n  └── notes.txt  (10 B)');
+    expect(text).toContain('  album/\n  ├── cd1/\n  │   └── [0] a.flac  (39.1 KiB)\n  └── [1] notes.txt  (10 B)');
     expect(terminal.lines.at(-1)).toMatch(new RegExp(`^magnet: +magnet:\\?xt=urn:btih:${meta.infoHashHex}&dn=album`));
   });
 
@@ -78,8 +78,8 @@ describe('typetorrent info', () => {
       private: true,
       multiFile: true,
       files: [
-        { path: ['cd1', 'a.flac'], length: 40000, offset: 0, padding: false },
-        { path: ['notes.txt'], length: 10, offset: 40000, padding: false },
+        { index: 0, path: ['cd1', 'a.flac'], length: 40000, offset: 0, padding: false },
+        { index: 1, path: ['notes.txt'], length: 10, offset: 40000, padding: false },
       ],
       trackers: [['http://a.example/announce', 'http://b.example/announce'], ['udp://c.example:6969']],
       webSeeds: ['http://seed.example/'],

@@ -18,7 +18,8 @@ export interface TorrentInfoJson {
   readonly pieceCount: number;
   readonly private: boolean;
   readonly multiFile: boolean;
-  readonly files: { path: string[]; length: number; offset: number; padding: boolean }[];
+  /** In torrent order; `index` is the number `download --files` takes. */
+  readonly files: { index: number; path: string[]; length: number; offset: number; padding: boolean }[];
   readonly trackers: string[][];
   readonly webSeeds: string[];
   readonly comment: string | null;
@@ -54,7 +55,7 @@ export function torrentInfoJson(meta: Metainfo): TorrentInfoJson {
     pieceCount: meta.pieceCount,
     private: meta.private,
     multiFile: meta.isMultiFile,
-    files: meta.files.map((f) => ({ path: [...f.path], length: f.length, offset: f.offset, padding: f.padding })),
+    files: meta.files.map((f, index) => ({ index, path: [...f.path], length: f.length, offset: f.offset, padding: f.padding })),
     trackers: meta.announce.map((tier) => [...tier]),
     webSeeds: [...meta.urlList],
     comment: meta.comment ?? null,

@@ -35,8 +35,9 @@ export function torrentInfoText(meta: Metainfo): string[] {
   if (meta.comment !== undefined) lines.push(line('comment', printable(meta.comment)));
   lines.push(...trackerLines(meta.announce));
   if (meta.urlList.length > 0) lines.push('web seeds:', ...meta.urlList.map((url) => `  ${printable(url)}`));
-  lines.push('files:', ...renderFileTree(meta.isMultiFile ? `${printable(meta.name)}/` : '.', meta.isMultiFile ? dataFiles : dataFiles.map((f) => ({ ...f, path: [meta.name] })))
-    .map((l) => `  ${l}`));
+  // Indices count pad files too (the engine's and `--files`' numbering), so they are taken before filtering.
+  const indexed = meta.files.map((f, index) => ({ path: meta.isMultiFile ? f.path : [meta.name], length: f.length, index, padding: f.padding })).filter((f) => !f.padding);
+  lines.push('files:', ...renderFileTree(meta.isMultiFile ? `${printable(meta.name)}/` : '.', indexed).map((l) => `  ${l}`));
   for (const warning of meta.warnings) lines.push(printable(`warning: ${warning.field === '' ? '' : `${warning.field}: `}${warning.message}`));
   lines.push(line('magnet', formatMagnet(metainfoToMagnet(meta))));
   return lines;
