@@ -1,0 +1,402 @@
+// One uTP connection as a sans-I/O state machine: packets in (`receive`), datagrams out (the `output`
+// callback), and a deadline (`deadline`) at which `onTimer` must run. Application data is pulled with
+// `read()` (the receive window reopens as it is read) and pushed with `write()`.
+// States and transitions are in STATE.md beside this file.
+
+import type { Clock, Random } from './clock.js';
+import { microseconds } from './clock.js';
+import { UtpError } from './errors.js';
+import { Ledbat } from './ledbat.js';
+import { encodePacket, PacketType, type Packet } from './packet.js';
+import type { ResolvedConnectionOptions } from './options.js';
+import { ReceiveBuffer } from './receive-buffer.js';
+import { RttEstimator } from './rtt.js';
+import { handleAck } from './ack.js';
+import { SendBuffer, type OutgoingPacket } from './send-buffer.js';
+import { seqAdd, seqDistance, u32Sub } from './seq.js';
+
+export type ConnectionState = 'syn-sent' | 'syn-recv' | 'connected' | 'closed';
+
+export interface ConnectionEvents {
+  /** Our SYN was answered (outgoing connections). */
+  connect?(): void;
+  /** In-order bytes are waiting in `read()`. */
+  readable?(): void;
+  /** The peer's FIN arrived and every byte before it has been read. */
+  end?(): void;
+  /** The send buffer has room again after `write` returned false. */
+  drain?(): void;
+  /** The connection is over: gracefully (no error) or not. Fires once. */
+  close?(error: UtpError | undefined): void;
+}
+
+export interface ConnectionInit {
+  recvId: number;
+  sendId: number;
+  clock: Clock;
+  random: Random;
+  options: ResolvedConnectionOptions;
+  output: (bytes: Uint8Array) => void;
+  /** For accepted connections: the first packet after the SYN arrived. */
+  onEstablished?: () => void;
+}
+
+/** After closing, keep answering retransmitted FINs this long before forgetting the connection. */
+const TIME_WAIT_MS = 2000;
+/** An accepted connection whose peer sends nothing after our SYN-ACK is dropped after this long. */
+export const HALF_OPEN_TIMEOUT_MS = 10_000;
+
+export class Connection {
+  events: ConnectionEvents = {};
+  state: ConnectionState;
+  readonly recvId: number;
+  readonly sendId: number;
+  /** Why it closed, once closed. */
+  error: UtpError | undefined;
+  /** True once closed and past the time-wait: the owner forgets it. */
+  dead = false;
+
+  readonly rtt = new RttEstimator();
+  readonly ledbat: Ledbat;
+  /** Bytes the peer can still take (its last wnd_size). */
+  peerWindow = 0;
+  readonly send: SendBuffer;
+  recv: ReceiveBuffer;
+  dupAcks = 0;
+  /** Losses up to this sequence number belong to one window: halve cwnd once per window. */
+  lossSeq: number;
+  retransmits = 0;
+  /** Counters for tests and stats. */
+  readonly stats = { packetsSent: 0, packetsReceived: 0, retransmitted: 0, timeouts: 0, fastRetransmits: 0 };
+
+  private readonly clock: Clock;
+  private readonly options: ResolvedConnectionOptions;
+  private readonly output: (bytes: Uint8Array) => void;
+  private readonly onEstablished: (() => void) | undefined;
+  private seqNr: number;
+  private synSeq = 0;
+  private replyMicro = 0;
+  private ackPending = false;
+  private finQueued = false;
+  private finSeq: number | undefined;
+  private endEmitted = false;
+  private wantDrain = false;
+  private timerStart: number;
+  private lastSent: number;
+  private lastReceived: number;
+  private closedAt = 0;
+
+  constructor(init: ConnectionInit, state: 'syn-sent' | 'syn-recv') {
+    this.recvId = init.recvId;
+    this.sendId = init.sendId;
+    this.clock = init.clock;
+    this.options = init.options;
+    this.output = init.output;
+    this.onEstablished = init.onEstablished;
+    this.state = state;
+    this.seqNr = state === 'syn-sent' ? 1 : init.random.nextU32() & 0xffff;
+    this.send = new SendBuffer(seqAdd(this.seqNr, -1));
+    this.recv = new ReceiveBuffer(0, init.options.receiveWindow, init.options.maxReorder);
+    this.lossSeq = seqAdd(this.seqNr, -1);
+    const o = init.options;
+    this.ledbat = new Ledbat({ minWindow: o.packetSize, maxWindow: o.maxWindow, targetMs: o.targetDelayMs, gainBytes: o.gainBytes, slowStart: o.slowStart });
+    const now = this.clock.now();
+    this.timerStart = now;
+    this.lastSent = now;
+    this.lastReceived = now;
+  }
+
+  /** Outgoing: send the SYN (its sequence number is consumed; BEP 29). */
+  connect(): void {
+    this.synSeq = this.seqNr;
+    this.seqNr = seqAdd(this.seqNr, 1);
+    this.send.ackedTo = this.synSeq;
+    this.transmit(PacketType.SYN, this.synSeq, new Uint8Array(0), this.recvId);
+    this.timerStart = this.clock.now();
+  }
+
+  /** Incoming: a SYN created this connection; answer with ST_STATE (the SYN-ACK). */
+  acceptSyn(syn: Packet): void {
+    this.synSeq = syn.seq;
+    this.recv = new ReceiveBuffer(syn.seq, this.options.receiveWindow, this.options.maxReorder);
+    this.noteReceived(syn);
+    this.sendState();
+  }
+
+  get readable(): number {
+    return this.recv.readable;
+  }
+
+  /** Bytes written and not yet acknowledged. */
+  get bufferedAmount(): number {
+    return this.send.queued + this.send.flight;
+  }
+
+  read(): Uint8Array[] {
+    const before = this.recv.window;
+    const chunks = this.recv.read();
+    // Window update: tell a peer that may be waiting on a small window that it reopened.
+    if (before < this.options.packetSize * 2 && this.recv.window >= this.options.packetSize * 2) this.ackPending = true;
+    this.checkEnd();
+    return chunks;
+  }
+
+  /** Queues bytes; false when the send buffer is full (wait for the `drain` event). */
+  write(bytes: Uint8Array): boolean {
+    if (this.state === 'closed' || this.finQueued) return false;
+    this.send.enqueue(bytes);
+    this.pump();
+    const ok = this.bufferedAmount < this.options.sendBuffer;
+    if (!ok) this.wantDrain = true;
+    return ok;
+  }
+
+  /** No more writes: a FIN follows the queued data. */
+  end(): void {
+    if (this.state === 'closed' || this.finQueued) return;
+    this.finQueued = true;
+    this.pump();
+  }
+
+  /** Abort: ST_RESET to the peer when it knows us, then closed. */
+  destroy(error?: UtpError): void {
+    if (this.state === 'closed') return;
+    if (this.state !== 'syn-sent') {
+      this.output(encodePacket(this.header(PacketType.RESET, this.seqNr, new Uint8Array(0))));
+    }
+    this.close(error, false);
+  }
+
+  /** Sends the pending ack, if the packets since the last one left any (call after a batch). */
+  flush(): void {
+    if (this.ackPending && this.state !== 'syn-sent' && !this.dead) this.sendState();
+  }
+
+  /** When `onTimer` must run next (ms on the injected clock); Infinity when nothing is pending. */
+  get deadline(): number {
+    if (this.dead) return Infinity;
+    if (this.state === 'closed') return this.closedAt + TIME_WAIT_MS;
+    if (this.state === 'syn-recv') return this.timerStart + HALF_OPEN_TIMEOUT_MS;
+    let at = this.lastSent + this.options.keepAliveMs;
+    if (this.send.outstanding > 0 || this.state === 'syn-sent') at = Math.min(at, this.timerStart + this.rtt.rto);
+    if (this.options.idleTimeoutMs > 0) at = Math.min(at, this.lastReceived + this.options.idleTimeoutMs);
+    return at;
+  }
+
+  onTimer(): void {
+    const now = this.clock.now();
+    if (now < this.deadline) return;
+    if (this.state === 'closed') {
+      this.dead = true;
+      return;
+    }
+    if (this.state === 'syn-recv') return this.close(undefined, true);
+    if (this.options.idleTimeoutMs > 0 && now >= this.lastReceived + this.options.idleTimeoutMs) {
+      return this.close(new UtpError('ETIMEDOUT', 'nothing received within the idle timeout'), true);
+    }
+    if ((this.send.outstanding > 0 || this.state === 'syn-sent') && now >= this.timerStart + this.rtt.rto) return this.timeout(now);
+    this.sendState(); // keep-alive
+  }
+
+  /** A packet for this connection (the endpoint matched its connection id and address). */
+  receive(p: Packet): void {
+    if (this.dead) return;
+    if (this.state === 'closed') {
+      // Time-wait: ack a retransmitted FIN or data so the peer can finish too.
+      if (p.type === PacketType.DATA || p.type === PacketType.FIN) this.sendState();
+      return;
+    }
+    if (p.type === PacketType.RESET) {
+      // libtorrent's check: a RESET must not ack beyond what we sent.
+      if (this.state !== 'syn-sent' && seqDistance(seqAdd(this.seqNr, -1), p.ack) > 0) return;
+      const code = this.state === 'syn-sent' ? 'ECONNREFUSED' : 'ECONNRESET';
+      return this.close(new UtpError(code, code === 'ECONNREFUSED' ? 'connection refused by the peer' : 'connection reset by the peer'), false);
+    }
+    if (p.type === PacketType.SYN) {
+      // A retransmitted SYN: our SYN-ACK got lost.
+      if (this.state !== 'syn-sent' && p.seq === this.synSeq) this.sendState();
+      return;
+    }
+    if (this.state === 'syn-sent') {
+      if (p.ack !== this.synSeq) return;
+      this.recv = new ReceiveBuffer(seqAdd(p.seq, -1), this.options.receiveWindow, this.options.maxReorder);
+      this.state = 'connected';
+      this.rtt.sample(this.clock.now() - this.timerStart);
+      this.retransmits = 0;
+      this.timerStart = this.clock.now();
+      this.ackPending = true; // the acceptor learns we are here even if we have nothing to say yet
+      this.noteReceived(p);
+      this.events.connect?.();
+    } else {
+      if (this.state === 'syn-recv') {
+        this.state = 'connected';
+        this.onEstablished?.();
+      }
+      if (!handleAck(this, p, this.clock.now())) return;
+      this.noteReceived(p);
+    }
+    if (this.state !== 'connected') return;
+    if (p.type === PacketType.DATA || p.type === PacketType.FIN) {
+      const hadData = this.recv.readable > 0;
+      const outcome = this.recv.receive(p.seq, p.payload, p.type === PacketType.FIN);
+      if (outcome !== 'dropped') this.ackPending = true;
+      if (!hadData && this.recv.readable > 0) this.events.readable?.();
+      this.checkEnd();
+    }
+    this.pump();
+    this.checkClosed();
+  }
+
+  /** Called by the ack handler: an ack released this much; restart the retransmission timer. */
+  onProgress(now: number): void {
+    this.retransmits = 0;
+    this.rtt.resetBackoff();
+    this.timerStart = now;
+    if (this.wantDrain && this.bufferedAmount < this.options.sendBuffer) {
+      this.wantDrain = false;
+      this.events.drain?.();
+    }
+  }
+
+  /** Sends what the windows allow: lost packets first, then new data, then the FIN. */
+  pump(): void {
+    if (this.state !== 'connected') return;
+    const now = this.clock.now();
+    const size = this.options.packetSize;
+    for (;;) {
+      const window = Math.min(this.ledbat.cwnd, this.peerWindow);
+      // One packet may always be in flight: the zero-window probe and the minimum window.
+      const room = (bytes: number): boolean => this.send.flight === 0 || this.send.flight + bytes <= window;
+      const lost = this.firstLost();
+      if (lost !== undefined) {
+        if (!room(lost.payload.length)) return;
+        this.send.resent(lost, now);
+        this.stats.retransmitted++;
+        this.transmit(lost.type, lost.seq, lost.payload);
+        continue;
+      }
+      if (this.send.queued > 0) {
+        if (this.send.outstanding >= this.options.maxReorder / 2) return;
+        const bytes = Math.min(size, this.send.queued);
+        if (!room(bytes)) return;
+        this.sendNew(PacketType.DATA, this.send.take(bytes), now);
+        continue;
+      }
+      if (this.finQueued && this.finSeq === undefined) {
+        this.finSeq = this.seqNr;
+        this.sendNew(PacketType.FIN, new Uint8Array(0), now);
+      }
+      return;
+    }
+  }
+
+  /** True once our FIN is acknowledged. */
+  get finAcked(): boolean {
+    return this.finSeq !== undefined && this.send.ackedTo === this.finSeq;
+  }
+
+  checkClosed(): void {
+    if (this.state === 'connected' && this.finAcked && this.recv.eofReached && this.recv.readable === 0 && this.endEmitted) {
+      this.close(undefined, true);
+    }
+  }
+
+  private firstLost(): OutgoingPacket | undefined {
+    if (this.lostCount === 0) return undefined;
+    for (const p of this.send.unacked()) if (p.lost) return p;
+    this.lostCount = 0;
+    return undefined;
+  }
+
+  /** Packets marked lost and not yet resent (a hint; firstLost re-checks). */
+  lostCount = 0;
+
+  markLost(p: OutgoingPacket): void {
+    if (this.send.markLost(p)) this.lostCount++;
+  }
+
+  private timeout(now: number): void {
+    this.stats.timeouts++;
+    this.retransmits++;
+    const limit = this.state === 'syn-sent' ? this.options.maxSynRetransmits : this.options.maxRetransmits;
+    if (this.retransmits > limit) {
+      return this.close(new UtpError('ETIMEDOUT', this.state === 'syn-sent' ? 'no answer to SYN' : 'retransmissions unanswered'), this.state !== 'syn-sent');
+    }
+    this.rtt.backOff();
+    this.timerStart = now;
+    if (this.state === 'syn-sent') {
+      this.transmit(PacketType.SYN, this.synSeq, new Uint8Array(0), this.recvId);
+      return;
+    }
+    // BEP 29: on timeout the window drops to one packet and everything in flight counts as lost.
+    this.ledbat.onTimeout();
+    for (const p of this.send.unacked()) this.markLost(p);
+    this.lossSeq = seqAdd(this.seqNr, -1);
+    this.pump();
+  }
+
+  private sendNew(type: typeof PacketType.DATA | typeof PacketType.FIN, payload: Uint8Array, now: number): void {
+    const seq = this.seqNr;
+    this.seqNr = seqAdd(this.seqNr, 1);
+    if (this.send.outstanding === 0) this.timerStart = now;
+    this.send.push({ seq, type, payload, sentAt: now, transmissions: 1, sacked: false, lost: false });
+    this.transmit(type, seq, payload);
+  }
+
+  private sendState(): void {
+    this.transmit(PacketType.STATE, this.seqNr, new Uint8Array(0));
+  }
+
+  private transmit(type: PacketType, seq: number, payload: Uint8Array, connectionId = this.sendId): void {
+    const packet = this.header(type, seq, payload, connectionId);
+    if (type !== PacketType.SYN) {
+      const sack = this.recv.sackMask();
+      if (sack !== undefined) packet.sack = sack;
+    }
+    this.ackPending = false;
+    this.lastSent = this.clock.now();
+    this.stats.packetsSent++;
+    this.output(encodePacket(packet));
+  }
+
+  private header(type: PacketType, seq: number, payload: Uint8Array, connectionId = this.sendId): Packet {
+    return {
+      type,
+      connectionId,
+      timestamp: microseconds(this.clock),
+      timestampDifference: this.replyMicro,
+      windowSize: this.recv.window,
+      seq,
+      ack: type === PacketType.SYN ? 0 : this.recv.ackNr,
+      payload,
+    };
+  }
+
+  private noteReceived(p: Packet): void {
+    this.stats.packetsReceived++;
+    this.lastReceived = this.clock.now();
+    this.peerWindow = p.windowSize;
+    // BEP 29: echo our clock minus theirs; the peer reads its own one-way delay from it.
+    this.replyMicro = u32Sub(microseconds(this.clock), p.timestamp);
+    if (p.timestampDifference !== 0 && p.timestampDifference !== 0x7fffffff) {
+      this.ledbat.addDelaySample(p.timestampDifference, this.lastReceived);
+    }
+  }
+
+  private checkEnd(): void {
+    if (!this.endEmitted && this.recv.eofReached && this.recv.readable === 0) {
+      this.endEmitted = true;
+      this.events.end?.();
+      this.checkClosed();
+    }
+  }
+
+  private close(error: UtpError | undefined, linger: boolean): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.error = error;
+    this.closedAt = this.clock.now();
+    if (!linger) this.dead = true;
+    this.events.close?.(error);
+  }
+}

@@ -1,0 +1,57 @@
+// Every limit of a connection in one place, with the defaults and why.
+
+export interface ConnectionOptions {
+  /** Payload bytes per packet. 1400 fits a 1500-byte MTU with IP, UDP, uTP and SACK headers. */
+  packetSize?: number;
+  /** Receive buffer in bytes: the largest wnd_size we advertise. */
+  receiveWindow?: number;
+  /** Bytes written but unacknowledged before `write` asks the caller to wait. */
+  sendBuffer?: number;
+  /** Congestion window bounds in bytes. */
+  maxWindow?: number;
+  /** LEDBAT target queueing delay (BEP 29: 100 ms). */
+  targetDelayMs?: number;
+  /** LEDBAT window growth per RTT at zero delay, in bytes (BEP 29: 3000). */
+  gainBytes?: number;
+  /** Exponential window growth at the start, until delay or loss. */
+  slowStart?: boolean;
+  /** Send an ack after this long without sending anything (keeps NAT mappings; libtorrent: ~30 s). */
+  keepAliveMs?: number;
+  /** Give up after this many timeouts in a row without progress. */
+  maxRetransmits?: number;
+  /** SYN retransmissions before ETIMEDOUT (1, 2, 4 s apart). */
+  maxSynRetransmits?: number;
+  /** Close with ETIMEDOUT when nothing arrives for this long; 0 turns it off. */
+  idleTimeoutMs?: number;
+  /** Packets we buffer ahead of a gap. */
+  maxReorder?: number;
+}
+
+export type ResolvedConnectionOptions = Required<ConnectionOptions>;
+
+export const DEFAULT_CONNECTION_OPTIONS: ResolvedConnectionOptions = {
+  packetSize: 1400,
+  receiveWindow: 1024 * 1024,
+  sendBuffer: 1024 * 1024,
+  maxWindow: 4 * 1024 * 1024,
+  targetDelayMs: 100,
+  gainBytes: 3000,
+  slowStart: true,
+  keepAliveMs: 29_000,
+  maxRetransmits: 8,
+  maxSynRetransmits: 3,
+  idleTimeoutMs: 0,
+  maxReorder: 4096,
+};
+
+/** Smallest and largest payload accepted for `packetSize` (a UDP datagram tops out at 65507). */
+export const MIN_PACKET_SIZE = 64;
+export const MAX_PACKET_SIZE = 65_000;
+
+export function resolveOptions(options: ConnectionOptions = {}): ResolvedConnectionOptions {
+  const resolved = { ...DEFAULT_CONNECTION_OPTIONS };
+  for (const [key, value] of Object.entries(options) as [keyof ConnectionOptions, unknown][]) {
+    if (value !== undefined) (resolved as Record<string, unknown>)[key] = value;
+  }
+  return resolved;
+}
