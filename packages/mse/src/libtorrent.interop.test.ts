@@ -1,0 +1,144 @@
+// Against real software: a python3-libtorrent session that requires RC4 both ways
+// (test/lt_rc4_peer.py), spoken to over raw loopback TCP with nothing but this package. Our initiator
+// dials it; it dials our responder. Both must finish the handshake and then exchange RC4-encrypted
+// BitTorrent messages.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { describeWithTools, makeTempDir, removeTempDir, SYSTEM_PYTHON } from '@typetorrent/testkit';
+import type { MseHandshake, MseResult, MseStep } from './handshake.js';
+import { InfoHashIndex } from './info-hash-index.js';
+import { MseInitiator } from './initiator.js';
+import { cryptoRandom } from './node.js';
+import { MseResponder } from './responder.js';
+
+const SCRIPT = fileURLToPath(new URL('../test/lt_rc4_peer.py', import.meta.url));
+const PROTOCOL = Buffer.from('\x13BitTorrent protocol', 'latin1');
+
+function btHandshake(infoHash: Uint8Array): Uint8Array {
+  const peerId = Buffer.concat([Buffer.from('-TT0001-'), randomBytes(12)]);
+  return Uint8Array.from(Buffer.concat([PROTOCOL, Buffer.alloc(8), infoHash, peerId]));
+}
+
+/** Runs a handshake over `socket`, then collects `want` plaintext payload bytes. */
+function drive(socket: net.Socket, handshake: MseHandshake, first: Uint8Array | undefined, want: number, onDone?: (result: MseResult) => void): Promise<{ result: MseResult; payload: Buffer }> {
+  return new Promise((resolve, reject) => {
+    let result: MseResult | undefined;
+    let payload = Buffer.alloc(0);
+    const fail = (error: unknown): void => {
+      socket.destroy();
+      reject(error instanceof Error ? error : new Error(String(error)));
+    };
+    const check = (): void => {
+      if (result !== undefined && payload.length >= want) {
+        socket.off('data', onData);
+        resolve({ result, payload });
+      }
+    };
+    const onData = (chunk: Buffer): void => {
+      try {
+        if (result === undefined) {
+          const step: MseStep = handshake.receive(chunk, Date.now());
+          if (step.send.length > 0) socket.write(step.send);
+          if (step.done !== undefined) {
+            result = step.done;
+            payload = Buffer.from(result.received);
+            onDone?.(result);
+          }
+        } else {
+          payload = Buffer.concat([payload, result.decrypt?.process(chunk) ?? chunk]);
+        }
+        check();
+      } catch (error) {
+        fail(error);
+      }
+    };
+    socket.on('data', onData);
+    socket.once('error', fail);
+    socket.once('close', () => fail(new Error(`closed after ${payload.length} payload bytes (handshake ${result === undefined ? 'unfinished' : 'done'})`)));
+    if (first !== undefined) socket.write(first);
+  });
+}
+
+/** The first BitTorrent message after the 68-byte handshake has a sane length and a known id. */
+function expectMessageAfterHandshake(payload: Buffer): void {
+  const length = payload.readUInt32BE(68);
+  expect(length).toBeLessThan(1 << 20);
+  if (length > 0) expect(payload[72]).toBeLessThanOrEqual(20);
+}
+
+describeWithTools(['python3-libtorrent'], 'MSE against a libtorrent that requires RC4', () => {
+  let dir = '';
+  let child: ChildProcessWithoutNullStreams | undefined;
+  let port = 0;
+  let infoHash = new Uint8Array(20);
+  const sockets: net.Socket[] = [];
+
+  beforeAll(async () => {
+    dir = await makeTempDir('typetorrent-mse-');
+    const started = spawn(SYSTEM_PYTHON, ['-u', SCRIPT, dir], { stdio: ['pipe', 'pipe', 'pipe'] });
+    child = started;
+    let stderr = '';
+    started.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      started.stdout.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
+        if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
+      });
+      started.once('close', (code) => reject(new Error(`lt_rc4_peer.py exited (${code}): ${stderr}`)));
+    });
+    const ready = JSON.parse(line) as { port?: number; infoHash?: string; error?: string };
+    if (ready.port === undefined || ready.infoHash === undefined) throw new Error(`libtorrent did not start: ${line}`);
+    port = ready.port;
+    infoHash = Uint8Array.from(Buffer.from(ready.infoHash, 'hex'));
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    if (child !== undefined && child.exitCode === null) {
+      const exited = new Promise((resolve) => child?.once('close', resolve));
+      child.stdin.end();
+      const kill = setTimeout(() => child?.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(kill);
+    }
+    if (dir !== '') await removeTempDir(dir);
+  });
+
+  test('our initiator gets through, and libtorrent BitTorrent handshake and first message arrive RC4-decrypted', async () => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    sockets.push(socket);
+    await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+    const initiator = new MseInitiator({ infoHash, initialPayload: btHandshake(infoHash), random: cryptoRandom, now: Date.now(), timeoutMs: 20_000 });
+    const { result, payload } = await drive(socket, initiator, initiator.start(), 72);
+    expect(result.method).toBe('rc4');
+    expect(payload.subarray(0, 20)).toEqual(PROTOCOL);
+    expect(Uint8Array.from(payload.subarray(28, 48))).toEqual(infoHash);
+    expectMessageAfterHandshake(payload);
+  }, 30_000);
+
+  test('libtorrent initiator gets through to our responder, which routes it by the obfuscated info-hash', async () => {
+    const others = Array.from({ length: 20 }, () => Uint8Array.from(randomBytes(20)));
+    const index = new InfoHashIndex([...others, infoHash]);
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
+    child?.stdin.write(`connect 127.0.0.1:${(server.address() as net.AddressInfo).port}\n`);
+    const socket = await accepted;
+    sockets.push(socket);
+    server.close();
+    const responder = new MseResponder({ findInfoHash: index.find, allow: ['rc4', 'plaintext'], random: cryptoRandom, now: Date.now(), timeoutMs: 20_000 });
+    // Once the handshake is done, answer with our BitTorrent handshake through the RC4 stream.
+    const { result, payload } = await drive(socket, responder, undefined, 72, (done) => {
+      socket.write(done.encrypt!.process(btHandshake(infoHash)));
+    });
+    expect(result.method).toBe('rc4');
+    expect(result.infoHash).toEqual(infoHash);
+    expect(payload.subarray(0, 20)).toEqual(PROTOCOL);
+    expect(Uint8Array.from(payload.subarray(28, 48))).toEqual(infoHash);
+    expectMessageAfterHandshake(payload);
+  }, 30_000);
+});
