@@ -22,3 +22,5 @@ export { addressFamily, compactPeerCount, compactPeerLength, decodeCompactPeerAt
 export type { PeerAddress } from './compact-peers.js';
 export { canonicalHost, formatIpAddress, parseIPv4, parseIPv6, parseIpAddress, unmapIPv4 } from './ip-address.js';
 export type { AddressFamily } from './ip-address.js';
+export { fillSeeded, randomIndex, seededRandom, seededUint32, shuffleInPlace } from './seeded-random.js';
+export type { RandomSource } from './seeded-random.js';

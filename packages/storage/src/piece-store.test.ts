@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { makeTempDir, removeTempDir } from '@typetorrent/testkit';
@@ -167,28 +167,37 @@ describe('PieceStore on disk: resume', () => {
     const fixture = oddLayout(27);
     const dir = path.join(temp, 'periodic');
     const resume = new ResumeFile(dir, fixture.torrent.infoHashHex);
-    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
-    try {
-      const store = await PieceStore.open(fixture.torrent, {
-        storage: await FileStorage.open(fixture.torrent, dir),
-        resume,
-        resumeIntervalMs: 60_000,
-      });
-      await download(store, fixture, [2]);
-      expect(await resume.load()).toBeUndefined();
-      jest.advanceTimersByTime(60_000);
-      // The save itself is real I/O: wait for it turn by turn, not by the clock.
-      let record = await resume.load();
-      for (let turn = 0; record === undefined && turn < 10_000; turn++) {
-        await new Promise((resolve) => setImmediate(resolve));
-        record = await resume.load();
-      }
-      const decoded = decodeResume(record ?? new Uint8Array(), { infoHash: fixture.torrent.infoHash, pieceCount: 5, fileCount: 5 });
-      expect(decoded.ok && [...decoded.data.verified]).toEqual([2]);
-      await store.close();
-    } finally {
-      jest.useRealTimers();
+    // A hand-driven clock: the interval fires when the test says so.
+    const intervals: { ms: number; callback: () => void; stopped: boolean }[] = [];
+    const clock = {
+      setInterval(callback: () => void, ms: number): () => void {
+        const entry = { ms, callback, stopped: false };
+        intervals.push(entry);
+        return () => {
+          entry.stopped = true;
+        };
+      },
+    };
+    const store = await PieceStore.open(fixture.torrent, {
+      storage: await FileStorage.open(fixture.torrent, dir),
+      resume,
+      resumeIntervalMs: 60_000,
+      clock,
+    });
+    expect(intervals.map((i) => i.ms)).toEqual([60_000]);
+    await download(store, fixture, [2]);
+    expect(await resume.load()).toBeUndefined();
+    intervals[0]!.callback();
+    // The save itself is real I/O: wait for it turn by turn, not by the clock.
+    let record = await resume.load();
+    for (let turn = 0; record === undefined && turn < 10_000; turn++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      record = await resume.load();
     }
+    const decoded = decodeResume(record ?? new Uint8Array(), { infoHash: fixture.torrent.infoHash, pieceCount: 5, fileCount: 5 });
+    expect(decoded.ok && [...decoded.data.verified]).toEqual([2]);
+    await store.close();
+    expect(intervals[0]!.stopped).toBe(true);
   });
 
   test('a file changed behind our back gets only its pieces rechecked, and a corrupted piece is dropped', async () => {

@@ -6,6 +6,7 @@ import { currentBootId } from './boot-id.js';
 import { checkPieces, type CheckOptions, type CheckProgress } from './check.js';
 import { StorageError, throwIfAborted, toStorageError } from './errors.js';
 import { inlineHasher, type Hasher } from './hasher.js';
+import { systemIntervals, type IntervalTimers } from './interval-timers.js';
 import { PieceAssembler, type BlockResult } from './piece-assembler.js';
 import { PieceSet } from './piece-set.js';
 import { decodeResume, encodeResume, type ResumeData } from './resume-data.js';
@@ -33,6 +34,8 @@ export interface PieceStoreOptions extends IoOptions {
   readonly onCheckProgress?: (progress: CheckProgress) => void;
   /** Saves resume data this often while open, in ms (default 30 s; 0: only on close and saveResume()). */
   readonly resumeIntervalMs?: number;
+  /** Runs the periodic resume save (default: Node timers, unref-ed). The engine passes its Clock. */
+  readonly clock?: IntervalTimers;
   /** Longest read for upload, in bytes (default 128 KiB). */
   readonly maxReadLength?: number;
   /** Receives failures of background resume saves (nothing else is reported this way). */
@@ -62,7 +65,7 @@ export class PieceStore {
   #needed: PieceSet;
   /** Resume saves, selection changes and rechecks run one at a time, in call order. */
   #queue: Promise<unknown> = Promise.resolve();
-  #timer: NodeJS.Timeout | undefined;
+  #stopAutosave: (() => void) | undefined;
   #closed = false;
   #bootId: string | undefined;
   /** Verified pieces known to be fsynced (some may have been discarded since). */
@@ -121,9 +124,8 @@ export class PieceStore {
     for (const piece of store.#verified) if (!store.#durable.has(piece)) store.#syncAll = true;
     const interval = options.resumeIntervalMs ?? DEFAULT_RESUME_INTERVAL_MS;
     if (interval > 0 && store.#resume !== undefined) {
-      store.#timer = setInterval(() => store.#autosave(options.onError), interval);
-      // Resume saving alone must not keep a process alive.
-      store.#timer.unref();
+      // Resume saving alone must not keep a process alive (IntervalTimers promises as much).
+      store.#stopAutosave = (options.clock ?? systemIntervals).setInterval(() => store.#autosave(options.onError), interval);
     }
     return store;
   }
@@ -288,7 +290,7 @@ export class PieceStore {
   /** Waits for pieces being written, flushes, saves resume data (see SaveOptions) and closes the storage. */
   async close(options: SaveOptions = {}): Promise<void> {
     if (this.#closed) return;
-    clearInterval(this.#timer);
+    this.#stopAutosave?.();
     const sync = this.#syncs(options);
     try {
       await this.#assembler.settle();

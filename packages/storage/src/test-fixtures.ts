@@ -1,7 +1,7 @@
 // Test torrents built in memory: file lengths in, a StorageTorrent and its content out. The content is
 // the independent oracle: every test compares what storage wrote or read with these bytes. Not part
 // of the package's API (index.ts does not export it).
-import { PieceGeometry } from '@typetorrent/metainfo';
+import { PieceGeometry, seededRandom, shuffleInPlace } from '@typetorrent/metainfo';
 import { deterministicBytes } from '@typetorrent/testkit';
 import { sha1Now } from './hasher.js';
 import type { StorageTorrent } from './torrent.js';
@@ -101,20 +101,9 @@ export function oddLayout(seed = 7): Fixture {
   );
 }
 
-/** A seeded shuffle (Fisher-Yates over a xorshift sequence), so "random order" tests are repeatable. */
+/** A seeded shuffle, so "random order" tests are repeatable. */
 export function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const out = [...items];
-  let x = seed >>> 0 || 1;
-  for (let i = out.length - 1; i > 0; i--) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    const j = x % (i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
+  return shuffleInPlace([...items], seededRandom(seed));
 }
 
 /**

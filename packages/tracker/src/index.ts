@@ -34,7 +34,7 @@ export type { AnnouncerEvents, AnnouncerOptions, AnnouncerStats, AnnouncerWarnin
 export { surveyTrackers, type SurveyOptions, type SurveyOutcome } from './survey.js';
 
 export { peerKey, uniquePeers, withoutSelf, isLoopbackOrUnspecified } from './peers.js';
-export { systemTimers, type Cancel, type Timers } from './timers.js';
+export { guardedClock, MAX_TIMER_MS, systemClock, systemTimers, type Cancel, type Clock, type HostTimers, type Timers } from './timers.js';
 
 // The pure codecs, for anyone building their own transport or a tracker.
 export { trackerProtocol, isSupportedTrackerUrl, parseUdpTrackerUrl, scrapeUrlFor, type TrackerProtocol, type UdpTrackerAddress } from './codec/tracker-url.js';

@@ -2,6 +2,7 @@
 // once when the torrent is loaded; trackers are tried in order, tier by tier; a tracker that answers
 // moves to the front of its tier so it is tried first next time. A torrent with only `announce` is a
 // single tier of one tracker.
+import { shuffleInPlace } from '@typetorrent/metainfo';
 import { isSupportedTrackerUrl } from './codec/tracker-url.js';
 
 export interface TrackerSlot {
@@ -29,7 +30,7 @@ export class TierList {
         if (isSupportedTrackerUrl(url)) kept.push(url);
         else unsupported.push(url);
       }
-      if (kept.length > 0) this.#tiers.push(shuffle(kept, random));
+      if (kept.length > 0) this.#tiers.push(shuffleInPlace(kept, random));
     }
     this.unsupported = unsupported;
   }
@@ -59,13 +60,4 @@ export class TierList {
       if (at >= 0) return;
     }
   }
-}
-
-/** Fisher–Yates, in place. */
-function shuffle<T>(items: T[], random: () => number): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
-  return items;
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { Session } from '@typetorrent/engine';
 import type { Torrent } from '@typetorrent/engine';
+import { seededUint32 } from '@typetorrent/metainfo';
 import { createTorrentFromPath } from '@typetorrent/metainfo/node';
 import { CliError, EXIT_FAILURE, EXIT_OK } from '../errors.js';
 import { interruptSignal, runTransfers } from '../engine/run-transfers.js';
@@ -27,7 +28,7 @@ export interface DemoOptions {
 async function writeDemoData(root: string, totalBytes: number): Promise<void> {
   const shares = [0.55, 0.3, 0.1499, 0];
   const names = ['video.bin', 'extras/photos.bin', 'extras/notes/readme.bin', 'extras/empty.txt'];
-  let seed = 0x9e3779b9;
+  const next = seededUint32(0x9e3779b9);
   for (let i = 0; i < names.length; i++) {
     const file = path.join(root, names[i]!);
     await fs.mkdir(path.dirname(file), { recursive: true });
@@ -37,8 +38,7 @@ async function writeDemoData(root: string, totalBytes: number): Promise<void> {
       const chunk = new Uint32Array(1 << 18);
       for (let written = 0; written < size; ) {
         for (let j = 0; j < chunk.length; j++) {
-          seed ^= seed << 13; seed >>>= 0; seed ^= seed >>> 17; seed ^= seed << 5; seed >>>= 0;
-          chunk[j] = seed;
+          chunk[j] = next();
         }
         const n = Math.min(chunk.byteLength, size - written);
         await handle.write(new Uint8Array(chunk.buffer, 0, n));
