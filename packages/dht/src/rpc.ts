@@ -28,7 +28,6 @@ export interface RpcOptions {
 export class Rpc {
   readonly #pending = new Map<string, Pending>();
   readonly #clock: Clock;
-  readonly #random: RandomSource;
   readonly #transport: Transport;
   readonly #timeoutMs: number;
   readonly #maxPending: number;
@@ -39,7 +38,6 @@ export class Rpc {
 
   constructor(clock: Clock, random: RandomSource, transport: Transport, options: RpcOptions = {}) {
     this.#clock = clock;
-    this.#random = random;
     this.#transport = transport;
     this.#timeoutMs = options.timeoutMs ?? 2000;
     this.#maxPending = options.maxPending ?? 512;

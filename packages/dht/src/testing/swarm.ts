@@ -51,9 +51,10 @@ export async function createSimSwarm(options: SimSwarmOptions): Promise<SimSwarm
   };
   for (let i = 0; i < options.size; i++) {
     const address = simAddress(i);
-    let dht: Dht | undefined;
-    const transport = network.bind(address, (bytes, from) => dht?.receive(bytes, from));
-    dht = new Dht({ clock, random, transport, maintenanceIntervalMs: 0, ...options.node });
+    const holder: { dht?: Dht } = {};
+    const transport = network.bind(address, (bytes, from) => holder.dht?.receive(bytes, from));
+    const dht = new Dht({ clock, random, transport, maintenanceIntervalMs: 0, ...options.node });
+    holder.dht = dht;
     nodes.push(dht);
     addresses.push(address);
     if (i > 0) await run(dht.bootstrap([addresses[0]!]));
