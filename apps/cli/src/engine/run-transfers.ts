@@ -3,7 +3,8 @@
 import type { Session, Torrent } from '@typetorrent/engine';
 import { EXIT_FAILURE, EXIT_OK } from '../errors.js';
 import { formatBytes } from '../format/size.js';
-import { createTransferProgress, jsonLine } from '../progress/transfer-progress.js';
+import { jsonText, withoutUrlQueries } from '../format/terminal-text.js';
+import { createTransferProgress, jsonLine, type TransferSnapshot } from '../progress/transfer-progress.js';
 import type { Terminal } from '../terminal.js';
 import { snapshotOf } from './snapshot.js';
 
@@ -11,6 +12,8 @@ import { snapshotOf } from './snapshot.js';
 export const EXIT_INTERRUPTED = 130;
 /** How long a graceful stop may take before the process exits anyway. */
 export const STOP_TIMEOUT_MS = 10_000;
+/** How often progress is shown while a magnet's metadata is fetched (the engine emits none then). */
+export const METADATA_PROGRESS_MS = 1000;
 
 export interface RunTransfersOptions {
   readonly terminal: Terminal;
@@ -28,6 +31,10 @@ export async function runTransfers(session: Session, torrents: readonly Torrent[
   const { terminal, json } = options;
   const progress = createTransferProgress(terminal, { json });
   const label = (t: Torrent): string => options.labels?.get(t) ?? t.name;
+  const snapshot = (t: Torrent): TransferSnapshot => snapshotOf(t, { keepSeeding: options.keepSeeding, label: options.labels?.get(t) });
+  // The progress display escapes names and messages (terminal-text.ts); tracker request URLs in
+  // messages lose their query (our peer id and key) here.
+  const message = (e: Error): string => withoutUrlQueries(e.message);
   const failed = new Set<Torrent>();
   const started = Date.now();
   const cleanups: (() => void)[] = [];
@@ -37,21 +44,21 @@ export async function runTransfers(session: Session, torrents: readonly Torrent[
       if (torrents.every((t) => t.done || failed.has(t))) resolve();
     };
     for (const t of torrents) {
-      const onProgress = (): void => progress.update(snapshotOf(t, t.progress(), label(t)));
+      const onProgress = (): void => progress.update(snapshot(t));
       const onWarning = (w: Error): void => {
-        if (json) terminal.out(JSON.stringify({ type: 'warning', infoHash: t.infoHashHex, message: w.message }));
-        else progress.log(`${label(t)}: warning: ${w.message}`);
+        if (json) terminal.out(jsonText({ type: 'warning', infoHash: t.infoHashHex, message: message(w) }));
+        else progress.log(`${label(t)}: warning: ${message(w)}`);
       };
       const onError = (e: Error): void => {
         failed.add(t);
-        if (json) terminal.out(JSON.stringify({ type: 'error', infoHash: t.infoHashHex, message: e.message }));
-        else progress.log(`${label(t)}: error: ${e.message}`);
+        if (json) terminal.out(jsonText({ type: 'error', infoHash: t.infoHashHex, message: message(e) }));
+        else progress.log(`${label(t)}: error: ${message(e)}`);
         check();
       };
       const onDone = (): void => {
-        const p = t.progress();
-        if (json) terminal.out(jsonLine('done', snapshotOf(t, p, label(t))));
-        else progress.log(`${label(t)}: done, ${formatBytes(p.verifiedBytes)} verified in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        const s = snapshot(t);
+        if (json) terminal.out(jsonLine('done', s));
+        else progress.log(`${label(t)}: done, ${formatBytes(s.wantedBytes - s.leftBytes)} verified in ${((Date.now() - started) / 1000).toFixed(1)} s`);
         check();
       };
       t.on('progress', onProgress);
@@ -65,9 +72,17 @@ export async function runTransfers(session: Session, torrents: readonly Torrent[
         t.off('done', onDone);
       });
       if (t.state === 'error') failed.add(t);
+      // The engine emitted its first progress before these listeners existed.
+      onProgress();
     }
     check();
   });
+
+  // The engine reports no progress while it fetches a magnet's metadata: show it still (peers found).
+  const metadataTicker = setInterval(() => {
+    for (const t of torrents) if (t.state === 'fetching-metadata') progress.update(snapshot(t));
+  }, METADATA_PROGRESS_MS);
+  metadataTicker.unref();
 
   const interrupted = new Promise<'interrupted'>((resolve) => {
     if (options.signal.aborted) resolve('interrupted');
@@ -79,7 +94,8 @@ export async function runTransfers(session: Session, torrents: readonly Torrent[
     if (!json) progress.log('seeding; press Ctrl-C to stop');
     outcome = await interrupted;
   }
-  for (const t of torrents) progress.update(snapshotOf(t, t.progress(), label(t)));
+  clearInterval(metadataTicker);
+  for (const t of torrents) progress.update(snapshot(t));
   progress.stop();
   for (const c of cleanups) c();
   if (outcome === 'interrupted' && !json) terminal.err('stopping: telling trackers and saving resume data ...');

@@ -2,13 +2,25 @@
 import type { Torrent, TorrentProgress } from '@typetorrent/engine';
 import type { TransferSnapshot } from '../progress/transfer-progress.js';
 
-export function snapshotOf(torrent: Torrent, progress: TorrentProgress = torrent.progress(), label?: string): TransferSnapshot {
+/**
+ * A finished torrent reads `seeding` while the command keeps it seeding and `done` otherwise: the
+ * engine's state can still be `downloading` when its `done` event fires, and a download that is
+ * not kept seeding stops.
+ */
+export function displayState(torrent: Pick<Torrent, 'done'>, progress: Pick<TorrentProgress, 'state'>, keepSeeding: boolean): string {
+  if (progress.state === 'error' || !torrent.done) return progress.state;
+  return keepSeeding ? 'seeding' : 'done';
+}
+
+export function snapshotOf(torrent: Torrent, options: { keepSeeding: boolean; label?: string | undefined }, progress: TorrentProgress = torrent.progress()): TransferSnapshot {
   return {
-    name: label ?? torrent.name,
+    name: options.label ?? torrent.name,
     infoHash: torrent.infoHashHex,
-    state: progress.state,
+    state: displayState(torrent, progress, options.keepSeeding),
     verifiedBytes: progress.verifiedBytes,
     totalBytes: progress.totalBytes,
+    wantedBytes: progress.wantedBytes,
+    leftBytes: progress.leftBytes,
     downloadRate: progress.downloadRate,
     uploadRate: progress.uploadRate,
     downloaded: progress.downloaded,

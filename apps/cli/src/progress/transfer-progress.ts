@@ -1,69 +1,46 @@
-// Live progress for downloads and seeds: one cli-progress bar per torrent on an interactive stderr,
-// a plain status line every few seconds otherwise, or JSON lines on stdout with --json.
-import cliProgress from 'cli-progress';
+// Live progress for downloads and seeds: status lines redrawn in place on an interactive stderr
+// (fitted to its width, bar-line.ts), a plain status line when something changed otherwise, or JSON
+// lines on stdout with --json. Names and messages come from torrents, magnets and trackers, so
+// everything human-readable goes through `printable` (terminal-text.ts).
 import { formatBytes } from '../format/size.js';
+import { jsonText, printable } from '../format/terminal-text.js';
 import type { Terminal } from '../terminal.js';
+import { barLine } from './bar-line.js';
+import { createLiveLines } from './live-lines.js';
+import { formatEta, formatRate, peersText, percentOf, ratioOf, ratioText, type TransferSnapshot } from './figures.js';
 
-/** What the CLI shows of one torrent; mapped from the engine's progress events. */
-export interface TransferSnapshot {
-  readonly name: string;
-  readonly infoHash: string;
-  readonly state: string;
-  readonly verifiedBytes: number;
-  readonly totalBytes: number;
-  readonly downloadRate: number;
-  readonly uploadRate: number;
-  readonly downloaded: number;
-  readonly uploaded: number;
-  readonly peers: number;
-  /** Seconds, or undefined when unknown. */
-  readonly eta: number | undefined;
-}
+export type { TransferSnapshot } from './figures.js';
+export { formatEta, formatRate, peersText, percentOf } from './figures.js';
 
 export interface TransferProgress {
   update(snapshot: TransferSnapshot): void;
-  /** A one-off message (warning, finished) that should not tear the bars. */
+  /** A one-off message (warning, finished) that should not tear the progress lines. */
   log(line: string): void;
   stop(): void;
 }
 
-export function formatRate(bytesPerSecond: number): string {
-  return `${formatBytes(Math.round(bytesPerSecond))}/s`;
-}
-
-export function formatEta(seconds: number | undefined): string {
-  if (seconds === undefined || !Number.isFinite(seconds)) return '--';
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
-
-export function ratioOf(s: TransferSnapshot): number {
-  return s.downloaded > 0 ? s.uploaded / s.downloaded : s.uploaded > 0 ? Infinity : 0;
-}
-
-export function percentOf(s: TransferSnapshot): number {
-  return s.totalBytes === 0 ? 100 : (100 * s.verifiedBytes) / s.totalBytes;
-}
-
-/** The plain-text status line (non-interactive output). */
+/** The plain-text status line (non-interactive output), made printable. */
 export function statusLine(s: TransferSnapshot): string {
-  const ratio = ratioOf(s);
+  const head = `${printable(s.name)}: ${s.state}`;
+  if (s.state === 'fetching-metadata') return [`${head} (the size comes with it)`, peersText(s.peers)].join(' | ');
+  const sizes = `${formatBytes(s.wantedBytes - s.leftBytes)} of ${formatBytes(s.wantedBytes)}`;
+  if (s.state === 'seeding' || s.state === 'done') {
+    return [`${head} ${percentOf(s).toFixed(1)}%`, sizes, `up ${formatRate(s.uploadRate)}`, `uploaded ${formatBytes(s.uploaded)}`, peersText(s.peers), `ratio ${ratioText(s)}`].join(' | ');
+  }
   return [
-    `${s.name}: ${s.state} ${percentOf(s).toFixed(1)}%`,
-    `${formatBytes(s.verifiedBytes)} of ${formatBytes(s.totalBytes)}`,
+    `${head} ${percentOf(s).toFixed(1)}%`,
+    sizes,
     `down ${formatRate(s.downloadRate)}`,
     `up ${formatRate(s.uploadRate)}`,
-    `${s.peers} peers`,
+    peersText(s.peers),
     `ETA ${formatEta(s.eta)}`,
-    `ratio ${Number.isFinite(ratio) ? ratio.toFixed(2) : 'inf'}`,
+    `ratio ${ratioText(s)}`,
   ].join(' | ');
 }
 
-/** The JSON line shape of --json (documented in the CLI README). */
+/** The JSON line shape of --json (documented in docs/transfers.md). */
 export function jsonLine(type: string, s: TransferSnapshot): string {
-  return JSON.stringify({
+  return jsonText({
     type,
     infoHash: s.infoHash,
     name: s.name,
@@ -71,6 +48,8 @@ export function jsonLine(type: string, s: TransferSnapshot): string {
     percent: Number(percentOf(s).toFixed(2)),
     verifiedBytes: s.verifiedBytes,
     totalBytes: s.totalBytes,
+    wantedBytes: s.wantedBytes,
+    leftBytes: s.leftBytes,
     downloaded: s.downloaded,
     uploaded: s.uploaded,
     downloadRate: Math.round(s.downloadRate),
@@ -81,75 +60,59 @@ export function jsonLine(type: string, s: TransferSnapshot): string {
   });
 }
 
-export function createTransferProgress(terminal: Terminal, options: { json: boolean; plainIntervalMs?: number; now?: () => number }): TransferProgress {
+export interface ProgressOptions {
+  readonly json: boolean;
+  /** Without a terminal: the least time between two lines of one torrent (default 5 s). */
+  readonly plainIntervalMs?: number;
+  readonly now?: () => number;
+}
+
+export function createTransferProgress(terminal: Terminal, options: ProgressOptions): TransferProgress {
   if (options.json) {
     return {
       update: (s) => terminal.out(jsonLine('progress', s)),
-      log: (line) => terminal.out(JSON.stringify({ type: 'message', message: line })),
+      log: (line) => terminal.out(jsonText({ type: 'message', message: line })),
       stop: () => undefined,
     };
   }
   const stream = terminal.progressStream;
-  if (stream === undefined) {
-    // Not a terminal (piped, logged): a line per torrent every few seconds, and on state changes.
-    const interval = options.plainIntervalMs ?? 5000;
-    const now = options.now ?? Date.now;
-    const last = new Map<string, { at: number; state: string }>();
-    return {
-      update(s) {
-        const key = barKey(s);
-        const prev = last.get(key);
-        const t = now();
-        if (prev !== undefined && prev.state === s.state && t - prev.at < interval) return;
-        last.set(key, { at: t, state: s.state });
-        terminal.err(statusLine(s));
-      },
-      log: (line) => terminal.err(line),
-      stop: () => undefined,
-    };
-  }
-  const multi = new cliProgress.MultiBar(
-    {
-      stream,
-      format: '{name} [{bar}] {percentage}% | {state} | {done}/{size} | ↓ {down} ↑ {up} | {peers} peers | ETA {etaText} | ratio {ratio}',
-      hideCursor: true,
-      clearOnComplete: false,
-      stopOnComplete: false,
-      fps: 5,
-      barsize: 24,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  const bars = new Map<string, cliProgress.SingleBar>();
+  const latest = new Map<string, TransferSnapshot>();
+  if (stream === undefined) return plainProgress(terminal, options);
+  const live = createLiveLines(stream, (columns) => [...latest.values()].map((s) => barLine(s, columns)));
   return {
     update(s) {
-      const ratio = ratioOf(s);
-      const payload = {
-        name: s.name.length > 24 ? `${s.name.slice(0, 23)}…` : s.name.padEnd(24),
-        state: s.state.padEnd(11),
-        done: formatBytes(s.verifiedBytes),
-        size: formatBytes(s.totalBytes),
-        down: formatRate(s.downloadRate),
-        up: formatRate(s.uploadRate),
-        peers: s.peers,
-        etaText: formatEta(s.eta),
-        ratio: Number.isFinite(ratio) ? ratio.toFixed(2) : 'inf',
-      };
-      const total = Math.max(1, s.totalBytes);
-      let bar = bars.get(barKey(s));
-      if (bar === undefined) {
-        bar = multi.create(total, s.verifiedBytes, payload);
-        bars.set(barKey(s), bar);
-      } else {
-        bar.update(s.verifiedBytes, payload);
-      }
+      latest.set(barKey(s), s);
+      live.invalidate();
     },
-    log: (line) => multi.log(`${line}\n`),
-    stop: () => multi.stop(),
+    log: (line) => live.log(printable(line)),
+    stop: () => live.stop(),
   };
 }
 
-/** One bar per torrent and name (the demo shows the same torrent twice: seeder and leecher). */
+/**
+ * Not a terminal (piped, logged): a torrent's line when its state changes, or when its figures
+ * changed and the interval has passed. An idle seed's line does not change, so it is not repeated.
+ */
+function plainProgress(terminal: Terminal, options: ProgressOptions): TransferProgress {
+  const interval = options.plainIntervalMs ?? 5000;
+  const now = options.now ?? Date.now;
+  const last = new Map<string, { at: number; state: string; line: string }>();
+  return {
+    update(s) {
+      const key = barKey(s);
+      const prev = last.get(key);
+      const line = statusLine(s);
+      const t = now();
+      if (prev !== undefined && prev.state === s.state && (prev.line === line || t - prev.at < interval)) return;
+      last.set(key, { at: t, state: s.state, line });
+      terminal.err(line);
+    },
+    log: (line) => terminal.err(printable(line)),
+    stop: () => undefined,
+  };
+}
+
+/** One line per torrent and name (the demo shows the same torrent twice: seeder and leecher). */
 function barKey(s: TransferSnapshot): string {
   return `${s.infoHash}\u0000${s.name}`;
 }
