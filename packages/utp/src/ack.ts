@@ -70,6 +70,7 @@ function sentBeforeLastResend(packet: OutgoingPacket, now: number, conn: Connect
 function lose(conn: Connection, packet: OutgoingPacket, fast: boolean): void {
   conn.markLost(packet);
   if (fast) conn.stats.fastRetransmits++;
+  else conn.stats.sackLosses++;
   // One window cut per window of data: losses in packets sent before the last cut are the same event.
   if (seqLess(conn.lossSeq, packet.seq)) {
     conn.ledbat.onLoss();

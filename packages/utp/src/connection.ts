@@ -39,6 +39,8 @@ export interface ConnectionInit {
   output: (bytes: Uint8Array) => void;
   /** For accepted connections: the first packet after the SYN arrived. */
   onEstablished?: () => void;
+  /** The first sequence number we send (random by default; tests pin it to exercise wrap-around). */
+  initialSeq?: number;
 }
 
 /** After closing, keep answering retransmitted FINs this long before forgetting the connection. */
@@ -67,7 +69,7 @@ export class Connection {
   lossSeq: number;
   retransmits = 0;
   /** Counters for tests and stats. */
-  readonly stats = { packetsSent: 0, packetsReceived: 0, retransmitted: 0, timeouts: 0, fastRetransmits: 0 };
+  readonly stats = { packetsSent: 0, packetsReceived: 0, retransmitted: 0, timeouts: 0, fastRetransmits: 0, sackLosses: 0 };
 
   private readonly clock: Clock;
   private readonly options: ResolvedConnectionOptions;
@@ -94,7 +96,7 @@ export class Connection {
     this.output = init.output;
     this.onEstablished = init.onEstablished;
     this.state = state;
-    this.seqNr = state === 'syn-sent' ? 1 : init.random.nextU32() & 0xffff;
+    this.seqNr = (init.initialSeq ?? init.random.nextU32()) & 0xffff;
     this.send = new SendBuffer(seqAdd(this.seqNr, -1));
     this.recv = new ReceiveBuffer(0, init.options.receiveWindow, init.options.maxReorder);
     this.lossSeq = seqAdd(this.seqNr, -1);

@@ -33,6 +33,8 @@ export interface EndpointOptions {
   onConnection?: (connection: Connection, remote: Remote) => void;
   connection?: ConnectionOptions;
   limits?: EndpointLimits;
+  /** The first sequence number of each connection; random by default (tests pin it near 65535). */
+  initialSeq?: () => number;
 }
 
 export interface EndpointStats {
@@ -195,6 +197,7 @@ export class UtpEndpoint {
         clock: this.init.clock,
         random: this.init.random,
         options: this.options,
+        ...(this.init.initialSeq === undefined ? {} : { initialSeq: this.init.initialSeq() }),
         output: (bytes) => send(bytes, remote),
         onEstablished: () => {
           this.halfOpen.delete(key);

@@ -2,7 +2,7 @@
 // acknowledged (in sequence order, oldest first). "In flight" counts the payload of packets that are
 // neither acknowledged, selectively acknowledged, nor marked lost.
 
-import { PacketType } from './packet.js';
+import type { PacketType } from './packet.js';
 import { seqAdd, seqDistance } from './seq.js';
 
 export interface OutgoingPacket {

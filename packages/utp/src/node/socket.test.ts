@@ -1,0 +1,102 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import dgram from 'node:dgram';
+import { once } from 'node:events';
+import { createHash } from 'node:crypto';
+import { createUtpSocket, type UtpSocket } from './socket.js';
+import type { UtpStream } from './stream.js';
+import { testData } from '../testing/transfer.js';
+
+const sockets: UtpSocket[] = [];
+afterEach(async () => {
+  await Promise.all(sockets.splice(0).map((s) => s.close()));
+});
+
+function sha1(data: Uint8Array): string {
+  return createHash('sha1').update(data).digest('hex');
+}
+
+async function readAll(stream: UtpStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+async function pair(): Promise<{ server: UtpSocket; client: UtpSocket; port: number }> {
+  const server = createUtpSocket();
+  const client = createUtpSocket();
+  sockets.push(server, client);
+  const { port } = await server.listen(0, '127.0.0.1');
+  await client.listen(0, '127.0.0.1');
+  return { server, client, port };
+}
+
+describe('UtpSocket over real UDP on 127.0.0.1', () => {
+  it('moves 8 MB client to server byte-exact and both streams end cleanly', async () => {
+    const { server, client, port } = await pair();
+    const data = testData(8 * 1024 * 1024, 3);
+    const accepted = once(server, 'connection') as Promise<[UtpStream]>;
+    const stream = client.connect(port, '127.0.0.1');
+    stream.end(data);
+    const [incoming] = await accepted;
+    incoming.end();
+    const received = await readAll(incoming);
+    expect(received.length).toBe(data.length);
+    expect(sha1(received)).toBe(sha1(data));
+    expect(await readAll(stream)).toHaveLength(0);
+  });
+
+  it('moves data both ways at once on one connection', async () => {
+    const { server, client, port } = await pair();
+    const up = testData(2 * 1024 * 1024, 4);
+    const down = testData(3 * 1024 * 1024, 5);
+    server.on('connection', (s) => {
+      s.end(down);
+    });
+    const stream = client.connect(port, '127.0.0.1');
+    const [incoming] = (await Promise.all([once(server, 'connection'), (async () => stream.end(up))()]))[0] as [UtpStream];
+    const [gotUp, gotDown] = await Promise.all([readAll(incoming), readAll(stream)]);
+    expect(sha1(gotUp)).toBe(sha1(up));
+    expect(sha1(gotDown)).toBe(sha1(down));
+  });
+
+  it('refuses a connection to a socket that is not listening (ECONNREFUSED)', async () => {
+    const quiet = createUtpSocket();
+    sockets.push(quiet);
+    await quiet.listen(0, '127.0.0.1');
+    quiet.endpoint.accepting = false;
+    const client = createUtpSocket();
+    sockets.push(client);
+    const stream = client.connect(quiet.address().port, '127.0.0.1');
+    const [error] = (await once(stream, 'error')) as [Error & { code?: string }];
+    expect(error.code).toBe('ECONNREFUSED');
+  });
+
+  it('shares a dgram socket: uTP goes to handleDatagram, KRPC-looking datagrams stay with the owner', async () => {
+    const udp = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
+    const shared = createUtpSocket({ socket: udp });
+    sockets.push(shared);
+    const other: Buffer[] = [];
+    udp.on('message', (msg, rinfo) => {
+      if (!shared.handleDatagram(msg, rinfo)) other.push(msg);
+    });
+    await shared.listen();
+    const client = createUtpSocket();
+    sockets.push(client);
+    await client.listen(0, '127.0.0.1');
+    const accepted = once(shared, 'connection') as Promise<[UtpStream]>;
+    const stream = client.connect(udp.address().port, '127.0.0.1');
+    stream.end(Buffer.from('hello over a shared socket'));
+    const krpc = Buffer.from('d1:ad2:id20:aaaaaaaaaaaaaaaaaaaae1:q4:ping1:t2:aa1:y1:qe');
+    const probe = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => probe.send(krpc, udp.address().port, '127.0.0.1', () => resolve()));
+    const [incoming] = await accepted;
+    incoming.end();
+    expect((await readAll(incoming)).toString()).toBe('hello over a shared socket');
+    expect(await readAll(stream)).toHaveLength(0);
+    probe.close();
+    await shared.close();
+    udp.close();
+    expect(other.map((b) => b.toString())).toEqual([krpc.toString()]);
+  });
+});
