@@ -1,6 +1,6 @@
 // Exit codes and the one-line error report: a user sees what went wrong, never a stack trace
 // (set TYPETORRENT_DEBUG=1 to get one).
-import { printable } from './format/terminal-text.js';
+import { printable, withoutUrlQueries } from './format/terminal-text.js';
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
@@ -23,7 +23,8 @@ export class CliError extends Error {
 export function reportFatal(error: unknown): number {
   if (process.env['TYPETORRENT_DEBUG']) console.error(error);
   // Messages can quote a torrent's or a peer's text: keep it to one line with no terminal escapes.
-  const message = printable(error instanceof Error ? error.message : String(error));
+  // Messages can quote a tracker request: its query holds our peer id and key.
+  const message = printable(withoutUrlQueries(error instanceof Error ? error.message : String(error)));
   process.stderr.write(`typetorrent: ${message}\n`);
   if (error instanceof CliError) return error.exitCode;
   return EXIT_FAILURE;

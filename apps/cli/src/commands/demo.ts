@@ -13,6 +13,7 @@ import { createTorrentFromPath } from '@typetorrent/metainfo/node';
 import { CliError, EXIT_FAILURE, EXIT_OK } from '../errors.js';
 import { interruptSignal, runTransfers } from '../engine/run-transfers.js';
 import { formatBytes } from '../format/size.js';
+import { jsonText } from '../format/terminal-text.js';
 import { parsePositiveInt } from '../options.js';
 import { processTerminal } from '../terminal.js';
 import type { Terminal } from '../terminal.js';
@@ -68,7 +69,7 @@ export async function runDemo(options: DemoOptions, terminal: Terminal, signal: 
   const seeder = new Session({ port: 0, host: '127.0.0.1' });
   const leecher = new Session({ port: 0, host: '127.0.0.1' });
   try {
-    const say = (line: string): void => (options.json === true ? terminal.out(JSON.stringify({ type: 'message', message: line })) : terminal.err(line));
+    const say = (line: string): void => (options.json === true ? terminal.out(jsonText({ type: 'message', message: line })) : terminal.err(line));
     say(`demo: writing ${options.size} MiB of files under ${work}`);
     await writeDemoData(content, options.size * 1024 * 1024);
     const { metainfo } = await createTorrentFromPath(content, { createdBy: 'typetorrent demo', signal });

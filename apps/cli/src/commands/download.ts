@@ -7,6 +7,7 @@ import type { Torrent } from '@typetorrent/engine';
 import type { MagnetLink, Metainfo } from '@typetorrent/metainfo';
 import { CliError, EXIT_BAD_INPUT } from '../errors.js';
 import { interruptSignal, runTransfers } from '../engine/run-transfers.js';
+import { printable } from '../format/terminal-text.js';
 import { collect, parseEndpoint, parseFileSelection, parsePort, parsePositiveInt, parseRate, parseThreads } from '../options.js';
 import { processTerminal } from '../terminal.js';
 import type { Terminal } from '../terminal.js';
@@ -82,7 +83,7 @@ export async function runDownload(sources: readonly string[], options: DownloadO
   let torrents: Torrent[];
   try {
     const port = await session.listen();
-    if (options.json !== true) terminal.err(`listening for peers on port ${port}; saving to ${path.resolve(options.output)}`);
+    if (options.json !== true) terminal.err(`listening for peers on port ${port}; saving to ${printable(path.resolve(options.output))}`);
     torrents = [];
     for (const metainfo of metainfos) {
       torrents.push(

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { magnetInfoJson, torrentInfoJson } from '../format/info-json.js';
 import { magnetInfoText, torrentInfoText } from '../format/info-text.js';
+import { jsonText } from '../format/terminal-text.js';
 import { processTerminal } from '../terminal.js';
 import type { Terminal } from '../terminal.js';
 import { loadTorrentInput } from '../torrent-input.js';
@@ -15,7 +16,7 @@ export async function runInfo(source: string, options: InfoOptions, terminal: Te
   const input = await loadTorrentInput(source);
   if (options.json === true) {
     const json = input.kind === 'torrent' ? torrentInfoJson(input.metainfo) : magnetInfoJson(input.magnet);
-    terminal.out(JSON.stringify(json, null, 2));
+    terminal.out(jsonText(json, 2));
     return;
   }
   const lines = input.kind === 'torrent' ? torrentInfoText(input.metainfo) : magnetInfoText(input.magnet);

@@ -7,7 +7,7 @@ import { createPeerId } from '@typetorrent/peer-wire';
 import { HttpTrackerClient, TrackerClient, UdpTrackerClient, peerKey, surveyTrackers, uniquePeers, withoutSelf } from '@typetorrent/tracker';
 import type { Peer, SurveyOutcome } from '@typetorrent/tracker';
 import { CliError, EXIT_BAD_INPUT, EXIT_FAILURE } from '../errors.js';
-import { printable } from '../format/terminal-text.js';
+import { jsonText, printable, withoutUrlQueries } from '../format/terminal-text.js';
 import { processTerminal, type Terminal } from '../terminal.js';
 import { loadTorrentInput } from '../torrent-input.js';
 
@@ -68,7 +68,7 @@ export async function runPeers(source: string, options: PeersOptions, terminal: 
   // Trackers list the announcing client itself (opentracker on loopback does): leave us out.
   const peers = withoutSelf(uniquePeers(outcomes.flatMap((o) => (o.status === 'announced' ? o.result.peers : []))), port);
   const mode = options.scrape === true ? 'scrape' : 'announce';
-  if (options.json === true) terminal.out(JSON.stringify(peersJson(torrent.infoHashHex, mode, outcomes, peers), null, 2));
+  if (options.json === true) terminal.out(jsonText(peersJson(torrent.infoHashHex, mode, outcomes, peers), 2));
   else for (const line of peersText(torrent.infoHashHex, mode, outcomes, peers)) terminal.out(line);
 
   const answered = outcomes.filter((o) => o.status === 'announced' || o.status === 'scraped').length;
@@ -80,7 +80,7 @@ export function peersText(infoHashHex: string, mode: 'announce' | 'scrape', outc
   for (const outcome of outcomes) {
     lines.push(`tier ${outcome.tier + 1}  ${printable(outcome.url)}`);
     // Refusals, warnings and error messages are the tracker's words (or carry its URL): made printable.
-    lines.push(...outcomeLines(outcome).map((line) => `  ${printable(line)}`));
+    lines.push(...outcomeLines(outcome).map((line) => `  ${printable(withoutUrlQueries(line))}`));
   }
   if (mode === 'announce') {
     const answered = outcomes.filter((o) => o.status === 'announced').length;
@@ -145,7 +145,7 @@ function outcomeJson(outcome: SurveyOutcome): object {
         interval: r.interval ?? null,
         minInterval: r.minInterval ?? null,
         warning: r.warning ?? null,
-        stopError: outcome.stopError === undefined ? null : { code: outcome.stopError.code, message: outcome.stopError.message },
+        stopError: outcome.stopError === undefined ? null : { code: outcome.stopError.code, message: withoutUrlQueries(outcome.stopError.message) },
       };
     }
     case 'scraped':
@@ -155,7 +155,7 @@ function outcomeJson(outcome: SurveyOutcome): object {
     case 'refused':
       return { reason: outcome.reason };
     case 'failed':
-      return { error: { code: outcome.error.code, message: outcome.error.message } };
+      return { error: { code: outcome.error.code, message: withoutUrlQueries(outcome.error.message) } };
     case 'unsupported':
       return {};
     default: {

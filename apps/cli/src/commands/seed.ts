@@ -6,6 +6,7 @@ import { Session } from '@typetorrent/engine';
 import type { Metainfo } from '@typetorrent/metainfo';
 import { CliError, EXIT_BAD_INPUT } from '../errors.js';
 import { interruptSignal, runTransfers } from '../engine/run-transfers.js';
+import { jsonText, printable } from '../format/terminal-text.js';
 import { collect, parseEndpoint, parsePort, parsePositiveInt, parseRate } from '../options.js';
 import { processTerminal } from '../terminal.js';
 import type { Terminal } from '../terminal.js';
@@ -48,8 +49,8 @@ export async function runSeed(source: string, dataPath: string, options: SeedOpt
   const session = new Session({ port: options.port, rateLimits: { upload: options.limitUp ?? 0 } });
   try {
     const port = await session.listen();
-    if (options.json === true) terminal.out(JSON.stringify({ type: 'listening', port }));
-    else terminal.err(`checking ${metainfo.name}, then seeding on port ${port}`);
+    if (options.json === true) terminal.out(jsonText({ type: 'listening', port }));
+    else terminal.err(`checking ${printable(metainfo.name)}, then seeding on port ${port}`);
     const torrent = await session.add(metainfo, {
       savePath,
       seed: true,
@@ -76,7 +77,7 @@ export async function runSeed(source: string, dataPath: string, options: SeedOpt
         EXIT_BAD_INPUT,
       );
     }
-    if (options.json === true) terminal.out(JSON.stringify({ type: 'seeding', infoHash: torrent.infoHashHex, port }));
+    if (options.json === true) terminal.out(jsonText({ type: 'seeding', infoHash: torrent.infoHashHex, port }));
     return await runTransfers(session, [torrent], { terminal, json: options.json === true, keepSeeding: true, signal });
   } catch (error) {
     await session.close();

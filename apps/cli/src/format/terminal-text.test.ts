@@ -3,7 +3,7 @@ import { createTorrent, parseMagnet } from '@typetorrent/metainfo';
 import { TrackerError, type SurveyOutcome } from '@typetorrent/tracker';
 import { peersText } from '../commands/peers.js';
 import { magnetInfoText, torrentInfoText } from './info-text.js';
-import { printable } from './terminal-text.js';
+import { jsonText, printable, withoutUrlQueries } from './terminal-text.js';
 
 // ESC (escape sequences: clear the screen, retitle the window, write the clipboard), BEL, CR and LF
 // (fake lines), DEL and the C1 range, and the bidi overrides that make 'gpj.exe' read as 'exe.jpg'.
@@ -52,5 +52,26 @@ describe('text from a torrent, a magnet or a tracker reaches the terminal withou
     const lines = peersText('ab'.repeat(20), 'announce', outcomes, []);
     for (const line of lines) expect(line).not.toMatch(CONTROL);
     expect(lines).toContain('  refused: \\x1b]0;owned\\x07\\x1b[2J\\x0afake: line');
+  });
+});
+
+describe('jsonText', () => {
+  test('escapes DEL, C1 and bidi characters the JSON way, so the line parses back to the same text', () => {
+    const value = { name: 'a\u001b[2J\u0007\r\n\u007f\u009b\u202e\u2066b', n: 1 };
+    const line = jsonText(value);
+    expect(line).not.toMatch(CONTROL);
+    expect(line).toContain('\\u009b\\u202e\\u2066');
+    expect(JSON.parse(line)).toEqual(value);
+    expect(JSON.parse(jsonText(value, 2))).toEqual(value);
+  });
+});
+
+describe('withoutUrlQueries', () => {
+  test('drops the query (peer id, key) of every http, https and udp URL in a message, keeping the rest', () => {
+    const message =
+      'tracker http://t.example:6969/announce: HTTP status 500 (http://t.example:6969/announce?info_hash=%AB&peer_id=-TT0100-abcdefghijkl&key=1234&port=6881)';
+    expect(withoutUrlQueries(message)).toBe('tracker http://t.example:6969/announce: HTTP status 500 (http://t.example:6969/announce?…)');
+    expect(withoutUrlQueries('udp://u.example:1/announce?x=1 and https://h/a#frag')).toBe('udp://u.example:1/announce?… and https://h/a?…');
+    expect(withoutUrlQueries('no URL here?')).toBe('no URL here?');
   });
 });

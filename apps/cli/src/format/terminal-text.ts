@@ -21,7 +21,8 @@ export function printable(text: string): string {
  * to terminals too. Outside strings JSON has none of these, so `\uXXXX` keeps it the same JSON.
  */
 export function jsonText(value: unknown, indent?: number): string {
-  return JSON.stringify(value, null, indent).replace(UNPRINTABLE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // Raw line feeds are the indentation's (JSON.stringify escapes those inside strings).
+  return JSON.stringify(value, null, indent).replace(UNPRINTABLE, (char) => (char === '\n' ? char : `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
 /**
