@@ -94,3 +94,24 @@ describe('RC4', () => {
     expect(() => new Rc4(new Uint8Array(257))).toThrow(expect.objectContaining({ code: 'invalid-argument' }));
   });
 });
+
+describe('RC4 word path', () => {
+  it('matches byte-at-a-time output at every alignment and length', () => {
+    const key = Uint8Array.of(9, 8, 7);
+    const reference = new Uint8Array(80);
+    const cipher = new Rc4(key);
+    for (let k = 0; k < reference.length; k++) cipher.process(reference, k, k + 1); // one byte per call
+    for (let offset = 0; offset < 4; offset++) {
+      for (let length = 0; length <= 70; length += 7) {
+        const backing = new Uint8Array(96);
+        const view = backing.subarray(offset, offset + length);
+        new Rc4(key).process(view);
+        expect(view).toEqual(reference.subarray(0, length));
+      }
+    }
+  });
+
+  it('refuses a range outside the buffer', () => {
+    expect(() => new Rc4(Uint8Array.of(1)).process(new Uint8Array(4), 2, 5)).toThrow(expect.objectContaining({ code: 'invalid-argument' }));
+  });
+});
