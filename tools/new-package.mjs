@@ -51,17 +51,11 @@ write('tsconfig.json', JSON.stringify({
   compilerOptions: { outDir: 'dist', rootDir: 'src', types: ['node'] },
   include: ['src/**/*.ts'],
 }, null, 2) + '\n');
-write('tsup.config.ts', `import { defineConfig } from 'tsup';
+const entryList = entries.map((e) => `src/${e}.ts`);
+const libraryOptions = entryList.length === 1 && entryList[0] === 'src/index.ts' ? '' : `{ entry: ${JSON.stringify(entryList)} }`;
+write('tsup.config.ts', `import { library } from '../../tsup.preset.mjs';
 
-export default defineConfig({
-  entry: ${JSON.stringify(entries.map((e) => `src/${e}.ts`))},
-  format: ['esm'],
-  dts: { compilerOptions: { customConditions: [] } },
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  removeNodeProtocol: false,
-});
+export default library(${libraryOptions});
 `);
 write('jest.config.mjs', `import { preset } from '../../jest.preset.mjs';
 

@@ -1,11 +1,3 @@
-import { defineConfig } from 'tsup';
+import { library } from '../../tsup.preset.mjs';
 
-export default defineConfig({
-  entry: ["src/index.ts","src/node.ts"],
-  format: ['esm'],
-  dts: { compilerOptions: { customConditions: [] } },
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  removeNodeProtocol: false,
-});
+export default library({ entry: ['src/index.ts', 'src/node.ts'] });
