@@ -2,7 +2,7 @@
 //
 // `createDiffieHellman(prime, 2)` checks that the prime is safe every time (about 21 ms here), which
 // let 40 junk connections a second hold a core (issue 16, defect 3). Measured on Node 20.20 / OpenSSL
-// 3.0 (tools/bench/rc4-and-dh.ts, 2 cores):
+// 3.0 (tools/bench/rc4-and-dh.mjs, 2 busy cores):
 //   createDiffieHellman + generateKeys          21    ms
 //   generateKeyPairSync('dh', { prime, ... })    0.23 ms (plus DER round trips to use the keys)
 //   BigInt square-and-multiply, 160-bit exponent 0.34 ms (and not constant time)
