@@ -44,9 +44,8 @@ export class Rc4 {
     let j = this.#j;
     let k = start;
     // Bytes up to a 4-byte boundary, then whole words: one read-modify-write of the data per four
-    // keystream bytes is about twice as fast as byte at a time (141 vs 68 MB/s side by side on a busy
-    // machine; tools/bench/rc4-and-dh.mjs). Little-endian only: the first
-    // keystream byte must land in the word's lowest address.
+    // keystream bytes is about twice as fast as byte at a time (141 vs 68 MB/s side by side on a
+    // busy machine). Little-endian only: the first keystream byte must land at the lowest address.
     const aligned = LITTLE_ENDIAN ? Math.min(end, start + ((4 - ((data.byteOffset + start) & 3)) & 3)) : end;
     for (; k < aligned; k++) {
       i = (i + 1) & 0xff;
