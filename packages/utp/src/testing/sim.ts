@@ -18,6 +18,8 @@ export interface LinkOptions {
   bytesPerMs?: number;
   /** Drop-tail bottleneck queue, as the longest queueing delay it holds, in ms. */
   maxQueueMs?: number;
+  /** Drops the datagrams it returns true for (index: datagrams sent so far in this direction). */
+  drop?: (bytes: Uint8Array, index: number) => boolean;
 }
 
 interface Delivery {
@@ -135,8 +137,9 @@ export class Sim {
   }
 
   private transmit(from: 'a' | 'b', bytes: Uint8Array): void {
-    this.sent[from]++;
+    const index = this.sent[from]++;
     const link = from === 'a' ? this.linkAB : this.linkBA;
+    if (link.drop?.(bytes, index) === true) return;
     const r = (): number => this.linkRandom.nextU32() / 2 ** 32;
     if (r() < (link.loss ?? 0)) return;
     const now = this.clock.now();

@@ -1,0 +1,71 @@
+import { describe, expect, it } from '@jest/globals';
+import { decodePacket, encodePacket, isUtpDatagram, PacketType, sackedSeqs, type Packet } from './packet.js';
+
+function packet(overrides: Partial<Packet> = {}): Packet {
+  return {
+    type: PacketType.DATA,
+    connectionId: 0xbeef,
+    timestamp: 0xfedcba98,
+    timestampDifference: 12345,
+    windowSize: 1 << 20,
+    seq: 0xffff,
+    ack: 7,
+    payload: new Uint8Array([1, 2, 3]),
+    ...overrides,
+  };
+}
+
+describe('packet codec (BEP 29 header)', () => {
+  it.each([
+    ['ST_DATA with payload', packet()],
+    ['ST_FIN', packet({ type: PacketType.FIN, payload: new Uint8Array(0) })],
+    ['ST_STATE with a SACK', packet({ type: PacketType.STATE, payload: new Uint8Array(0), sack: new Uint8Array([0b101, 0, 0, 0x80]) })],
+    ['ST_RESET', packet({ type: PacketType.RESET, payload: new Uint8Array(0) })],
+    ['ST_SYN', packet({ type: PacketType.SYN, payload: new Uint8Array(0), ack: 0 })],
+  ])('round-trips %s', (_name, p) => {
+    const decoded = decodePacket(encodePacket(p));
+    expect(decoded).toEqual({ ok: true, packet: p });
+  });
+
+  it('lays out the 20-byte header big-endian with version 1 in the low nibble', () => {
+    const bytes = encodePacket(packet({ type: PacketType.STATE, payload: new Uint8Array(0) }));
+    expect(bytes.length).toBe(20);
+    expect(Array.from(bytes.subarray(0, 4))).toEqual([0x21, 0, 0xbe, 0xef]);
+    expect(Array.from(bytes.subarray(16, 20))).toEqual([0xff, 0xff, 0, 7]);
+  });
+
+  it('reads the SACK mask least significant bit first, from ack + 2', () => {
+    expect(sackedSeqs(100, new Uint8Array([0b1000_0001, 0b10, 0, 0]))).toEqual([102, 109, 111]);
+    expect(sackedSeqs(0xfffe, new Uint8Array([0b11, 0, 0, 0]))).toEqual([0, 1]);
+  });
+
+  it('skips unknown extensions and finds the SACK after them', () => {
+    const bytes = new Uint8Array(20 + 4 + 6 + 2);
+    bytes[0] = 0x21;
+    bytes[1] = 2; // an unknown extension first
+    bytes.set([1, 2, 0xaa, 0xbb], 20); // next: SACK, length 2
+    bytes.set([0, 4, 1, 0, 0, 0], 24); // end of chain, 4-byte mask
+    bytes.set([9, 9], 30);
+    const decoded = decodePacket(bytes);
+    expect(decoded.ok && Array.from(decoded.packet.sack ?? [])).toEqual([1, 0, 0, 0]);
+    expect(decoded.ok && Array.from(decoded.packet.payload)).toEqual([9, 9]);
+  });
+
+  it.each([
+    ['shorter than a header', new Uint8Array(19), 'too-short'],
+    ['version 2', Uint8Array.from([0x02, ...new Uint8Array(19)]), 'bad-version'],
+    ['type 5', Uint8Array.from([0x51, ...new Uint8Array(19)]), 'bad-type'],
+    ['an extension running past the end', Uint8Array.from([0x01, 1, ...new Uint8Array(18), 0, 10, 1]), 'bad-extension'],
+    ['an extension header cut off', Uint8Array.from([0x01, 1, ...new Uint8Array(18), 0]), 'bad-extension'],
+    ['an endless extension chain', Uint8Array.from([0x01, 1, ...new Uint8Array(18), ...Array.from({ length: 20 }, () => [1, 0]).flat()]), 'bad-extension'],
+  ])('rejects %s as a value, without throwing', (_name, bytes, reason) => {
+    const decoded = decodePacket(bytes);
+    expect(decoded.ok).toBe(false);
+    expect(!decoded.ok && decoded.reason).toBe(reason);
+  });
+
+  it('tells uTP from KRPC (bencoded dictionaries start with "d")', () => {
+    expect(isUtpDatagram(encodePacket(packet()))).toBe(true);
+    expect(isUtpDatagram(new TextEncoder().encode('d1:ad2:id20:aaaaaaaaaaaaaaaaaaaae1:q4:ping1:t2:aa1:y1:qe'))).toBe(false);
+  });
+});
