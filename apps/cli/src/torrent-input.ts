@@ -1,21 +1,30 @@
 // Turning a command-line argument into a parsed torrent or magnet, with every failure a one-line
 // CliError (EXIT_BAD_INPUT) naming the problem: never a stack trace for a bad file.
-import { MetainfoError, parseMagnet } from '@typetorrent/metainfo';
+import { MetainfoError, parseMagnet, parseTorrent } from '@typetorrent/metainfo';
 import type { MagnetLink, Metainfo } from '@typetorrent/metainfo';
 import { readTorrentFile } from '@typetorrent/metainfo/node';
 import { CliError, EXIT_BAD_INPUT } from './errors.js';
+import { fetchTorrentBytes, isHttpUrl } from './torrent-url.js';
 
 export type TorrentInput =
   | { readonly kind: 'torrent'; readonly metainfo: Metainfo }
   | { readonly kind: 'magnet'; readonly magnet: MagnetLink };
 
-/** A magnet URI (anything starting 'magnet:') or the path of a .torrent file. */
+/** A magnet URI (anything starting 'magnet:'), an http(s) URL of a .torrent file, or its path. */
 export async function loadTorrentInput(source: string, signal?: AbortSignal): Promise<TorrentInput> {
   if (/^magnet:/i.test(source)) {
     try {
       return { kind: 'magnet', magnet: parseMagnet(source) };
     } catch (error) {
       throw badInput('bad magnet link', error);
+    }
+  }
+  if (isHttpUrl(source)) {
+    const bytes = await fetchTorrentBytes(source, signal === undefined ? {} : { signal });
+    try {
+      return { kind: 'torrent', metainfo: parseTorrent(bytes) };
+    } catch (error) {
+      throw badInput(`${source.replace(/[?#].*$/s, '?…')} (fetched)`, error);
     }
   }
   try {

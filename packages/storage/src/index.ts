@@ -28,7 +28,7 @@ export { BufferPool, DEFAULT_MEMORY_LIMIT, MIN_DEFAULT_MEMORY_LIMIT, defaultMemo
 export { PieceAssembler, type BlockResult, type PieceAssemblerOptions } from './piece-assembler.js';
 export { checkPieces, type CheckOptions, type CheckProgress } from './check.js';
 export { RESUME_VERSION, decodeResume, encodeResume, type DecodedResume, type ResumeData, type ResumeExpectation } from './resume-data.js';
-export { ResumeFile, type ResumeStore } from './resume-file.js';
+export { ResumeFile, type ResumeFileOptions, type ResumeStore } from './resume-file.js';
 export { planCheck, type CheckPlan } from './resume-plan.js';
 export { currentBootId } from './boot-id.js';
 export { DEFAULT_MAX_READ_LENGTH, DEFAULT_RESUME_INTERVAL_MS, PieceStore, type PieceStoreOptions, type SaveOptions } from './piece-store.js';

@@ -23,6 +23,17 @@ describe('ResumeFile', () => {
     expect(await file.load()).toBeUndefined();
   });
 
+  test("placement 'directory' keeps the record directly in a state folder (a link to one is fine), nothing in the data folder", async () => {
+    const real = path.join(temp, 'state-real');
+    await fs.mkdir(real);
+    await fs.symlink(real, path.join(temp, 'state-link'));
+    const file = new ResumeFile(path.join(temp, 'state-link'), hex, nodeFileSystem, { placement: 'directory' });
+    expect(file.path).toBe(path.join(temp, 'state-link', `${hex}.resume`));
+    await file.save(new Uint8Array([1, 2, 3]));
+    expect(await fs.readdir(real)).toEqual([`${hex}.resume`]);
+    expect(await file.load()).toEqual(new Uint8Array([1, 2, 3]));
+  });
+
   test('save replaces the record as a whole; a shorter record leaves no old tail', async () => {
     const file = new ResumeFile(path.join(temp, 'b'), hex);
     await file.save(new Uint8Array(100).fill(1));

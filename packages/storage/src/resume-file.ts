@@ -1,4 +1,6 @@
-// Where resume data is kept: `<dir>/.typetorrent/<infohash>.resume`. Written atomically (temp file,
+// Where resume data is kept: `<dir>/.typetorrent/<infohash>.resume` beside the data, or
+// `<dir>/<infohash>.resume` in a state folder of the application's own (`placement: 'directory'`,
+// e.g. $XDG_STATE_HOME/typetorrent/resume, so the user's data folder gets nothing). Written atomically (temp file,
 // fsync, rename, fsync of the folder), so after a crash the file is either the old record or the new
 // one, never a torn mix.
 import path from 'node:path';
@@ -22,15 +24,27 @@ export interface ResumeStore {
  */
 export const MAX_RESUME_BYTES = 64 * 1024 * 1024;
 
+export interface ResumeFileOptions {
+  /**
+   * 'data-folder' (default): `directory` is the download folder, and the record goes in its
+   * `.typetorrent` subfolder. 'directory': `directory` is a folder for resume records only (the
+   * application's state folder), and the record goes directly in it.
+   */
+  readonly placement?: 'data-folder' | 'directory';
+}
+
 export class ResumeFile implements ResumeStore {
   readonly path: string;
   readonly #root: string;
   readonly #fileSystem: FileSystem;
+  /** The folder holding the record is inside a download folder, whose links we do not follow. */
+  readonly #inDataFolder: boolean;
 
-  constructor(directory: string, infoHashHex: string, fileSystem: FileSystem = nodeFileSystem) {
+  constructor(directory: string, infoHashHex: string, fileSystem: FileSystem = nodeFileSystem, options: ResumeFileOptions = {}) {
     this.#root = path.resolve(directory);
     this.#fileSystem = fileSystem;
-    this.path = resolveInside(this.#root, [STATE_FOLDER, `${infoHashHex}.resume`]);
+    this.#inDataFolder = (options.placement ?? 'data-folder') === 'data-folder';
+    this.path = resolveInside(this.#root, this.#inDataFolder ? [STATE_FOLDER, `${infoHashHex}.resume`] : [`${infoHashHex}.resume`]);
   }
 
   /**
@@ -45,7 +59,8 @@ export class ResumeFile implements ResumeStore {
     try {
       const folderInfo = await this.#fileSystem.lstat(folder);
       if (folderInfo === undefined) return undefined;
-      if (folderInfo.kind === 'symlink') throw new StorageError('UNSAFE_PATH', 'the state folder is a symbolic link', { path: folder });
+      // A state folder of the application's own is the user's choice, and may well be a link.
+      if (folderInfo.kind === 'symlink' && this.#inDataFolder) throw new StorageError('UNSAFE_PATH', 'the state folder is a symbolic link', { path: folder });
       // lstat before open: opening a FIFO would block until a writer appears.
       const info = await this.#fileSystem.lstat(this.path);
       if (info === undefined) return undefined;

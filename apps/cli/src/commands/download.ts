@@ -1,6 +1,5 @@
 // `typetorrent download <torrent>...`: downloads one or several torrents at once in one session,
 // resumes where it left off, shows live progress and exits 0 when done (or keeps seeding with --seed).
-import path from 'node:path';
 import type { Command } from 'commander';
 import { Session } from '@typetorrent/engine';
 import type { Torrent } from '@typetorrent/engine';
@@ -12,6 +11,7 @@ import { collect, parseEndpoint, parseFileSelection, parsePort, parsePositiveInt
 import { processTerminal } from '../terminal.js';
 import type { Terminal } from '../terminal.js';
 import { loadTorrentInput } from '../torrent-input.js';
+import { checkPeerSources, listenOrExplain, prepareOutputFolder } from './transfer-checks.js';
 
 export interface DownloadOptions {
   readonly output: string;
@@ -69,12 +69,14 @@ export async function runDownload(sources: readonly string[], options: DownloadO
     throw new CliError('--files selects files of one torrent; give a single torrent with it', EXIT_BAD_INPUT);
   }
   for (const m of metainfos) {
+    checkPeerSources(m, { announce: options.announce, manualPeers: options.peer?.length ?? 0, dht: false });
     if (!isMetainfo(m)) {
       if (options.files !== undefined) throw new CliError('--files needs the file list: give the .torrent file, not a magnet link', EXIT_BAD_INPUT);
       continue;
     }
     checkFileSelection(m, options.files);
   }
+  const savePath = await prepareOutputFolder(options.output);
   const session = new Session({
     port: options.port,
     rateLimits: { download: options.limitDown ?? 0, upload: options.limitUp ?? 0 },
@@ -82,13 +84,13 @@ export async function runDownload(sources: readonly string[], options: DownloadO
   });
   let torrents: Torrent[];
   try {
-    const port = await session.listen();
-    if (options.json !== true) terminal.err(`listening for peers on port ${port}; saving to ${printable(path.resolve(options.output))}`);
+    const port = await listenOrExplain(session, options.port);
+    if (options.json !== true) terminal.err(`listening for peers on port ${port}; saving to ${printable(savePath)}`);
     torrents = [];
     for (const metainfo of metainfos) {
       torrents.push(
         await session.add(metainfo, {
-          savePath: path.resolve(options.output),
+          savePath,
           seed: options.seed,
           ...(options.maxPeers === undefined ? {} : { maxPeers: options.maxPeers }),
           ...(options.sequential === true ? { sequential: true } : {}),
@@ -111,7 +113,7 @@ export function registerDownload(program: Command): void {
   program
     .command('download')
     .description('download one or more torrents at once, resuming where a previous run left off')
-    .argument('<torrent...>', '.torrent files or magnet links (quote them: they contain &)')
+    .argument('<torrent...>', '.torrent files, http(s) URLs of .torrent files, or magnet links (quote them: they contain &)')
     .option('-o, --output <dir>', 'folder to save into (a multi-file torrent gets a folder of its own inside)', '.')
     .option('--seed', 'keep seeding after the download is done, until Ctrl-C')
     .option('--no-seed', 'exit once every torrent is done (the default)')

@@ -11,6 +11,7 @@ import { collect, parseEndpoint, parsePort, parsePositiveInt, parseRate } from '
 import { processTerminal } from '../terminal.js';
 import type { Terminal } from '../terminal.js';
 import { loadTorrents } from './download.js';
+import { listenOrExplain } from './transfer-checks.js';
 
 export interface SeedOptions {
   readonly port: number;
@@ -48,7 +49,7 @@ export async function runSeed(source: string, dataPath: string, options: SeedOpt
   const savePath = await savePathFor(metainfo, dataPath);
   const session = new Session({ port: options.port, rateLimits: { upload: options.limitUp ?? 0 } });
   try {
-    const port = await session.listen();
+    const port = await listenOrExplain(session, options.port);
     if (options.json === true) terminal.out(jsonText({ type: 'listening', port }));
     else terminal.err(`checking ${printable(metainfo.name)}, then seeding on port ${port}`);
     const torrent = await session.add(metainfo, {
