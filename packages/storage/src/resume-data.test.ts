@@ -87,6 +87,9 @@ describe('resume data', () => {
     ['a durable piece that is not verified', withKey('durable', new Uint8Array([0x40, 0])), 'durable piece 1 is not verified'],
     ['an empty boot id', withKey('boot-id', ''), 'boot id'],
     ['an overlong boot id', withKey('boot-id', 'x'.repeat(65)), 'boot id'],
+    // Would not survive encodeResume (UTF-8) after being read as latin1: refused instead.
+    ['a boot id with a byte above 0x7f', withKey('boot-id', Uint8Array.of(0x61, 0xe9, 0x62)), 'boot id'],
+    ['a boot id with a space', withKey('boot-id', 'a b'), 'boot id'],
     ['a boot id that is a number', withKey('boot-id', 7), 'boot id'],
     ['a file list of the wrong length', withKey('files', []), 'file list'],
     ['a negative size', withKey('files', [new Map([['mtime-us', 1], ['size', -1]]), new Map(), new Map()]), 'stamp'],

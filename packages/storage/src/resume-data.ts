@@ -108,7 +108,9 @@ function readDurability(root: BencodeDict, verified: PieceSet): { durable: Piece
   for (const piece of durable) if (!verified.has(piece)) return `durable piece ${piece} is not verified`;
   const id = root.get('boot-id');
   if (id === undefined) return { durable, bootId: undefined };
-  if (!isBytes(id) || id.length === 0 || id.length > MAX_BOOT_ID_LENGTH) return 'bad boot id';
+  // Printable ASCII only (the kernel's is a UUID): encodeResume writes the text as UTF-8, so a byte
+  // above 0x7f read here as latin1 would come back as two bytes, another boot id (found by fuzzing).
+  if (!isBytes(id) || id.length === 0 || id.length > MAX_BOOT_ID_LENGTH || id.some((b) => b < 0x21 || b > 0x7e)) return 'bad boot id';
   return { durable, bootId: latin1(id) };
 }
 
