@@ -41,6 +41,7 @@ export class MseInitiator extends MseHandshake {
   readonly #privateKey: Uint8Array;
   readonly #greeting: Uint8Array;
   #state: State = { name: 'yb' };
+  #started = false;
 
   constructor(options: MseInitiatorOptions) {
     super(options);
@@ -56,10 +57,14 @@ export class MseInitiator extends MseHandshake {
 
   /** Message 1 (Ya, PadA): write it as soon as the connection opens. */
   start(): Uint8Array {
-    return this.guard(() => this.#greeting);
+    return this.guard(() => {
+      this.#started = true;
+      return this.#greeting;
+    });
   }
 
   protected advance(): MseStep {
+    if (!this.#started) throw new MseError('invalid-argument', 'start() must be called (and its bytes sent) before receive()');
     let send: Uint8Array = NOTHING;
     for (;;) {
       const state = this.#state;

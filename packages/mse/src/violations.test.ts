@@ -186,6 +186,11 @@ describe('deadline, abort and failure', () => {
     expect(error.cause).toBeInstanceOf(RangeError);
   });
 
+  it('refuses receive() on an initiator that never sent message 1', () => {
+    const initiator = new MseInitiator({ infoHash, random: seededRandom(4), now: 0 });
+    expect(failure(() => initiator.receive(new Uint8Array(96)))).toMatchObject({ code: 'invalid-argument' });
+  });
+
   it('refuses a random source that returns the wrong number of bytes', () => {
     expect(failure(() => new MseInitiator({ infoHash, random: () => new Uint8Array(3), now: 0 }))).toMatchObject({ code: 'invalid-argument' });
   });
