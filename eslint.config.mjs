@@ -3,9 +3,12 @@
 //  - packages depend only downward: bencode → metainfo → peer-wire/tracker/storage → engine → cli
 //  - codecs (bencode, metainfo, peer-wire, and the tracker's codec files) do no I/O: no sockets, files,
 //    timers or fetch. Adapters that do I/O live in folders named `node/` and are exempt.
+// A third keeps the manifests honest: each package.json lists exactly the packages its built code
+// imports (`@nx/dependency-checks`; test helpers are devDependencies and not counted).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import nx from '@nx/eslint-plugin';
+import jsoncParser from 'jsonc-eslint-parser';
 
 const ioModules = [
   'net', 'dgram', 'fs', 'fs/promises', 'http', 'https', 'http2', 'tls', 'timers', 'timers/promises',
@@ -57,5 +60,26 @@ export default tseslint.config(
     ],
     ignores: ['**/*.test.ts', '**/node/**', '**/node.ts', '**/test/**'],
     rules: noIo,
+  },
+  {
+    // package.json: `dependencies` must match what the production sources import, no more, no less.
+    files: ['**/package.json'],
+    languageOptions: { parser: jsoncParser },
+    plugins: { '@nx': nx },
+    rules: {
+      '@nx/dependency-checks': ['error', {
+        buildTargets: ['build'],
+        // Test code is not shipped: its imports belong in devDependencies.
+        ignoredFiles: [
+          '{projectRoot}/**/*.test.ts',
+          '{projectRoot}/**/*.bench.ts',
+          '{projectRoot}/**/testing/**',
+          '{projectRoot}/**/test-*.ts',
+          '{projectRoot}/test/**',
+          '{projectRoot}/*.config.{ts,mjs}',
+        ],
+        checkVersionMismatches: true,
+      }],
+    },
   },
 );

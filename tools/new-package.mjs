@@ -36,7 +36,7 @@ const pkg = {
   scripts: {
     build: 'tsup',
     typecheck: 'tsc -p tsconfig.json --noEmit',
-    lint: 'eslint src',
+    lint: 'eslint src package.json',
     test: 'node --experimental-vm-modules ../../node_modules/jest/bin/jest.js --maxWorkers=1',
   },
   dependencies: {},
