@@ -87,6 +87,8 @@ export class Connection {
   private lastSent: number;
   private lastReceived: number;
   private closedAt = 0;
+  /** When the next zero-window probe may go out (the peer's window is closed, nothing in flight). */
+  private probeAt: number | undefined;
 
   constructor(init: ConnectionInit, state: 'syn-sent' | 'syn-recv') {
     this.recvId = init.recvId;
@@ -182,6 +184,7 @@ export class Connection {
     let at = this.lastSent + this.options.keepAliveMs;
     if (this.send.outstanding > 0 || this.state === 'syn-sent') at = Math.min(at, this.timerStart + this.rtt.rto);
     if (this.options.idleTimeoutMs > 0) at = Math.min(at, this.lastReceived + this.options.idleTimeoutMs);
+    if (this.probeAt !== undefined) at = Math.min(at, this.probeAt);
     return at;
   }
 
@@ -197,6 +200,7 @@ export class Connection {
       return this.close(new UtpError('ETIMEDOUT', 'nothing received within the idle timeout'), true);
     }
     if ((this.send.outstanding > 0 || this.state === 'syn-sent') && now >= this.timerStart + this.rtt.rto) return this.timeout(now);
+    if (this.probeAt !== undefined && now >= this.probeAt) return this.pump();
     this.sendState(); // keep-alive
   }
 
@@ -264,14 +268,12 @@ export class Connection {
   pump(): void {
     if (this.state !== 'connected') return;
     const now = this.clock.now();
-    const size = this.options.packetSize;
     for (;;) {
-      const window = Math.min(this.ledbat.cwnd, this.peerWindow);
-      // One packet may always be in flight: the zero-window probe and the minimum window.
-      const room = (bytes: number): boolean => this.send.flight === 0 || this.send.flight + bytes <= window;
       const lost = this.firstLost();
       if (lost !== undefined) {
-        if (!room(lost.payload.length)) return;
+        // The oldest unacked packet goes out regardless of the window (as TCP's fast retransmit does):
+        // nothing moves until it arrives, and each loss verdict needed fresh evidence.
+        if (lost !== this.send.first() && !this.mayPut(lost.payload.length, now)) return;
         this.send.resent(lost, now);
         this.stats.retransmitted++;
         this.transmit(lost.type, lost.seq, lost.payload);
@@ -279,8 +281,10 @@ export class Connection {
       }
       if (this.send.queued > 0) {
         if (this.send.outstanding >= this.options.maxReorder / 2) return;
-        const bytes = Math.min(size, this.send.queued);
-        if (!room(bytes)) return;
+        let bytes = Math.min(this.options.packetSize, this.send.queued);
+        // Nothing in flight and a small (not closed) peer window: send what fits.
+        if (this.send.flight === 0 && this.peerWindow > 0 && this.peerWindow < bytes) bytes = this.peerWindow;
+        if (!this.mayPut(bytes, now)) return;
         this.sendNew(PacketType.DATA, this.send.take(bytes), now);
         continue;
       }
@@ -290,6 +294,21 @@ export class Connection {
       }
       return;
     }
+  }
+
+  /** Whether a packet of `bytes` fits the congestion and peer windows now (or is a due window probe). */
+  private mayPut(bytes: number, now: number): boolean {
+    if (this.send.flight > 0) return this.send.flight + bytes <= Math.min(this.ledbat.cwnd, this.peerWindow);
+    // One packet may always be in flight (the minimum window), unless the peer's window is closed:
+    // then one probe per timeout, so a peer advertising zero forever costs a packet per RTO.
+    if (this.peerWindow >= bytes) {
+      this.probeAt = undefined;
+      return true;
+    }
+    if (this.probeAt === undefined) this.probeAt = now + this.rtt.rto;
+    if (now < this.probeAt) return false;
+    this.probeAt = undefined;
+    return true;
   }
 
   /** True once our FIN is acknowledged. */
