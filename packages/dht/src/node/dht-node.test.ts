@@ -21,25 +21,18 @@ describe('DhtNode on 127.0.0.1', () => {
   const nodes: DhtNode[] = [];
   beforeAll(async () => {
     dir = await makeTempDir('typetorrent-dht-');
-    for (let i = 0; i < 4; i++) nodes.push(await DhtNode.create({ ...loopback, bootstrap: [] }));
+    nodes.push(await DhtNode.create({ ...loopback, bootstrap: [] }));
     const router = `127.0.0.1:${nodes[0]!.port}`;
-    for (const n of nodes.slice(1)) {
-      await DhtNode.prototype.bootstrap.call(n);
-      await (await rebootstrap(n, router));
+    for (let i = 1; i < 4; i++) {
+      const node = await DhtNode.create({ ...loopback, bootstrap: [router] });
+      nodes.push(node);
+      await node.bootstrap();
     }
   });
   afterAll(async () => {
     for (const n of nodes) await n.close();
     await removeTempDir(dir);
   });
-
-  async function rebootstrap(node: DhtNode, router: string): Promise<number> {
-    // A node created with an empty list knows nobody; point it at the router explicitly.
-    const [host, port] = router.split(':');
-    node.addNode(host!, Number(port));
-    await new Promise<void>((resolve) => (node.nodeCount > 0 ? resolve() : node.once('node', () => resolve())));
-    return await node.bootstrap();
-  }
 
   test('a peer announced by one node is yielded by another node lookup', async () => {
     const infoHash = random.bytes(20);
