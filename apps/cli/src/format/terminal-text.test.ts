@@ -73,5 +73,6 @@ describe('withoutUrlQueries', () => {
     expect(withoutUrlQueries(message)).toBe('tracker http://t.example:6969/announce: HTTP status 500 (http://t.example:6969/announce?…)');
     expect(withoutUrlQueries('udp://u.example:1/announce?x=1 and https://h/a#frag')).toBe('udp://u.example:1/announce?… and https://h/a?…');
     expect(withoutUrlQueries('no URL here?')).toBe('no URL here?');
+    expect(withoutUrlQueries('http://h/a?k=1: failed, http://h/b?…: kept')).toBe('http://h/a?…: failed, http://h/b?…: kept');
   });
 });

@@ -30,5 +30,7 @@ export function jsonText(value: unknown, indent?: number): string {
  * id and tracker key, which are not for logs. Used for every message that can quote a request.
  */
 export function withoutUrlQueries(text: string): string {
-  return text.replace(/\b((?:https?|udp|wss?):\/\/[^\s?#()"']+)[?#][^\s()"']*/gi, '$1?…');
+  // The query ends at a space, quote or parenthesis; a trailing '.', ',', ':' or ';' is the sentence's.
+  // An already shortened `?…` is left as it is.
+  return text.replace(/\b((?:https?|udp|wss?):\/\/[^\s?#()"']+)[?#](?!…)[^\s()"']*?(?=[.,:;]?(?:[\s()"']|$))/gi, '$1?…');
 }

@@ -1,0 +1,68 @@
+// Runs the built `typetorrent` (dist/main.js) as users and scripts do, for the tests that check what
+// a person sees: exit codes, stderr lines, JSON lines.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const CLI_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const CLI = path.join(CLI_ROOT, 'dist/main.js');
+
+export function requireBuiltCli(): void {
+  if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: build the CLI first (npm test does)`);
+}
+
+export interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface Running extends Promise<Run> {
+  /** SIGINT, as Ctrl-C sends. */
+  interrupt(): void;
+  stdoutSoFar(): string;
+  stderrSoFar(): string;
+}
+
+export interface CliOptions {
+  readonly timeoutMs?: number;
+  /** Run as another user (uid and gid), e.g. to meet permission checks that root passes. */
+  readonly asUser?: number;
+  readonly cwd?: string;
+}
+
+export function cli(args: readonly string[], options: CliOptions = {}): Running {
+  const command = options.asUser === undefined ? [process.execPath, CLI, ...args] : ['setpriv', `--reuid=${options.asUser}`, `--regid=${options.asUser}`, '--clear-groups', process.execPath, CLI, ...args];
+  const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], ...(options.cwd === undefined ? {} : { cwd: options.cwd }) });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+  const done = new Promise<Run>((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
+  return Object.assign(done, { interrupt: () => void child.kill('SIGINT'), stdoutSoFar: () => stdout, stderrSoFar: () => stderr });
+}
+
+/** Polls `read` until `until` holds for what it returns; the test's own timeout bounds the wait. */
+export async function waitFor<T>(read: () => T, until: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = read();
+    if (until(value)) return value;
+    if (Date.now() > deadline) throw new Error(`${what} did not happen; last seen: ${String(value).slice(-2000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export function jsonLines(stdout: string): { type: string; [k: string]: unknown }[] {
+  return stdout.split('\n').filter((l) => l.trim().startsWith('{') && l.trim().endsWith('}')).map((l) => JSON.parse(l) as { type: string });
+}
+
+/** C0/C1 controls and bidi overrides: nothing of the kind may reach a terminal raw. */
+export const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
