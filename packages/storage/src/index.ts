@@ -1,5 +1,9 @@
 // @typetorrent/storage: verified piece storage. Block assembly and SHA-1 checks under a memory cap,
 // file layout and disk I/O, file selection, fast resume.
+//
+// The public surface is what an engine or a tool needs: PieceStore and its options, the Storage
+// interface with its implementations, hashers, resume records, errors. The parts PieceStore is made
+// of (PieceAssembler, BufferPool, checkPieces, planCheck, Layout) stay internal so they can change.
 export { StorageError, type StorageErrorCode, type StorageErrorDetails } from './errors.js';
 export type { StorageTorrent } from './torrent.js';
 export {
@@ -15,7 +19,6 @@ export {
   type StorageStamps,
 } from './storage.js';
 export { PieceSet } from './piece-set.js';
-export { Layout, type Segment } from './layout.js';
 export { FileStorage, type FileStorageOptions } from './file-storage.js';
 export { MemoryStorage } from './memory-storage.js';
 export { NullStorage } from './null-storage.js';
@@ -24,11 +27,11 @@ export { DEFAULT_MAX_OPEN_FILES } from './open-files.js';
 export { STATE_FOLDER } from './safe-path.js';
 export { DEFAULT_TURN_BUDGET_MS, InlineHasher, inlineHasher, type Hasher, type InlineHasherOptions } from './hasher.js';
 export { WorkerHasher, type WorkerHasherOptions } from './worker-hasher.js';
-export { BufferPool, DEFAULT_MEMORY_LIMIT, MIN_DEFAULT_MEMORY_LIMIT, defaultMemoryLimit } from './buffer-pool.js';
-export { PieceAssembler, type BlockResult, type PieceAssemblerOptions } from './piece-assembler.js';
-export { checkPieces, type CheckOptions, type CheckProgress } from './check.js';
+export { DEFAULT_MEMORY_LIMIT, MIN_DEFAULT_MEMORY_LIMIT, defaultMemoryLimit } from './buffer-pool.js';
+export type { BlockResult } from './piece-assembler.js';
+export type { CheckOptions, CheckProgress } from './check.js';
 export { RESUME_VERSION, decodeResume, encodeResume, type DecodedResume, type ResumeData, type ResumeExpectation } from './resume-data.js';
 export { ResumeFile, type ResumeFileOptions, type ResumeStore } from './resume-file.js';
-export { planCheck, type CheckPlan } from './resume-plan.js';
 export { currentBootId } from './boot-id.js';
 export { DEFAULT_MAX_READ_LENGTH, DEFAULT_RESUME_INTERVAL_MS, PieceStore, type PieceStoreOptions, type SaveOptions } from './piece-store.js';
+export type { IntervalTimers } from './interval-timers.js';
