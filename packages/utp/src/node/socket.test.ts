@@ -15,9 +15,11 @@ function sha1(data: Uint8Array): string {
   return createHash('sha1').update(data).digest('hex');
 }
 
+/** Reads to the end without destroying the stream (for-await would, cutting off its own writes). */
 async function readAll(stream: UtpStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  await once(stream, 'end');
   return Buffer.concat(chunks);
 }
 
