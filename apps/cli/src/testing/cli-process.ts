@@ -64,5 +64,5 @@ export function jsonLines(stdout: string): { type: string; [k: string]: unknown 
   return stdout.split('\n').filter((l) => l.trim().startsWith('{') && l.trim().endsWith('}')).map((l) => JSON.parse(l) as { type: string });
 }
 
-/** C0/C1 controls and bidi overrides: nothing of the kind may reach a terminal raw. */
-export const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
+/** C0/C1 controls (but line feeds and tabs) and bidi overrides: nothing of the kind may reach a terminal raw. */
+export const RAW_CONTROL = /(?![\n\t])[\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
