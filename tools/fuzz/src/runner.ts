@@ -1,0 +1,111 @@
+// The fuzz loop for one target: run the seeds, then mutate corpus entries until the time is up.
+// An input whose outcome label was never seen before joins the corpus (the novelty signal: see
+// README: guidance). Findings are deduplicated by signature and handed to `onFinding`.
+import { execute, type FindingKind } from './execute.js';
+import { mutate } from './mutate.js';
+import { Rng } from './rng.js';
+import type { FuzzTarget } from './target.js';
+
+export interface Finding {
+  readonly target: string;
+  readonly kind: FindingKind;
+  readonly message: string;
+  readonly input: Uint8Array;
+}
+
+export interface FuzzOptions {
+  readonly seconds: number;
+  readonly seed: number;
+  /** Starting inputs: the seed corpus and earlier findings. */
+  readonly seeds: readonly Uint8Array[];
+  readonly onFinding?: (finding: Finding) => void;
+}
+
+export interface FuzzResult {
+  readonly runs: number;
+  readonly findings: readonly Finding[];
+  readonly corpusSize: number;
+  readonly labels: number;
+}
+
+/** Corpus caps: entries and bytes, so a long run's memory stays bounded (and the leak check meaningful). */
+const MAX_CORPUS_ENTRIES = 4096;
+const MAX_CORPUS_BYTES = 32 * 1024 * 1024;
+/** Heap growth (after a full GC, beyond the corpus itself) that counts as a leak, checked every few seconds when `gc` is exposed. */
+export const LEAK_BOUND_BYTES = 256 * 1024 * 1024;
+const LEAK_CHECK_MS = 5000;
+
+const encoder = new TextEncoder();
+
+export function fuzz(target: FuzzTarget, options: FuzzOptions): FuzzResult {
+  const rng = new Rng(options.seed);
+  const dictionary = target.dictionary.map((word) => encoder.encode(word));
+  const maxLength = target.maxInputLength ?? 4096;
+  const corpus: Uint8Array[] = [];
+  let corpusBytes = 0;
+  const labels = new Set<string>();
+  const signatures = new Set<string>();
+  const findings: Finding[] = [];
+  let runs = 0;
+
+  const run = (input: Uint8Array): void => {
+    runs++;
+    const outcome = execute(target, input);
+    if (outcome.kind === 'finding') {
+      if (signatures.has(outcome.signature)) return;
+      signatures.add(outcome.signature);
+      const finding: Finding = { target: target.name, kind: outcome.finding, message: outcome.message, input: input.slice() };
+      findings.push(finding);
+      options.onFinding?.(finding);
+      return;
+    }
+    const label = `${outcome.kind}:${outcome.label}`;
+    if (labels.has(label)) return;
+    labels.add(label);
+    if (corpus.length < MAX_CORPUS_ENTRIES && corpusBytes + input.length <= MAX_CORPUS_BYTES) {
+      corpus.push(input.slice());
+      corpusBytes += input.length;
+    }
+  };
+
+  const deadline = process.hrtime.bigint() + BigInt(Math.round(options.seconds * 1e9));
+  for (const seed of options.seeds) run(seed);
+  if (corpus.length === 0) corpus.push(new Uint8Array(0));
+
+  const gc = (globalThis as { gc?: () => void }).gc;
+  let baseline: number | undefined;
+  let nextLeakCheck = Date.now() + LEAK_CHECK_MS;
+  let last: Uint8Array = new Uint8Array(0);
+  while (process.hrtime.bigint() < deadline) {
+    // Checking the clock costs little next to a parse, but batch anyway.
+    for (let i = 0; i < 64; i++) {
+      const parent = rng.pick(corpus);
+      last = mutate(parent, { rng, corpus, dictionary, maxLength });
+      run(last);
+    }
+    if (gc !== undefined && Date.now() >= nextLeakCheck) {
+      nextLeakCheck = Date.now() + LEAK_CHECK_MS;
+      gc();
+      const inUse = process.memoryUsage().heapUsed - corpusBytes;
+      baseline ??= inUse;
+      if (inUse - baseline > LEAK_BOUND_BYTES && !signatures.has('leak')) {
+        signatures.add('leak');
+        const message = `heap grew by ${((inUse - baseline) / 1048576).toFixed(0)} MiB over the run (bound ${LEAK_BOUND_BYTES / 1048576} MiB); the saved input is only the last one run`;
+        const finding: Finding = { target: target.name, kind: 'leak', message, input: last.slice() };
+        findings.push(finding);
+        options.onFinding?.(finding);
+      }
+    }
+  }
+  return { runs, findings, corpusSize: corpus.length, labels: labels.size };
+}
+
+/** Replays saved inputs (no mutation): the outcome of each, for regression tests. */
+export function replay(target: FuzzTarget, inputs: readonly { name: string; bytes: Uint8Array }[]): { name: string; message: string }[] {
+  const failures: { name: string; message: string }[] = [];
+  for (const { name, bytes } of inputs) {
+    const outcome = execute(target, bytes);
+    if (outcome.kind === 'finding') failures.push({ name, message: `${outcome.finding}: ${outcome.message}` });
+  }
+  return failures;
+}
