@@ -40,7 +40,8 @@ const pkg = {
     test: 'node --experimental-vm-modules ../../node_modules/jest/bin/jest.js --maxWorkers=1',
   },
   dependencies: {},
-  nx: { tags: [layer] },
+  // A new package starts as a sans-I/O core (I/O only in node/ adapters); tag it layer:io if it is not.
+  nx: { tags: [layer, 'layer:codec'] },
 };
 const abs = path.resolve(dir);
 fs.mkdirSync(path.join(abs, 'src'), { recursive: true });
