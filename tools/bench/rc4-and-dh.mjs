@@ -2,7 +2,8 @@
 // one encrypted handshake costs against building the DH group per connection (issue 16, defect 3).
 // Reads the built package, so build first:
 //   (cd packages/mse && npm run build) && node tools/bench/rc4-and-dh.mjs
-// Prints medians of ROUNDS rounds after a warm-up. Absolute figures follow machine load.
+// Prints medians of ROUNDS rounds after a warm-up. Times are CPU time of this process (user +
+// system), as `openssl speed` reports by default, so other work on a busy machine skews them less.
 import { spawnSync } from 'node:child_process';
 import { createDiffieHellman, randomBytes } from 'node:crypto';
 import * as mse from '../../packages/mse/dist/index.js';
@@ -11,9 +12,10 @@ const ROUNDS = 5;
 const RC4_BYTES = 128 * 1024 * 1024;
 const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
 const seconds = (work) => {
-  const start = process.hrtime.bigint();
+  const start = process.cpuUsage();
   work();
-  return Number(process.hrtime.bigint() - start) / 1e9;
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
 };
 
 function rc4Rate(blockSize) {

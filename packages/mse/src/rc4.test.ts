@@ -95,8 +95,8 @@ describe('RC4', () => {
   });
 });
 
-describe('RC4 word path', () => {
-  it('matches byte-at-a-time output at every alignment and length', () => {
+describe('RC4 on views', () => {
+  it('matches one-byte-per-call output at every alignment and length', () => {
     const key = Uint8Array.of(9, 8, 7);
     const reference = new Uint8Array(80);
     const cipher = new Rc4(key);

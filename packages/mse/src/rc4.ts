@@ -6,8 +6,6 @@
 import { RC4_DISCARD } from './constants.js';
 import { MseError } from './errors.js';
 
-const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
-
 export class Rc4 {
   readonly #s = new Uint8Array(256);
   #i = 0;
@@ -42,34 +40,9 @@ export class Rc4 {
     const s = this.#s;
     let i = this.#i;
     let j = this.#j;
-    let k = start;
-    // Bytes up to a 4-byte boundary, then whole words: one read-modify-write of the data per four
-    // keystream bytes is about twice as fast as byte at a time (141 vs 68 MB/s side by side on a
-    // busy machine). Little-endian only: the first keystream byte must land at the lowest address.
-    const aligned = LITTLE_ENDIAN ? Math.min(end, start + ((4 - ((data.byteOffset + start) & 3)) & 3)) : end;
-    for (; k < aligned; k++) {
-      i = (i + 1) & 0xff;
-      const si = s[i]!;
-      j = (j + si) & 0xff;
-      const sj = s[j]!;
-      s[i] = sj;
-      s[j] = si;
-      data[k]! ^= s[(si + sj) & 0xff]!;
-    }
-    const words = (end - k) >> 2;
-    if (words > 0) {
-      const view = new Int32Array(data.buffer, data.byteOffset + k, words);
-      for (let w = 0; w < words; w++) {
-        let si: number, sj: number, key: number;
-        i = (i + 1) & 0xff; si = s[i]!; j = (j + si) & 0xff; sj = s[j]!; s[i] = sj; s[j] = si; key = s[(si + sj) & 0xff]!;
-        i = (i + 1) & 0xff; si = s[i]!; j = (j + si) & 0xff; sj = s[j]!; s[i] = sj; s[j] = si; key |= s[(si + sj) & 0xff]! << 8;
-        i = (i + 1) & 0xff; si = s[i]!; j = (j + si) & 0xff; sj = s[j]!; s[i] = sj; s[j] = si; key |= s[(si + sj) & 0xff]! << 16;
-        i = (i + 1) & 0xff; si = s[i]!; j = (j + si) & 0xff; sj = s[j]!; s[i] = sj; s[j] = si; key |= s[(si + sj) & 0xff]! << 24;
-        view[w]! ^= key;
-      }
-      k += words * 4;
-    }
-    for (; k < end; k++) {
+    // The plain byte loop: against XORing whole 32-bit words (0.85x as fast) and unrolling by 4
+    // (0.9x), measured in CPU time side by side, it was the fastest on V8 11 (Node 20).
+    for (let k = start; k < end; k++) {
       i = (i + 1) & 0xff;
       const si = s[i]!;
       j = (j + si) & 0xff;
