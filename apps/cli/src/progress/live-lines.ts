@@ -24,21 +24,25 @@ const ESC = '\u001b[';
 const DEFAULT_COLUMNS = 80;
 
 export function createLiveLines(stream: LiveStream, render: (columns: number) => string[], options: { frameMs?: number } = {}): LiveLines {
-  let drawn = 0;
+  /** The lines on screen now, and the width they were drawn for. */
+  let drawn: string[] = [];
   let dirty = true;
   let stopped = false;
   const columns = (): number => Math.max(20, (stream.columns ?? DEFAULT_COLUMNS) - 1);
-  const clearBlock = (): string => (drawn > 0 ? `${ESC}${drawn}F${ESC}J` : `\r${ESC}J`);
+  // Terminals (tmux, VTE, kitty) reflow a line longer than a narrowed screen onto more rows: count
+  // the rows each drawn line takes at the current width to find the block's top.
+  const clearBlock = (): string => {
+    const width = columns() + 1;
+    const rows = drawn.reduce((n, line) => n + Math.max(1, Math.ceil([...line].length / width)), 0);
+    return rows > 0 ? `${ESC}${rows}F${ESC}J` : `\r${ESC}J`;
+  };
   const draw = (): void => {
     const lines = render(columns());
     stream.write(`${clearBlock()}${lines.map((l) => `${l}\n`).join('')}`);
-    drawn = lines.length;
+    drawn = lines;
     dirty = false;
   };
-  const onResize = (): void => {
-    // Lines drawn for the old width may have wrapped or reflowed: clear below the block's top too.
-    draw();
-  };
+  const onResize = (): void => draw();
   const timer = setInterval(() => {
     if (dirty) draw();
   }, options.frameMs ?? 200);
@@ -55,7 +59,7 @@ export function createLiveLines(stream: LiveStream, render: (columns: number) =>
         return;
       }
       stream.write(`${clearBlock()}${line}\n`);
-      drawn = 0;
+      drawn = [];
       draw();
     },
     stop() {
