@@ -21,6 +21,11 @@ export type MseErrorCode =
   | 'bad-crypto-select'
   /** The handshake did not complete before its deadline. */
   | 'timeout'
+  /**
+   * The connection ended or failed before the handshake completed (socket adapter only). With no
+   * bytes received (offset 0) the peer probably does not speak MSE: retry in plaintext if allowed.
+   */
+  | 'closed'
   /** The caller aborted the handshake, or used it after it failed or finished. */
   | 'aborted'
   /** A value given by the caller (not the peer) is unusable: wrong key size, bad option. */

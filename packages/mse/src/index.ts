@@ -21,3 +21,4 @@ export { Rc4 } from './rc4.js';
 export { seededRandom, type RandomBytes } from './random.js';
 export { cryptoRandom } from './node.js';
 export { looksLikePlaintextHandshake } from './detect.js';
+export { handshakeOverSocket, type ReadSubscription, type SocketHandshakeOptions } from './node/socket.js';

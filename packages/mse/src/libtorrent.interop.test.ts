@@ -1,17 +1,18 @@
 // Against real software: a python3-libtorrent session that requires RC4 both ways
 // (test/lt_rc4_peer.py), spoken to over raw loopback TCP with nothing but this package. Our initiator
-// dials it; it dials our responder. Both must finish the handshake and then exchange RC4-encrypted
-// BitTorrent messages.
+// dials it; it dials our responder (both through handshakeOverSocket). Both must finish the
+// handshake and then exchange RC4-encrypted BitTorrent messages.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { describeWithTools, makeTempDir, removeTempDir, SYSTEM_PYTHON } from '@typetorrent/testkit';
-import type { MseHandshake, MseResult, MseStep } from './handshake.js';
+import type { MseResult } from './handshake.js';
 import { InfoHashIndex } from './info-hash-index.js';
 import { MseInitiator } from './initiator.js';
 import { cryptoRandom } from './node.js';
+import { handshakeOverSocket } from './node/socket.js';
 import { MseResponder } from './responder.js';
 
 const SCRIPT = fileURLToPath(new URL('../test/lt_rc4_peer.py', import.meta.url));
@@ -22,43 +23,21 @@ function btHandshake(infoHash: Uint8Array): Uint8Array {
   return Uint8Array.from(Buffer.concat([PROTOCOL, Buffer.alloc(8), infoHash, peerId]));
 }
 
-/** Runs a handshake over `socket`, then collects `want` plaintext payload bytes. */
-function drive(socket: net.Socket, handshake: MseHandshake, first: Uint8Array | undefined, want: number, onDone?: (result: MseResult) => void): Promise<{ result: MseResult; payload: Buffer }> {
+/** After the handshake: `result.received`, then reads from the (paused) socket, decrypted, until `want` bytes. */
+function payloadAfter(socket: net.Socket, result: MseResult, want: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    let result: MseResult | undefined;
-    let payload = Buffer.alloc(0);
-    const fail = (error: unknown): void => {
-      socket.destroy();
-      reject(error instanceof Error ? error : new Error(String(error)));
-    };
-    const check = (): void => {
-      if (result !== undefined && payload.length >= want) {
-        socket.off('data', onData);
-        resolve({ result, payload });
-      }
-    };
+    let payload = Buffer.from(result.received);
     const onData = (chunk: Buffer): void => {
-      try {
-        if (result === undefined) {
-          const step: MseStep = handshake.receive(chunk, Date.now());
-          if (step.send.length > 0) socket.write(step.send);
-          if (step.done !== undefined) {
-            result = step.done;
-            payload = Buffer.from(result.received);
-            onDone?.(result);
-          }
-        } else {
-          payload = Buffer.concat([payload, result.decrypt?.process(chunk) ?? chunk]);
-        }
-        check();
-      } catch (error) {
-        fail(error);
+      payload = Buffer.concat([payload, result.decrypt?.process(chunk) ?? chunk]);
+      if (payload.length >= want) {
+        socket.off('data', onData);
+        resolve(payload);
       }
     };
+    if (payload.length >= want) return resolve(payload);
     socket.on('data', onData);
-    socket.once('error', fail);
-    socket.once('close', () => fail(new Error(`closed after ${payload.length} payload bytes (handshake ${result === undefined ? 'unfinished' : 'done'})`)));
-    if (first !== undefined) socket.write(first);
+    socket.once('close', () => reject(new Error(`closed after ${payload.length} payload bytes`)));
+    socket.resume();
   });
 }
 
@@ -113,7 +92,8 @@ describeWithTools(['python3-libtorrent'], 'MSE against a libtorrent that require
     sockets.push(socket);
     await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
     const initiator = new MseInitiator({ infoHash, initialPayload: btHandshake(infoHash), random: cryptoRandom, now: Date.now(), timeoutMs: 20_000 });
-    const { result, payload } = await drive(socket, initiator, initiator.start(), 72);
+    const result = await handshakeOverSocket(socket, initiator);
+    const payload = await payloadAfter(socket, result, 72);
     expect(result.method).toBe('rc4');
     expect(payload.subarray(0, 20)).toEqual(PROTOCOL);
     expect(Uint8Array.from(payload.subarray(28, 48))).toEqual(infoHash);
@@ -131,10 +111,10 @@ describeWithTools(['python3-libtorrent'], 'MSE against a libtorrent that require
     sockets.push(socket);
     server.close();
     const responder = new MseResponder({ findInfoHash: index.find, allow: ['rc4', 'plaintext'], random: cryptoRandom, now: Date.now(), timeoutMs: 20_000 });
-    // Once the handshake is done, answer with our BitTorrent handshake through the RC4 stream.
-    const { result, payload } = await drive(socket, responder, undefined, 72, (done) => {
-      socket.write(done.encrypt!.process(btHandshake(infoHash)));
-    });
+    const result = await handshakeOverSocket(socket, responder);
+    // Answer with our BitTorrent handshake through the RC4 stream; libtorrent then sends its messages.
+    socket.write(result.encrypt!.process(btHandshake(infoHash)));
+    const payload = await payloadAfter(socket, result, 72);
     expect(result.method).toBe('rc4');
     expect(result.infoHash).toEqual(infoHash);
     expect(payload.subarray(0, 20)).toEqual(PROTOCOL);
