@@ -1,12 +1,13 @@
 #!/usr/bin/python3
-"""A python3-libtorrent seeder that requires RC4 encryption both ways, for the MSE interop test.
+"""A python3-libtorrent seeder that requires MSE both ways, for the MSE interop test.
 
-Settings from shared/docs/interop.md: in_enc_policy/out_enc_policy 0 (forced), allowed_enc_level 2
-(RC4 only); 127.0.0.1 only, TCP only, no DHT/LSD/UPnP/NAT-PMP. It makes a small torrent of its own
-in DIR, seeds it and prints one JSON line {"port": N, "infoHash": "<hex>"}. Lines on stdin of the
-form "connect HOST:PORT" make it dial a peer (encrypted, since it is forced). EOF stops it.
+Settings from shared/docs/interop.md: in_enc_policy/out_enc_policy 0 (forced); allowed_enc_level 2
+(RC4 only) in mode "rc4", 1 (plaintext payload only) in mode "plaintext"; 127.0.0.1 only, TCP only,
+no DHT/LSD/UPnP/NAT-PMP. It makes a small torrent of its own in DIR, seeds it and prints one JSON
+line {"port": N, "infoHash": "<hex>"}. Lines on stdin of the form "connect HOST:PORT" make it dial a
+peer (through MSE, since it is forced). EOF stops it.
 
-  lt_rc4_peer.py DIR
+  lt_mse_peer.py DIR [rc4|plaintext]
 """
 import json
 import os
@@ -19,6 +20,7 @@ import libtorrent as lt
 
 def main():
     folder = sys.argv[1]
+    mode = sys.argv[2] if len(sys.argv) > 2 else "rc4"
     data_path = os.path.join(folder, "data.bin")
     with open(data_path, "wb") as f:
         f.write(bytes((i * 7) & 0xFF for i in range(200000)))
@@ -39,7 +41,7 @@ def main():
         "allow_multiple_connections_per_ip": True,
         "in_enc_policy": 0,
         "out_enc_policy": 0,
-        "allowed_enc_level": 2,
+        "allowed_enc_level": 2 if mode == "rc4" else 1,
         "alert_mask": 0,
     })
     atp = lt.add_torrent_params()
