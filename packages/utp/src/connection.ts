@@ -166,7 +166,7 @@ export class Connection {
   destroy(error?: UtpError): void {
     if (this.state === 'closed') return;
     if (this.state !== 'syn-sent') {
-      this.output(encodePacket(this.header(PacketType.RESET, this.seqNr, new Uint8Array(0))));
+      this.output(encodePacket(this.header(PacketType.RESET, this.stateSeq, new Uint8Array(0))));
     }
     this.close(error, false);
   }
@@ -365,7 +365,15 @@ export class Connection {
   }
 
   private sendState(): void {
-    this.transmit(PacketType.STATE, this.seqNr, new Uint8Array(0));
+    this.transmit(PacketType.STATE, this.stateSeq, new Uint8Array(0));
+  }
+
+  /**
+   * The seq_nr of STATE and RESET packets: the next one we would send, but never past our FIN.
+   * libtorrent drops any packet numbered after the FIN it received, acks and RESETs included.
+   */
+  private get stateSeq(): number {
+    return this.finSeq ?? this.seqNr;
   }
 
   private transmit(type: PacketType, seq: number, payload: Uint8Array, connectionId = this.sendId): void {
