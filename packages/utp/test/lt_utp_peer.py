@@ -3,6 +3,8 @@
 
   lt_utp_peer.py --torrent FILE --save DIR
       checks the data, then prints {"event":"seeding","port":N} (uTP listens on UDP port N);
+  lt_utp_peer.py --torrent FILE --save DIR --leech PORT
+      downloads from 127.0.0.1:PORT over uTP, prints {"event":"finished","seconds":S} (for benchmarks);
       stdin "connect PORT" lines make it dial 127.0.0.1:PORT over uTP; it exits when stdin closes.
       Prints {"event":"peer","message":...} for peer connect/disconnect alerts.
 TCP is off both ways (shared/docs/interop.md); DHT, LSD, UPnP and NAT-PMP are off; it dials
@@ -27,6 +29,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--torrent", required=True)
     parser.add_argument("--save", required=True)
+    parser.add_argument("--leech", type=int, default=0)
     args = parser.parse_args()
 
     ses = lt.session({
@@ -42,12 +45,18 @@ def main():
         "allow_multiple_connections_per_ip": True,
         # Plaintext when it dials: the test reads its BitTorrent handshake (MSE would come first).
         "out_enc_policy": 2,
+        "upload_rate_limit": 0,
+        "download_rate_limit": 0,
+        "send_buffer_watermark": 8 * 1024 * 1024,
+        "max_out_request_queue": 1500,
         "alert_mask": lt.alert.category_t.all_categories,
     })
     atp = lt.add_torrent_params()
     atp.ti = lt.torrent_info(args.torrent)
     atp.save_path = args.save
     handle = ses.add_torrent(atp)
+    if args.leech:
+        return leech(handle, args.leech)
 
     deadline = time.time() + 60
     while True:
@@ -81,6 +90,25 @@ def main():
             if isinstance(alert, (lt.peer_connect_alert, lt.peer_disconnected_alert, lt.peer_error_alert, lt.incoming_connection_alert)):
                 emit("peer", message=alert.message())
         time.sleep(0.05)
+    return 0
+
+
+def leech(handle, port):
+    checking = (lt.torrent_status.checking_files, lt.torrent_status.checking_resume_data)
+    while handle.status().state in checking:
+        time.sleep(0.01)
+    start = time.time()
+    handle.connect_peer(("127.0.0.1", port))
+    last_connect = start
+    while not handle.status().is_seeding:
+        if time.time() - last_connect > 5:
+            handle.connect_peer(("127.0.0.1", port))
+            last_connect = time.time()
+        if time.time() - start > 600:
+            emit("error", message="download took too long")
+            return 1
+        time.sleep(0.005)
+    emit("finished", seconds=time.time() - start)
     return 0
 
 
