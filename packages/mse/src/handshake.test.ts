@@ -97,6 +97,18 @@ describe('MSE handshake, initiator against responder', () => {
     expect(run.responder.received).toEqual(btHandshake);
   });
 
+  it('completes with random cuts in both directions (40 seeds)', () => {
+    for (let seed = 200; seed < 240; seed++) {
+      const cuts = seededRandom(seed * 7);
+      const cut = (): boolean => (cuts(1)[0] ?? 0) < 80; // about one position in three
+      const { initiator, responder } = pair({ seed });
+      const run = pump(initiator, responder, { cutsToResponder: cut, cutsToInitiator: cut, responderPayload: reply });
+      expect(run.responder.received).toEqual(btHandshake);
+      const later = run.unreadByInitiator.map((chunk) => run.initiator.decrypt!.update(chunk));
+      expect(Buffer.concat([run.initiator.received, ...later])).toEqual(Buffer.from(reply));
+    }
+  });
+
   it('completes for many random paddings (seeds), each with a fresh key pair from the shared group', () => {
     const keys = new Set<string>();
     for (let seed = 10; seed < 60; seed++) {
