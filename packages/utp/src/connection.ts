@@ -3,8 +3,8 @@
 // `read()` (the receive window reopens as it is read) and pushed with `write()`.
 // States and transitions are in STATE.md beside this file.
 
-import type { Clock, Random } from './clock.js';
-import { microseconds } from './clock.js';
+import { microseconds, type Clock } from './clock.js';
+import type { ConnectionEvents, ConnectionInit, ConnectionState } from './connection-types.js';
 import { UtpError } from './errors.js';
 import { Ledbat } from './ledbat.js';
 import { encodePacket, PacketType, type Packet } from './packet.js';
@@ -14,34 +14,9 @@ import { RttEstimator } from './rtt.js';
 import { handleAck } from './ack.js';
 import { SendBuffer, type OutgoingPacket } from './send-buffer.js';
 import { seqAdd, seqDistance, u32Sub } from './seq.js';
+import { pump } from './send-path.js';
 
-export type ConnectionState = 'syn-sent' | 'syn-recv' | 'connected' | 'closed';
-
-export interface ConnectionEvents {
-  /** Our SYN was answered (outgoing connections). */
-  connect?(): void;
-  /** In-order bytes are waiting in `read()`. */
-  readable?(): void;
-  /** The peer's FIN arrived and every byte before it has been read. */
-  end?(): void;
-  /** The send buffer has room again after `write` returned false. */
-  drain?(): void;
-  /** The connection is over: gracefully (no error) or not. Fires once. */
-  close?(error: UtpError | undefined): void;
-}
-
-export interface ConnectionInit {
-  recvId: number;
-  sendId: number;
-  clock: Clock;
-  random: Random;
-  options: ResolvedConnectionOptions;
-  output: (bytes: Uint8Array) => void;
-  /** For accepted connections: the first packet after the SYN arrived. */
-  onEstablished?: () => void;
-  /** The first sequence number we send (random by default; tests pin it to exercise wrap-around). */
-  initialSeq?: number;
-}
+export type { ConnectionEvents, ConnectionInit, ConnectionState } from './connection-types.js';
 
 /** After closing, keep answering retransmitted FINs this long before forgetting the connection. */
 const TIME_WAIT_MS = 2000;
@@ -71,16 +46,17 @@ export class Connection {
   /** Counters for tests and stats. */
   readonly stats = { packetsSent: 0, packetsReceived: 0, retransmitted: 0, timeouts: 0, fastRetransmits: 0, sackLosses: 0 };
 
-  private readonly clock: Clock;
-  private readonly options: ResolvedConnectionOptions;
+  readonly clock: Clock;
+  readonly options: ResolvedConnectionOptions;
+  // Fields without `private` below are internal: ack.ts and send-path.ts work on them.
   private readonly output: (bytes: Uint8Array) => void;
   private readonly onEstablished: (() => void) | undefined;
-  private seqNr: number;
+  seqNr: number;
   private synSeq = 0;
   private replyMicro = 0;
   private ackPending = false;
-  private finQueued = false;
-  private finSeq: number | undefined;
+  finQueued = false;
+  finSeq: number | undefined;
   private endEmitted = false;
   private wantDrain = false;
   private timerStart: number;
@@ -88,7 +64,7 @@ export class Connection {
   private lastReceived: number;
   private closedAt = 0;
   /** When the next zero-window probe may go out (the peer's window is closed, nothing in flight). */
-  private probeAt: number | undefined;
+  probeAt: number | undefined;
 
   constructor(init: ConnectionInit, state: 'syn-sent' | 'syn-recv') {
     this.recvId = init.recvId;
@@ -266,49 +242,7 @@ export class Connection {
 
   /** Sends what the windows allow: lost packets first, then new data, then the FIN. */
   pump(): void {
-    if (this.state !== 'connected') return;
-    const now = this.clock.now();
-    for (;;) {
-      const lost = this.firstLost();
-      if (lost !== undefined) {
-        // The oldest unacked packet goes out regardless of the window (as TCP's fast retransmit does):
-        // nothing moves until it arrives, and each loss verdict needed fresh evidence.
-        if (lost !== this.send.first() && !this.mayPut(lost.payload.length, now)) return;
-        this.send.resent(lost, now);
-        this.stats.retransmitted++;
-        this.transmit(lost.type, lost.seq, lost.payload);
-        continue;
-      }
-      if (this.send.queued > 0) {
-        if (this.send.outstanding >= this.options.maxReorder / 2) return;
-        let bytes = Math.min(this.options.packetSize, this.send.queued);
-        // Nothing in flight and a small (not closed) peer window: send what fits.
-        if (this.send.flight === 0 && this.peerWindow > 0 && this.peerWindow < bytes) bytes = this.peerWindow;
-        if (!this.mayPut(bytes, now)) return;
-        this.sendNew(PacketType.DATA, this.send.take(bytes), now);
-        continue;
-      }
-      if (this.finQueued && this.finSeq === undefined) {
-        this.finSeq = this.seqNr;
-        this.sendNew(PacketType.FIN, new Uint8Array(0), now);
-      }
-      return;
-    }
-  }
-
-  /** Whether a packet of `bytes` fits the congestion and peer windows now (or is a due window probe). */
-  private mayPut(bytes: number, now: number): boolean {
-    if (this.send.flight > 0) return this.send.flight + bytes <= Math.min(this.ledbat.cwnd, this.peerWindow);
-    // One packet may always be in flight (the minimum window), unless the peer's window is closed:
-    // then one probe per timeout, so a peer advertising zero forever costs a packet per RTO.
-    if (this.peerWindow >= bytes) {
-      this.probeAt = undefined;
-      return true;
-    }
-    if (this.probeAt === undefined) this.probeAt = now + this.rtt.rto;
-    if (now < this.probeAt) return false;
-    this.probeAt = undefined;
-    return true;
+    pump(this);
   }
 
   /** True once our FIN is acknowledged. */
@@ -322,14 +256,7 @@ export class Connection {
     }
   }
 
-  private firstLost(): OutgoingPacket | undefined {
-    if (this.lostCount === 0) return undefined;
-    for (const p of this.send.unacked()) if (p.lost) return p;
-    this.lostCount = 0;
-    return undefined;
-  }
-
-  /** Packets marked lost and not yet resent (a hint; firstLost re-checks). */
+  /** Packets marked lost and not yet resent (a hint for send-path.ts; firstLost re-checks). */
   lostCount = 0;
 
   markLost(p: OutgoingPacket): void {
@@ -356,7 +283,7 @@ export class Connection {
     this.pump();
   }
 
-  private sendNew(type: typeof PacketType.DATA | typeof PacketType.FIN, payload: Uint8Array, now: number): void {
+  sendNew(type: typeof PacketType.DATA | typeof PacketType.FIN, payload: Uint8Array, now: number): void {
     const seq = this.seqNr;
     this.seqNr = seqAdd(this.seqNr, 1);
     if (this.send.outstanding === 0) this.timerStart = now;
@@ -376,7 +303,7 @@ export class Connection {
     return this.finSeq ?? this.seqNr;
   }
 
-  private transmit(type: PacketType, seq: number, payload: Uint8Array, connectionId = this.sendId): void {
+  transmit(type: PacketType, seq: number, payload: Uint8Array, connectionId = this.sendId): void {
     const packet = this.header(type, seq, payload, connectionId);
     if (type !== PacketType.SYN) {
       const sack = this.recv.sackMask();
