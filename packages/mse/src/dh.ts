@@ -1,12 +1,12 @@
 // Diffie-Hellman over the MSE group, with one group object per process.
 //
-// `createDiffieHellman(prime, 2)` checks that the prime is safe every time (about 21 ms here), which
-// let 40 junk connections a second hold a core (issue 16, defect 3). Measured on Node 20.20 / OpenSSL
-// 3.0 (tools/bench/rc4-and-dh.mjs, 2 busy cores):
-//   createDiffieHellman + generateKeys          21    ms
-//   generateKeyPairSync('dh', { prime, ... })    0.23 ms (plus DER round trips to use the keys)
-//   BigInt square-and-multiply, 160-bit exponent 0.34 ms (and not constant time)
-//   one shared object: setPrivateKey + generateKeys 0.05 ms, computeSecret 0.05 ms
+// `createDiffieHellman(prime, 2)` checks that the prime is safe every time (about 20 ms here), which
+// let 40 junk connections a second hold a core (issue 16, defect 3). One key pair, in CPU time on
+// Node 20.20 / OpenSSL 3.0 (tools/bench/rc4-and-dh.mjs):
+//   createDiffieHellman + generateKeys                19    ms
+//   generateKeyPairSync('dh', { prime, generator })    0.18 ms (plus DER round trips to use the keys)
+//   BigInt square-and-multiply, 160-bit exponent       0.23 ms (and not constant time)
+//   one shared object: setPrivateKey + generateKeys    0.05 ms (computeSecret: another 0.05 ms)
 // The shared object wins. It is safe to share because every use below is synchronous: a private key
 // is set and used in the same call, so no other handshake can interleave.
 import { createDiffieHellman, type DiffieHellman } from 'node:crypto';
