@@ -14,6 +14,8 @@ import { KEY_LENGTH, MSE_GENERATOR, MSE_PRIME, PRIVATE_KEY_LENGTH } from './cons
 import { MseError } from './errors.js';
 
 let group: DiffieHellman | undefined;
+/** Set after every use, so the shared object does not keep a connection's private key around. */
+const SCRUB_KEY = new Uint8Array(PRIVATE_KEY_LENGTH).fill(1);
 
 function sharedGroup(): DiffieHellman {
   // The one prime check of the process happens here, on first use.
@@ -40,7 +42,11 @@ export function publicKeyOf(privateKey: Uint8Array): Uint8Array {
   checkPrivateKey(privateKey);
   const dh = sharedGroup();
   dh.setPrivateKey(privateKey);
-  return toKeyLength(new Uint8Array(dh.generateKeys()));
+  try {
+    return toKeyLength(new Uint8Array(dh.generateKeys()));
+  } finally {
+    dh.setPrivateKey(SCRUB_KEY);
+  }
 }
 
 /** Compares two 96-byte big-endian numbers. */
@@ -83,5 +89,7 @@ export function sharedSecret(privateKey: Uint8Array, peerPublicKey: Uint8Array, 
     return toKeyLength(new Uint8Array(dh.computeSecret(peerPublicKey)));
   } catch (cause) {
     throw new MseError('bad-public-key', 'the peer sent an unusable Diffie-Hellman key', { offset, cause });
+  } finally {
+    dh.setPrivateKey(SCRUB_KEY);
   }
 }
