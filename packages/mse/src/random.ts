@@ -11,7 +11,8 @@ export function randomBytesFrom(random: RandomBytes, length: number): Uint8Array
   if (!(bytes instanceof Uint8Array) || bytes.length !== length) {
     throw new MseError('invalid-argument', `the random source returned ${bytes instanceof Uint8Array ? bytes.length : typeof bytes} instead of ${length} bytes`);
   }
-  return bytes;
+  // A copy: a source may hand out one reused buffer, and private keys are wiped in place later.
+  return Uint8Array.from(bytes);
 }
 
 /** Random padding of a random length in 0..limit (limit at most 512, the spec's cap). */

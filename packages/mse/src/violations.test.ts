@@ -186,6 +186,20 @@ describe('deadline, abort and failure', () => {
     expect(error.cause).toBeInstanceOf(RangeError);
   });
 
+  it('works with a random source that reuses one buffer', () => {
+    const seeded = seededRandom(8);
+    const pool = new Uint8Array(1024);
+    const reusing = (length: number): Uint8Array => {
+      pool.set(seeded(length));
+      return pool.subarray(0, length);
+    };
+    const initiator = new MseInitiator({ infoHash, initialPayload: new Uint8Array(3), random: reusing, now: 0 });
+    const responder = new MseResponder({ findInfoHash: index.find, random: reusing, now: 0 });
+    const m2 = responder.receive(initiator.start()).send;
+    const m4 = responder.receive(initiator.receive(m2).send).send;
+    expect(initiator.receive(m4).done?.method).toBe('rc4');
+  });
+
   it('refuses receive() on an initiator that never sent message 1', () => {
     const initiator = new MseInitiator({ infoHash, random: seededRandom(4), now: 0 });
     expect(failure(() => initiator.receive(new Uint8Array(96)))).toMatchObject({ code: 'invalid-argument' });
