@@ -13,6 +13,7 @@ import type { MseResult } from './handshake.js';
 import { InfoHashIndex } from './info-hash-index.js';
 import { MseInitiator } from './initiator.js';
 import { cryptoRandom } from './node.js';
+import { seededRandom } from './random.js';
 import { handshakeOverSocket } from './node/socket.js';
 import { MseResponder } from './responder.js';
 
@@ -90,17 +91,20 @@ function againstLibtorrent(method: 'rc4' | 'plaintext'): void {
       if (dir !== '') await removeTempDir(dir);
     });
 
-    test(`our initiator gets through, and libtorrent's BitTorrent handshake and first message arrive (${method})`, async () => {
-      const socket = net.connect({ host: '127.0.0.1', port });
-      sockets.push(socket);
-      await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-      const initiator = new MseInitiator({ infoHash, initialPayload: btHandshake(infoHash), random: cryptoRandom, now: Date.now(), timeoutMs: 20_000 });
-      const result = await handshakeOverSocket(socket, initiator);
-      const payload = await payloadAfter(socket, result, 72);
-      expect(result.method).toBe(method);
-      expect(payload.subarray(0, 20)).toEqual(PROTOCOL);
-      expect(Uint8Array.from(payload.subarray(28, 48))).toEqual(infoHash);
-      expectMessageAfterHandshake(payload);
+    test(`our initiator gets through, and libtorrent's BitTorrent handshake and first message arrive (${method}; 5 paddings)`, async () => {
+      for (let seed = 1; seed <= 5; seed++) {
+        const socket = net.connect({ host: '127.0.0.1', port });
+        sockets.push(socket);
+        await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+        const initiator = new MseInitiator({ infoHash, initialPayload: btHandshake(infoHash), random: seededRandom(seed), now: Date.now(), timeoutMs: 20_000 });
+        const result = await handshakeOverSocket(socket, initiator);
+        const payload = await payloadAfter(socket, result, 72);
+        expect(result.method).toBe(method);
+        expect(payload.subarray(0, 20)).toEqual(PROTOCOL);
+        expect(Uint8Array.from(payload.subarray(28, 48))).toEqual(infoHash);
+        expectMessageAfterHandshake(payload);
+        socket.destroy();
+      }
     }, 30_000);
 
     test(`libtorrent's initiator gets through to our responder, which routes it by the obfuscated info-hash (${method})`, async () => {
