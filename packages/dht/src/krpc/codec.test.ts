@@ -58,6 +58,12 @@ describe('KRPC codec: BEP 5 examples', () => {
   test('reads an error message', () => {
     expect(decodeKrpc(b(bep5.error))).toMatchObject({ kind: 'error', code: 201, message: 'A Generic Error Ocurred' });
   });
+
+  test('an error message is UTF-8 both ways, invalid bytes as U+FFFD, so it survives a round trip', () => {
+    const message = decodeKrpc(b('d1:eli201e4:\xc3\xa9\xff!e1:t2:aa1:y1:ee'));
+    expect(message).toMatchObject({ kind: 'error', message: '\u00e9\ufffd!' });
+    expect(decodeKrpc(encodeKrpc(message))).toEqual(message);
+  });
 });
 
 describe('KRPC codec: extensions', () => {

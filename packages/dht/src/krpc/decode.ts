@@ -158,5 +158,9 @@ function decodeResponse(root: BencodeDict, t: Uint8Array, maxValues: number): Kr
 function decodeError(root: BencodeDict, t: Uint8Array): KrpcErrorMessage {
   const e = root.get('e');
   if (!isList(e) || typeof e[0] !== 'number') throw new DhtError('MALFORMED', 'not a [code, message] list', { field: 'e' });
-  return { kind: 'error', t, code: e[0], message: text(e[1]) ?? '' };
+  // Human text: read as UTF-8 (invalid bytes become U+FFFD), as encodeKrpc writes it, so a message
+  // survives decode -> encode -> decode (latin1 here made every byte above 0x7f two; found by fuzzing).
+  return { kind: 'error', t, code: e[0], message: isBytes(e[1]) ? lossyUtf8.decode(e[1]) : '' };
 }
+
+const lossyUtf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
