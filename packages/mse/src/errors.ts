@@ -5,6 +5,8 @@
 export type MseErrorCode =
   /** Ya or Yb is not a usable Diffie-Hellman public key (0, 1, p-1 or not below p). */
   | 'bad-public-key'
+  /** The initiator got a plaintext BitTorrent handshake instead of Yb: reconnect in plaintext. */
+  | 'plaintext-peer'
   /** The responder found no HASH('req1', S) within 628 bytes, or the initiator no ENCRYPT(VC) within 616. */
   | 'sync-not-found'
   /** HASH('req2', SKEY) xor HASH('req3', S) names no torrent we have (or the peer knows the wrong SKEY). */

@@ -39,6 +39,11 @@ export class Inbox {
     return this.take(this.length);
   }
 
+  /** A view of the first `count` buffered bytes, not consumed (valid until the next push). */
+  peek(count: number): Uint8Array {
+    return this.#buffer.subarray(this.#start, this.#start + Math.min(count, this.length));
+  }
+
   /** Where `pattern` starts among the first `window` buffered bytes (it must fit inside), or -1. */
   indexOf(pattern: Uint8Array, window: number): number {
     const limit = Math.min(this.length, window) - pattern.length;

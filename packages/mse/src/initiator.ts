@@ -9,6 +9,7 @@
 // A cannot know where PadB ends, so it looks for ENCRYPT(VC) (the first 8 bytes of B's keystream)
 // within 616 bytes of B's first byte. States: yb -> vc -> select -> pad-d -> done.
 import { HASH_LENGTH, KEY_LENGTH, MAX_IA, MAX_PAD, PRIVATE_KEY_LENGTH, VC_LENGTH, VC_SYNC_LIMIT } from './constants.js';
+import { looksLikePlaintextHandshake } from './detect.js';
 import { publicKeyOf, sharedSecret } from './dh.js';
 import { MseError } from './errors.js';
 import { type CryptoMethod, type HandshakeTiming, METHOD_BITS, MseHandshake, type MseStep, NOTHING, concatBytes, methodBits } from './handshake.js';
@@ -70,6 +71,10 @@ export class MseInitiator extends MseHandshake {
       const state = this.#state;
       switch (state.name) {
         case 'yb': {
+          // A peer that sends its plaintext handshake without waiting for ours does not speak MSE.
+          if (looksLikePlaintextHandshake(this.inbox.peek(20)) === 'plaintext') {
+            throw new MseError('plaintext-peer', 'the peer answered with a plaintext BitTorrent handshake', { offset: 0 });
+          }
           if (this.inbox.length < KEY_LENGTH) return { send, done: undefined };
           const secret = sharedSecret(this.#privateKey, this.inbox.take(KEY_LENGTH), 0);
           const encrypt = Rc4.forMse(rc4Key('A', secret, this.#infoHash));

@@ -116,6 +116,14 @@ describe('initiator rule violations', () => {
     expect(failure(() => initiator.receive(peer.message4(infoHash, { select })))).toMatchObject({ code: 'bad-crypto-select', offset: prefix + 8 });
   });
 
+  it('recognises a peer that answers with a plaintext BitTorrent handshake', () => {
+    const initiator = new MseInitiator({ infoHash, random: seededRandom(4), now: 0 });
+    initiator.start();
+    initiator.receive(Uint8Array.of(19, 66, 105)); // "\x13Bi": could still be a Yb
+    const rest = new TextEncoder().encode('tTorrent protocol');
+    expect(failure(() => initiator.receive(rest))).toMatchObject({ code: 'plaintext-peer', offset: 0 });
+  });
+
   it('refuses PadD longer than 512 bytes', () => {
     const { initiator, peer, prefix } = initiatorWithPeer();
     expect(failure(() => initiator.receive(peer.message4(infoHash, { padD: 600 })))).toMatchObject({ code: 'pad-too-long', offset: prefix + 12 });
