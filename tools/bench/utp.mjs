@@ -58,7 +58,7 @@ async function drain(readable) {
 }
 
 async function utpOnce(packetSize) {
-  const connection = { packetSize };
+  const connection = { loopbackPacketSize: packetSize };
   const server = createUtpSocket({ connection });
   const client = createUtpSocket({ connection });
   const { port } = await server.listen(0, '127.0.0.1');
@@ -200,14 +200,14 @@ async function row(name, fn) {
   log(name, runs.map((r) => r.toFixed(1)).join(' '));
 }
 
-await row('typetorrent -> typetorrent, uTP, 1400-byte packets (default)', () => utpOnce(1400));
-await row('typetorrent -> typetorrent, uTP, 16 KiB packets (loopback option)', () => utpOnce(16 * 1024));
+await row('typetorrent -> typetorrent, uTP, 1400-byte packets (internet default)', () => utpOnce(1400));
+await row('typetorrent -> typetorrent, uTP, 16 KiB packets (loopback default)', () => utpOnce(16 * 1024));
 await row('typetorrent -> typetorrent, uTP, 60000-byte packets (loopback option)', () => utpOnce(60_000));
 await row('Node TCP on loopback (same bytes)', () => tcpOnce());
 const seeder = startPython(['--torrent', torrentPath, '--save', work]);
 const { port } = await seeder.waitFor('seeding');
 seeder.port = port;
-await row('typetorrent <- libtorrent (uTP-only seeder), 1400-byte packets', () => fromLibtorrentOnce(seeder));
+await row('typetorrent <- libtorrent (uTP-only seeder)', () => fromLibtorrentOnce(seeder));
 await row('libtorrent <- libtorrent, uTP only', (i) => libtorrentPairOnce(seeder, i));
 await seeder.stop();
 fs.rmSync(work, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import type { Clock, Random } from './clock.js';
 import { microseconds } from './clock.js';
 import { Connection, type ConnectionEvents } from './connection.js';
 import { UtpError } from './errors.js';
-import { resolveOptions, MAX_PACKET_SIZE, MIN_PACKET_SIZE, type ConnectionOptions, type ResolvedConnectionOptions } from './options.js';
+import { isLoopback, resolveOptions, MAX_PACKET_SIZE, MIN_PACKET_SIZE, type ConnectionOptions, type ResolvedConnectionOptions } from './options.js';
 import { decodePacket, encodePacket, PacketType, type Packet } from './packet.js';
 
 export interface Remote {
@@ -64,16 +64,20 @@ export class UtpEndpoint {
   private readonly entries = new Map<string, Entry>();
   private readonly halfOpen = new Set<string>();
   private readonly options: ResolvedConnectionOptions;
+  private readonly loopbackOptions: ResolvedConnectionOptions;
   private readonly limits: Required<EndpointLimits>;
   private resetTokens: number;
   private resetRefillAt: number;
 
   constructor(private readonly init: EndpointOptions) {
     this.options = resolveOptions(init.connection);
-    const size = this.options.packetSize;
-    if (!Number.isInteger(size) || size < MIN_PACKET_SIZE || size > MAX_PACKET_SIZE) {
-      throw new UtpError('EINVAL', `packetSize must be an integer in [${MIN_PACKET_SIZE}, ${MAX_PACKET_SIZE}]`, { field: 'packetSize' });
+    for (const field of ['packetSize', 'loopbackPacketSize'] as const) {
+      const size = this.options[field];
+      if (!Number.isInteger(size) || size < MIN_PACKET_SIZE || size > MAX_PACKET_SIZE) {
+        throw new UtpError('EINVAL', `${field} must be an integer in [${MIN_PACKET_SIZE}, ${MAX_PACKET_SIZE}]`, { field });
+      }
     }
+    this.loopbackOptions = { ...this.options, packetSize: this.options.loopbackPacketSize };
     this.limits = { maxConnections: 1024, maxHalfOpen: 64, resetsPerSecond: 50, ...stripUndefined(init.limits ?? {}) };
     this.resetTokens = this.limits.resetsPerSecond;
     this.resetRefillAt = init.clock.now();
@@ -196,7 +200,7 @@ export class UtpEndpoint {
         sendId,
         clock: this.init.clock,
         random: this.init.random,
-        options: this.options,
+        options: isLoopback(remote.address) ? this.loopbackOptions : this.options,
         ...(this.init.initialSeq === undefined ? {} : { initialSeq: this.init.initialSeq() }),
         output: (bytes) => send(bytes, remote),
         onEstablished: () => {

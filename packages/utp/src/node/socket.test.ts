@@ -23,9 +23,9 @@ async function readAll(stream: UtpStream): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-async function pair(): Promise<{ server: UtpSocket; client: UtpSocket; port: number }> {
-  const server = createUtpSocket();
-  const client = createUtpSocket();
+async function pair(options: Parameters<typeof createUtpSocket>[0] = {}): Promise<{ server: UtpSocket; client: UtpSocket; port: number }> {
+  const server = createUtpSocket(options);
+  const client = createUtpSocket(options);
   sockets.push(server, client);
   const { port } = await server.listen(0, '127.0.0.1');
   await client.listen(0, '127.0.0.1');
@@ -45,6 +45,19 @@ describe('UtpSocket over real UDP on 127.0.0.1', () => {
     expect(received.length).toBe(data.length);
     expect(sha1(received)).toBe(sha1(data));
     expect(await readAll(stream)).toHaveLength(0);
+  });
+
+  it('moves 4 MB in internet-sized 1400-byte packets byte-exact', async () => {
+    const { server, client, port } = await pair({ connection: { loopbackPacketSize: 1400 } });
+    const data = testData(4 * 1024 * 1024, 6);
+    const accepted = once(server, 'connection') as Promise<[UtpStream]>;
+    const stream = client.connect(port, '127.0.0.1');
+    stream.end(data);
+    const [incoming] = await accepted;
+    incoming.end();
+    const [received] = await Promise.all([readAll(incoming), readAll(stream)]);
+    expect(sha1(received)).toBe(sha1(data));
+    expect(stream.connection.stats.packetsSent).toBeGreaterThan(data.length / 1400);
   });
 
   it('moves data both ways at once on one connection', async () => {

@@ -19,6 +19,11 @@ export interface UtpSocketOptions {
   socket?: dgram.Socket;
   /** The dgram type when this class creates its own socket. */
   type?: 'udp4' | 'udp6';
+  /**
+   * Kernel receive and send buffer of an owned socket, in bytes (default 4 MiB; Linux caps it at
+   * net.core.rmem_max / wmem_max). The 208 KiB default overflows under a fast loopback transfer.
+   */
+  udpBufferSize?: number;
   connection?: ConnectionOptions;
   limits?: EndpointLimits;
   /** Injected for tests; defaults to performance.now() and crypto random bytes. */
@@ -52,7 +57,8 @@ export class UtpSocket extends EventEmitter<UtpSocketEvents> {
     super();
     this.clock = options.clock ?? { now: () => performance.now() };
     this.ownsSocket = options.socket === undefined;
-    this.udp = options.socket ?? dgram.createSocket({ type: options.type ?? 'udp4' });
+    const buffer = options.udpBufferSize ?? 4 * 1024 * 1024;
+    this.udp = options.socket ?? dgram.createSocket({ type: options.type ?? 'udp4', recvBufferSize: buffer, sendBufferSize: buffer });
     this.endpoint = new UtpEndpoint({
       clock: this.clock,
       random: options.random ?? cryptoRandom(),
