@@ -54,11 +54,13 @@ describe('a node under attack in a simulated network of 150 nodes', () => {
     const bogus = Array.from({ length: count }, (_, i) => ({
       id: random.bytes(20), address: { host: `55.${(i >> 8) & 255}.${i & 255}.1`, port: 1 + (i % 60000) },
     }));
-    const evilId = random.bytes(20);
+    const victim = swarm.nodes[10]!;
+    // An id next to the victim's own falls in its deepest bucket, which has room.
+    const evilId = victim.id.slice();
+    evilId[18] = evilId[18]! ^ (count & 0xff);
     const evil = attacker(address, (m, _from, send) => {
       if (m.kind === 'query') send(encodeKrpc({ kind: 'response', t: m.t, id: evilId, nodes: bogus }));
     });
-    const victim = swarm.nodes[10]!;
     // Get into the victim's table: it adds nodes that query it.
     evil.send(encodeKrpc({ kind: 'query', t: Uint8Array.of(9), id: evilId, readOnly: false, method: 'ping' }), swarm.addresses[10]!);
     swarm.clock.advance(100);

@@ -276,7 +276,23 @@ export class Dht extends EventEmitter<DhtEvents> {
         resolve();
       });
     })));
-    return await this.#runLookup('find_node', this.id, [...this.#seeds(this.id), ...found], options);
+    const result = await this.#runLookup('find_node', this.id, [...this.#seeds(this.id), ...found], options);
+    // The self-lookup fills only the buckets near our id; one lookup inside every other bucket fills the rest.
+    await this.refresh({ all: true, ...options });
+    return result;
+  }
+
+  /**
+   * BEP 5 bucket refresh: a find_node for a random id inside each bucket not touched for 15 minutes
+   * (every bucket with `all`). Runs on its own every maintenance period; resolves when all are done.
+   */
+  async refresh(options: { all?: boolean; signal?: AbortSignal } = {}): Promise<void> {
+    const now = this.#clock.now();
+    const targets = [...this.#tables.values()].flatMap((t) => t.refreshTargets(now, this.#random, options.all === true));
+    const runs = targets.map((target) => this.findNode(target, options).catch((e: unknown) => {
+      if (e instanceof DhtError && e.code === 'ABORTED') throw e;
+    }));
+    await Promise.all(runs);
   }
 
   /** Pings an endpoint (BEP 5 PORT message, a saved node); it joins the routing table if it answers. */
@@ -299,8 +315,8 @@ export class Dht extends EventEmitter<DhtEvents> {
   #maintain(): void {
     const now = this.#clock.now();
     this.#peers.expire(now);
+    this.refresh().catch(() => undefined);
     for (const table of this.#tables.values()) {
-      for (const target of table.refreshTargets(now, this.#random)) this.findNode(target).catch(() => undefined);
       for (const node of table.questionable(now).slice(0, 8)) this.#pingForReplacement(node);
     }
   }

@@ -146,11 +146,11 @@ export class RoutingTable {
     this.#buckets[this.#indexOf(target)]!.lastChanged = now;
   }
 
-  /** A random target inside each bucket untouched for 15 minutes (BEP 5 refresh). */
-  refreshTargets(now: number, random: RandomSource): Uint8Array[] {
+  /** A random target inside each bucket untouched for 15 minutes (BEP 5 refresh), or inside every bucket. */
+  refreshTargets(now: number, random: RandomSource, all = false): Uint8Array[] {
     const last = this.#buckets.length - 1;
     return this.#buckets.flatMap((bucket, i) =>
-      now - bucket.lastChanged >= QUESTIONABLE_AFTER_MS ? [randomIdWithPrefix(this.ownId, i, i !== last, random)] : [],
+      all || now - bucket.lastChanged >= QUESTIONABLE_AFTER_MS ? [randomIdWithPrefix(this.ownId, i, i !== last, random)] : [],
     );
   }
 

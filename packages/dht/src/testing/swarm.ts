@@ -23,6 +23,11 @@ export function simAddress(i: number): Address {
 export interface SimSwarmOptions {
   readonly size: number;
   readonly seed?: number;
+  /**
+   * After everyone joined, each node refreshes every bucket once, as a live node does every 15 minutes:
+   * without it, nodes that joined early barely know the nodes that came later. Default true.
+   */
+  readonly refresh?: boolean;
   /** Extra options for every node. */
   readonly node?: Partial<Omit<DhtOptions, 'clock' | 'random' | 'transport'>>;
 }
@@ -32,7 +37,7 @@ async function drain(): Promise<void> {
   for (let i = 0; i < 10; i++) await Promise.resolve();
 }
 
-/** Creates `size` nodes; each bootstraps from the first node, in turn, so the tables fill realistically. */
+/** Creates `size` nodes; each bootstraps from the first node, in turn, then (by default) refreshes once. */
 export async function createSimSwarm(options: SimSwarmOptions): Promise<SimSwarm> {
   const clock = new ManualClock(1_000_000);
   const network = new SimNetwork(clock);
@@ -59,5 +64,6 @@ export async function createSimSwarm(options: SimSwarmOptions): Promise<SimSwarm
     addresses.push(address);
     if (i > 0) await run(dht.bootstrap([addresses[0]!]));
   }
+  if (options.refresh !== false) for (const dht of nodes) await run(dht.refresh({ all: true }));
   return { clock, network, nodes, addresses, run };
 }
