@@ -92,6 +92,12 @@ describe('KRPC codec: extensions', () => {
   test('an unknown method decodes as unknown, for a 204 reply', () => {
     expect(decodeKrpc(b('d1:ad2:id20:abcdefghij0123456789e1:q4:vote1:t1:z1:y1:qe'))).toMatchObject({ method: 'unknown', name: 'vote' });
   });
+
+  test('an unknown method name with bytes above 0x7f is encoded back byte for byte', () => {
+    const query = decodeKrpc(b('d1:ad2:id20:abcdefghij0123456789e1:q4:v\xf6te1:t1:z1:y1:qe'));
+    expect(query).toMatchObject({ method: 'unknown', name: 'v\u00f6te' });
+    expect(decodeKrpc(encodeKrpc(query))).toEqual(query);
+  });
 });
 
 describe('KRPC codec: malformed input', () => {

@@ -1,5 +1,5 @@
 // Message -> KRPC datagram. Canonical bencode through @typetorrent/bencode.
-import { encode, type BencodeInput } from '@typetorrent/bencode';
+import { encode, latin1ToBytes, type BencodeInput } from '@typetorrent/bencode';
 import { encodeCompactNodes, encodeCompactPeer } from './compact.js';
 import type { KrpcMessage, KrpcQuery } from './messages.js';
 
@@ -36,7 +36,9 @@ export function encodeKrpc(message: KrpcMessage, extras: EncodeExtras = {}): Uin
   switch (message.kind) {
     case 'query':
       return encode({
-        ...top, y: 'q', q: message.method === 'unknown' ? message.name : message.method, a: queryArgs(message),
+        // An unknown method's name was read as latin1 (one char per byte): written back the same way,
+        // not as UTF-8, so it round-trips (found by the fuzzer).
+        ...top, y: 'q', q: message.method === 'unknown' ? latin1ToBytes(message.name) : message.method, a: queryArgs(message),
       });
     case 'response':
       return encode({
