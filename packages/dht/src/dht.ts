@@ -11,6 +11,7 @@ import { decodeKrpc } from './krpc/decode.js';
 import { KRPC_ERROR, type KrpcResponse } from './krpc/messages.js';
 import { Lookup, type LookupResult } from './lookup/lookup.js';
 import type { DhtOptions } from './options.js';
+import { nodeState } from './routing/node-state.js';
 import { RoutingTable } from './routing/table.js';
 import { Rpc, type OutgoingQuery, type QueryResult } from './rpc.js';
 import { GarbageTracker } from './server/garbage.js';
@@ -109,9 +110,11 @@ export class Dht extends EventEmitter<DhtEvents> {
     };
   }
 
-  /** The routing table's nodes, for saving. */
+  /** The routing table's nodes that are not bad (BEP 5 states), for saving and monitoring. */
   nodes(): NodeInfo[] {
-    return [...this.#tables.values()].flatMap((t) => t.all().map((n) => ({ id: n.id, address: n.address })));
+    const now = this.#clock.now();
+    return [...this.#tables.values()].flatMap((t) =>
+      t.all().filter((n) => nodeState(n, now) !== 'bad').map((n) => ({ id: n.id, address: n.address })));
   }
 
   /**

@@ -90,3 +90,27 @@ describe('DhtNode on 127.0.0.1', () => {
     await expect(nodes[1]!.announce(new Uint8Array(19), 1)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 });
+
+describe('DhtNode over IPv6 (BEP 32) on ::1 and 127.0.0.1', () => {
+  const nodes: DhtNode[] = [];
+  afterAll(async () => {
+    for (const n of nodes) await n.close();
+  });
+
+  test('nodes bootstrapped from a router’s IPv4 and IPv6 addresses fill both tables and find each other’s announces', async () => {
+    const options = { host: '127.0.0.1', host6: '::1', ipv6: true, rateLimit: { perSecond: 1000, burst: 1000 } } as const;
+    nodes.push(await DhtNode.create({ ...options, bootstrap: [] }));
+    const routers = [`[::1]:${nodes[0]!.port}`, `127.0.0.1:${nodes[0]!.port}`];
+    for (let i = 1; i < 4; i++) {
+      const node = await DhtNode.create({ ...options, bootstrap: routers });
+      nodes.push(node);
+      expect(await node.bootstrap()).toBeGreaterThan(0);
+    }
+    const hosts = new Set(nodes[3]!.core.nodes().map((n) => n.address.host));
+    expect(hosts).toEqual(new Set(['::1', '127.0.0.1']));
+    const infoHash = random.bytes(20);
+    await nodes[1]!.announce(infoHash, 6010);
+    const found = await collect(nodes[2]!.lookup(infoHash));
+    expect(found.filter((p) => p.endsWith(':6010')).length).toBeGreaterThan(0);
+  });
+});
