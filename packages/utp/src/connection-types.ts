@@ -3,6 +3,7 @@
 import type { Clock, Random } from './clock.js';
 import type { UtpError } from './errors.js';
 import type { ResolvedConnectionOptions } from './options.js';
+import type { Connection } from './connection.js';
 
 export type ConnectionState = 'syn-sent' | 'syn-recv' | 'connected' | 'closed';
 
@@ -28,6 +29,8 @@ export interface ConnectionInit {
   output: (bytes: Uint8Array) => void;
   /** For accepted connections: the first packet after the SYN arrived. */
   onEstablished?: () => void;
+  /** An ack became due: the owner calls `flush()` on this connection after the current batch. */
+  onAckPending?: (connection: Connection) => void;
   /** The first sequence number we send (random by default; tests pin it to exercise wrap-around). */
   initialSeq?: number;
 }

@@ -55,6 +55,7 @@ export class Connection {
   private synSeq = 0;
   private replyMicro = 0;
   private ackPending = false;
+  private readonly onAckPending: ((connection: Connection) => void) | undefined;
   finQueued = false;
   finSeq: number | undefined;
   private endEmitted = false;
@@ -73,6 +74,7 @@ export class Connection {
     this.options = init.options;
     this.output = init.output;
     this.onEstablished = init.onEstablished;
+    this.onAckPending = init.onAckPending;
     this.state = state;
     this.seqNr = (init.initialSeq ?? init.random.nextU32()) & 0xffff;
     this.send = new SendBuffer(seqAdd(this.seqNr, -1));
@@ -116,7 +118,7 @@ export class Connection {
     const before = this.recv.window;
     const chunks = this.recv.read();
     // Window update: tell a peer that may be waiting on a small window that it reopened.
-    if (before < this.options.packetSize * 2 && this.recv.window >= this.options.packetSize * 2) this.ackPending = true;
+    if (before < this.options.packetSize * 2 && this.recv.window >= this.options.packetSize * 2) this.wantAck();
     this.checkEnd();
     return chunks;
   }
@@ -145,6 +147,13 @@ export class Connection {
       this.output(encodePacket(this.header(PacketType.RESET, this.stateSeq, new Uint8Array(0))));
     }
     this.close(error, false);
+  }
+
+  /** An ack is owed; `flush` sends it unless a data packet carries it first. */
+  private wantAck(): void {
+    if (this.ackPending) return;
+    this.ackPending = true;
+    this.onAckPending?.(this);
   }
 
   /** Sends the pending ack, if the packets since the last one left any (call after a batch). */
@@ -206,7 +215,7 @@ export class Connection {
       this.rtt.sample(this.clock.now() - this.timerStart);
       this.retransmits = 0;
       this.timerStart = this.clock.now();
-      this.ackPending = true; // the acceptor learns we are here even if we have nothing to say yet
+      this.wantAck(); // the acceptor learns we are here even if we have nothing to say yet
       this.noteReceived(p);
       this.events.connect?.();
     } else {
@@ -221,7 +230,7 @@ export class Connection {
     if (p.type === PacketType.DATA || p.type === PacketType.FIN) {
       const hadData = this.recv.readable > 0;
       const outcome = this.recv.receive(p.seq, p.payload, p.type === PacketType.FIN);
-      if (outcome !== 'dropped') this.ackPending = true;
+      if (outcome !== 'dropped') this.wantAck();
       if (!hadData && this.recv.readable > 0) this.events.readable?.();
       this.checkEnd();
     }

@@ -63,6 +63,7 @@ export class UtpEndpoint {
   readonly stats: EndpointStats = { malformed: 0, unknownConnection: 0, synsDropped: 0, resetsSent: 0, accepted: 0 };
   private readonly entries = new Map<string, Entry>();
   private readonly halfOpen = new Set<string>();
+  private readonly owingAck = new Set<Connection>();
   private readonly options: ResolvedConnectionOptions;
   private readonly loopbackOptions: ResolvedConnectionOptions;
   private readonly limits: Required<EndpointLimits>;
@@ -145,9 +146,12 @@ export class UtpEndpoint {
     return true;
   }
 
-  /** Sends the acks the last batch of datagrams left pending. */
+  /** Sends the acks the last batch of datagrams left pending (only connections that owe one). */
   flush(): void {
-    for (const entry of this.entries.values()) entry.connection.flush();
+    if (this.owingAck.size === 0) return;
+    const owing = [...this.owingAck];
+    this.owingAck.clear();
+    for (const connection of owing) connection.flush();
   }
 
   /** The earliest connection deadline (ms on the injected clock), Infinity when idle. */
@@ -203,6 +207,7 @@ export class UtpEndpoint {
         options: isLoopback(remote.address) ? this.loopbackOptions : this.options,
         ...(this.init.initialSeq === undefined ? {} : { initialSeq: this.init.initialSeq() }),
         output: (bytes) => send(bytes, remote),
+        onAckPending: (c) => this.owingAck.add(c),
         onEstablished: () => {
           this.halfOpen.delete(key);
           this.stats.accepted++;
@@ -217,7 +222,10 @@ export class UtpEndpoint {
 
   private reap(entry: Entry): void {
     if (entry.connection.state === 'closed') this.halfOpen.delete(entry.key);
-    if (entry.connection.dead) this.entries.delete(entry.key);
+    if (entry.connection.dead) {
+      this.entries.delete(entry.key);
+      this.owingAck.delete(entry.connection);
+    }
   }
 
   private findBySendId(remote: Remote, id: number): Entry | undefined {

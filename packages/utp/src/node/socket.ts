@@ -1,8 +1,10 @@
 // A uTP socket over one UDP socket, shaped like `net`: `connect()` gives a Duplex, `listen()` makes
 // 'connection' events. It either owns its dgram socket, or shares one with the DHT: then the owner
 // hands every datagram to `handleDatagram` (uTP has version 1 in the low nibble of byte 0; KRPC
-// starts with 'd', 0x64) and this class only sends through it. One timer per socket drives every
-// connection's retransmissions and keep-alives; acks go out once per batch of datagrams.
+// starts with 'd', 0x64) and this class only sends through it. One ticker per socket (every
+// TICK_MS while it has connections) drives every connection's timers: retransmission timeouts are
+// 500 ms at least, so 25 ms of lateness is noise, and no per-packet timer bookkeeping is needed.
+// Acks go out once per batch of datagrams (one setImmediate after the event loop's poll phase).
 
 import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
@@ -13,6 +15,9 @@ import { UtpEndpoint, type EndpointLimits, type EndpointStats, type Remote } fro
 import { UtpError } from '../errors.js';
 import type { ConnectionOptions } from '../options.js';
 import { UtpStream } from './stream.js';
+
+/** How often the ticker runs connection timers, in ms. */
+const TICK_MS = 25;
 
 export interface UtpSocketOptions {
   /** A dgram socket to share (e.g. with the DHT). Its owner binds it and calls `handleDatagram`. */
@@ -48,8 +53,7 @@ export class UtpSocket extends EventEmitter<UtpSocketEvents> {
   private readonly ownsSocket: boolean;
   private bound = false;
   private closed = false;
-  private timer: NodeJS.Timeout | undefined;
-  private timerAt = Infinity;
+  private ticker: NodeJS.Timeout | undefined;
   private flushQueued = false;
   private readonly clock: Clock;
 
@@ -121,14 +125,14 @@ export class UtpSocket extends EventEmitter<UtpSocketEvents> {
     return routed;
   }
 
-  /** Flushes acks and re-arms the timer after the current batch of I/O (one setImmediate). */
+  /** Flushes acks after the current batch of I/O (one setImmediate) and keeps the ticker running. */
   schedule(): void {
     if (this.flushQueued || this.closed) return;
     this.flushQueued = true;
     setImmediate(() => {
       this.flushQueued = false;
       this.endpoint.flush();
-      this.arm();
+      this.startTicker();
     });
   }
 
@@ -136,7 +140,8 @@ export class UtpSocket extends EventEmitter<UtpSocketEvents> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.timer);
+    clearInterval(this.ticker);
+    this.ticker = undefined;
     this.endpoint.destroyAll(new UtpError('ECLOSED', 'socket closed'));
     if (this.ownsSocket && this.bound) await new Promise<void>((resolve) => this.udp.close(() => resolve()));
     this.emit('close');
@@ -155,20 +160,17 @@ export class UtpSocket extends EventEmitter<UtpSocketEvents> {
     });
   }
 
-  private arm(): void {
-    if (this.closed) return;
-    const at = this.endpoint.nextDeadline();
-    if (at === this.timerAt) return;
-    clearTimeout(this.timer);
-    this.timerAt = at;
-    if (at === Infinity) return;
-    this.timer = setTimeout(() => {
-      this.timerAt = Infinity;
+  private startTicker(): void {
+    if (this.ticker !== undefined || this.closed || this.endpoint.size === 0) return;
+    this.ticker = setInterval(() => {
       this.endpoint.tick();
       this.endpoint.flush();
-      this.arm();
-    }, Math.max(0, at - this.clock.now()));
-    this.timer.unref();
+      if (this.endpoint.size === 0) {
+        clearInterval(this.ticker);
+        this.ticker = undefined;
+      }
+    }, TICK_MS);
+    this.ticker.unref();
   }
 }
 
