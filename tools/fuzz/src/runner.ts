@@ -31,7 +31,9 @@ export interface FuzzResult {
 /** Corpus caps: entries and bytes, so a long run's memory stays bounded (and the leak check meaningful). */
 const MAX_CORPUS_ENTRIES = 4096;
 const MAX_CORPUS_BYTES = 32 * 1024 * 1024;
-/** Heap growth (after a full GC, beyond the corpus itself) that counts as a leak, checked every few seconds when `gc` is exposed. */
+/** Distinct labels remembered; past this, novelty no longer counts (the corpus is long full by then). */
+const MAX_LABELS = 65_536;
+/** Heap growth after a full GC that counts as a leak, checked every few seconds when `gc` is exposed. */
 export const LEAK_BOUND_BYTES = 256 * 1024 * 1024;
 const LEAK_CHECK_MS = 5000;
 
@@ -60,7 +62,7 @@ export function fuzz(target: FuzzTarget, options: FuzzOptions): FuzzResult {
       return;
     }
     const label = `${outcome.kind}:${outcome.label}`;
-    if (labels.has(label)) return;
+    if (labels.has(label) || labels.size >= MAX_LABELS) return;
     labels.add(label);
     if (corpus.length < MAX_CORPUS_ENTRIES && corpusBytes + input.length <= MAX_CORPUS_BYTES) {
       corpus.push(input.slice());
@@ -86,7 +88,8 @@ export function fuzz(target: FuzzTarget, options: FuzzOptions): FuzzResult {
     if (gc !== undefined && Date.now() >= nextLeakCheck) {
       nextLeakCheck = Date.now() + LEAK_CHECK_MS;
       gc();
-      const inUse = process.memoryUsage().heapUsed - corpusBytes;
+      // The corpus is mostly off-heap (typed arrays over 64 bytes) and capped; labels are capped too.
+      const inUse = process.memoryUsage().heapUsed;
       baseline ??= inUse;
       if (inUse - baseline > LEAK_BOUND_BYTES && !signatures.has('leak')) {
         signatures.add('leak');

@@ -4,6 +4,7 @@
 import { encode, type BencodeInput } from '@typetorrent/bencode';
 import { encodeExtendedHandshake, encodeHandshake, encodeMessage, encodeUtMetadata, encodeUtPex } from '@typetorrent/peer-wire';
 import { PieceSet, encodeResume } from '@typetorrent/storage';
+import { krpcSeeds, mseSeeds, utpSeeds } from './seeds-new.js';
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 const bytes = (n: number, fill: number): Uint8Array => new Uint8Array(n).fill(fill);
@@ -176,5 +177,8 @@ export function seedInputs(): Record<string, Uint8Array[]> {
     'tracker-http-scrape': httpScrape(),
     'tracker-udp': udp(),
     resume: resume(),
+    'dht-krpc': krpcSeeds(),
+    'utp-packet': utpSeeds(),
+    'mse-responder': mseSeeds(),
   };
 }
