@@ -74,6 +74,23 @@ describe('UtpSocket over real UDP on 127.0.0.1', () => {
     expect(sha1(gotDown)).toBe(sha1(down));
   });
 
+  it('works over IPv6 loopback (::1) with udp6 sockets', async () => {
+    const server = createUtpSocket({ type: 'udp6' });
+    const client = createUtpSocket({ type: 'udp6' });
+    sockets.push(server, client);
+    const { port } = await server.listen(0, '::1');
+    await client.listen(0, '::1');
+    const data = testData(1024 * 1024, 7);
+    const accepted = once(server, 'connection') as Promise<[UtpStream]>;
+    const stream = client.connect(port, '::1');
+    stream.end(data);
+    const [incoming] = await accepted;
+    expect(incoming.remoteAddress).toBe('::1');
+    incoming.end();
+    const [received] = await Promise.all([readAll(incoming), readAll(stream)]);
+    expect(sha1(received)).toBe(sha1(data));
+  });
+
   it('refuses a connection to a socket that is not listening (ECONNREFUSED)', async () => {
     const quiet = createUtpSocket();
     sockets.push(quiet);
@@ -84,6 +101,20 @@ describe('UtpSocket over real UDP on 127.0.0.1', () => {
     const stream = client.connect(quiet.address().port, '127.0.0.1');
     const [error] = (await once(stream, 'error')) as [Error & { code?: string }];
     expect(error.code).toBe('ECONNREFUSED');
+  });
+
+  it('gives up a connect when its AbortSignal fires, while the SYN goes unanswered', async () => {
+    const silent = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => silent.bind(0, '127.0.0.1', resolve));
+    const client = createUtpSocket();
+    sockets.push(client);
+    const controller = new AbortController();
+    const stream = client.connect(silent.address().port, '127.0.0.1', { signal: controller.signal });
+    await once(silent, 'message'); // the SYN arrived; nobody answers
+    controller.abort();
+    const [error] = (await once(stream, 'error')) as [Error & { code?: string }];
+    expect(error.code).toBe('ECLOSED');
+    silent.close();
   });
 
   it('shares a dgram socket: uTP goes to handleDatagram, KRPC-looking datagrams stay with the owner', async () => {

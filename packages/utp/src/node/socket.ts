@@ -106,9 +106,14 @@ export class UtpSocket extends EventEmitter<UtpSocketEvents> {
     const remote = { address: host, port };
     const connection = this.endpoint.connect(remote);
     const stream = new UtpStream(connection, remote, this);
-    options.signal?.addEventListener('abort', () => {
-      if (!stream.connected) stream.destroy(new UtpError('ECLOSED', 'connect aborted', { cause: options.signal?.reason }));
-    }, { once: true });
+    const signal = options.signal;
+    if (signal !== undefined) {
+      const abort = (): void => {
+        if (!stream.connected) stream.destroy(new UtpError('ECLOSED', 'connect aborted', { cause: signal.reason }));
+      };
+      if (signal.aborted) process.nextTick(abort);
+      else signal.addEventListener('abort', abort, { once: true });
+    }
     if (!this.bound) {
       // The SYN went out through dgram's implicit bind; mark it bound so listen() only flips accepting.
       this.bound = true;
