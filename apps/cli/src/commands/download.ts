@@ -11,7 +11,7 @@ import { collect, parseEndpoint, parseFileSelection, parsePort, parsePositiveInt
 import { processTerminal } from '../terminal.js';
 import type { Terminal } from '../terminal.js';
 import { loadTorrentInput } from '../torrent-input.js';
-import { checkPeerSources, listenOrExplain, prepareOutputFolder } from './transfer-checks.js';
+import { listenOrExplain, noPeerSources, prepareOutputFolder, whenChecked } from './transfer-checks.js';
 
 export interface DownloadOptions {
   readonly output: string;
@@ -68,10 +68,14 @@ export async function runDownload(sources: readonly string[], options: DownloadO
   if (options.files !== undefined && metainfos.length > 1) {
     throw new CliError('--files selects files of one torrent; give a single torrent with it', EXIT_BAD_INPUT);
   }
+  const peerless = new Map<Metainfo | MagnetLink, CliError>();
   for (const m of metainfos) {
-    checkPeerSources(m, { announce: options.announce, manualPeers: options.peer?.length ?? 0, dht: false });
+    const problem = noPeerSources(m, { announce: options.announce, manualPeers: options.peer?.length ?? 0, dht: false });
+    if (problem !== undefined) peerless.set(m, problem);
     if (!isMetainfo(m)) {
       if (options.files !== undefined) throw new CliError('--files needs the file list: give the .torrent file, not a magnet link', EXIT_BAD_INPUT);
+      // A magnet's metadata can only come from peers.
+      if (problem !== undefined) throw problem;
       continue;
     }
     checkFileSelection(m, options.files);
@@ -88,19 +92,24 @@ export async function runDownload(sources: readonly string[], options: DownloadO
     if (options.json !== true) terminal.err(`listening for peers on port ${port}; saving to ${printable(savePath)}`);
     torrents = [];
     for (const metainfo of metainfos) {
-      torrents.push(
-        await session.add(metainfo, {
-          savePath,
-          seed: options.seed,
-          ...(options.maxPeers === undefined ? {} : { maxPeers: options.maxPeers }),
-          ...(options.sequential === true ? { sequential: true } : {}),
-          ...(options.files === undefined ? {} : { selectedFiles: options.files }),
-          ...(options.peer === undefined ? {} : { peers: options.peer }),
-          ...(options.fullCheck === true ? { fullCheck: true } : {}),
-          ...(options.fsync === true ? { durable: true } : {}),
-          announce: options.announce,
-        }),
-      );
+      const torrent = await session.add(metainfo, {
+        savePath,
+        seed: options.seed,
+        ...(options.maxPeers === undefined ? {} : { maxPeers: options.maxPeers }),
+        ...(options.sequential === true ? { sequential: true } : {}),
+        ...(options.files === undefined ? {} : { selectedFiles: options.files }),
+        ...(options.peer === undefined ? {} : { peers: options.peer }),
+        ...(options.fullCheck === true ? { fullCheck: true } : {}),
+        ...(options.fsync === true ? { durable: true } : {}),
+        announce: options.announce,
+      });
+      torrents.push(torrent);
+      // With nowhere to find peers, only data already complete on disk (a rerun) can finish.
+      const problem = peerless.get(metainfo);
+      if (problem !== undefined) {
+        await whenChecked(torrent);
+        if (!torrent.done) throw problem;
+      }
     }
   } catch (error) {
     await session.close();

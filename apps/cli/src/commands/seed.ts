@@ -11,7 +11,7 @@ import { collect, parseEndpoint, parsePort, parsePositiveInt, parseRate } from '
 import { processTerminal } from '../terminal.js';
 import type { Terminal } from '../terminal.js';
 import { loadTorrents } from './download.js';
-import { listenOrExplain } from './transfer-checks.js';
+import { listenOrExplain, whenChecked } from './transfer-checks.js';
 
 export interface SeedOptions {
   readonly port: number;
@@ -61,16 +61,7 @@ export async function runSeed(source: string, dataPath: string, options: SeedOpt
       announce: options.announce,
     });
     // A seed whose data is incomplete would silently become a download: say so and stop instead.
-    await new Promise<void>((resolve) => {
-      const settle = (): void => {
-        if (torrent.state !== 'checking') {
-          torrent.off('state', settle);
-          resolve();
-        }
-      };
-      torrent.on('state', settle);
-      settle();
-    });
+    await whenChecked(torrent);
     if (!torrent.done) {
       const p = torrent.progress();
       throw new CliError(
@@ -79,7 +70,7 @@ export async function runSeed(source: string, dataPath: string, options: SeedOpt
       );
     }
     if (options.json === true) terminal.out(jsonText({ type: 'seeding', infoHash: torrent.infoHashHex, port }));
-    return await runTransfers(session, [torrent], { terminal, json: options.json === true, keepSeeding: true, signal });
+    return await runTransfers(session, [torrent], { terminal, json: options.json === true, keepSeeding: true, reportDoneAtStart: false, signal });
   } catch (error) {
     await session.close();
     throw error;

@@ -3,7 +3,7 @@
 // peers. They run before the session starts, so nothing is half-done when they fail.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Session } from '@typetorrent/engine';
+import type { Session, Torrent } from '@typetorrent/engine';
 import type { MagnetLink, Metainfo } from '@typetorrent/metainfo';
 import { CliError, EXIT_BAD_INPUT, EXIT_USAGE } from '../errors.js';
 import { printable } from '../format/terminal-text.js';
@@ -74,15 +74,30 @@ export interface PeerSources {
 }
 
 /**
- * A download with nowhere to learn of peers would wait forever: say so at once. Only for downloads:
- * a seed is found by peers that connect to it.
+ * Why a download would wait forever for peers, or undefined when it has somewhere to find them. Only
+ * for downloads (a seed is found by peers that connect to it), and only matters for a torrent whose
+ * data is not complete: the caller checks that after the data check.
  */
-export function checkPeerSources(source: Metainfo | MagnetLink, sources: PeerSources): void {
+export function noPeerSources(source: Metainfo | MagnetLink, sources: PeerSources): CliError | undefined {
   const isMagnet = !('pieceLength' in source);
   const trackers = isMagnet ? source.trackers.length : source.announce.flat().length;
   const magnetPeers = isMagnet ? source.peers.length : 0;
-  if (sources.dht || sources.manualPeers > 0 || magnetPeers > 0 || (sources.announce && trackers > 0)) return;
+  if (sources.dht || sources.manualPeers > 0 || magnetPeers > 0 || (sources.announce && trackers > 0)) return undefined;
   const name = printable(source.name ?? source.infoHashHex);
   const why = trackers === 0 ? `${isMagnet ? 'the magnet link has no tr=' : 'the torrent lists no'} trackers` : 'trackers are off (--no-announce)';
-  throw new CliError(`${name}: no way to find peers: ${why}, no --peer was given and DHT is not on; add --peer host:port`, EXIT_USAGE);
+  return new CliError(`${name}: no way to find peers: ${why}, no --peer was given and DHT is not on; add --peer host:port`, EXIT_USAGE);
+}
+
+/** Resolves once the torrent has checked its data (its state is past `checking`). */
+export async function whenChecked(torrent: Torrent): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const settle = (): void => {
+      if (torrent.state !== 'checking') {
+        torrent.off('state', settle);
+        resolve();
+      }
+    };
+    torrent.on('state', settle);
+    settle();
+  });
 }

@@ -95,6 +95,8 @@ test('a download from a `typetorrent seed` over loopback writes the same bytes, 
   }
   const firstDone = jsonLines(first.stdout).find((l) => l.type === 'done');
   expect(firstDone?.['downloaded']).toBeGreaterThanOrEqual(370_001);
+  // Finished and not kept seeding: the state says so (not `downloading`).
+  expect(firstDone).toMatchObject({ state: 'done', percent: 100, wantedBytes: 370_001, leftBytes: 0 });
 
   // Everything is verified on disk: a second run has nothing to fetch.
   const second = await cli(['download', torrentPath, '-o', out, '--port', '0', '--no-announce', '--json'], { timeoutMs: 60_000 });
@@ -102,6 +104,13 @@ test('a download from a `typetorrent seed` over loopback writes the same bytes, 
   const secondDone = jsonLines(second.stdout).find((l) => l.type === 'done');
   expect(secondDone?.['downloaded']).toBe(0);
   expect(secondDone?.['verifiedBytes']).toBe(370_001);
+
+  // --files: sizes are the selected files' (a.bin is 300,001 bytes: ten 32 KiB pieces, the last shared with b.bin).
+  const partialOut = path.join(work, 'partial');
+  const partial = await cli(['download', torrentPath, '-o', partialOut, '--port', '0', '--no-announce', '--peer', `127.0.0.1:${port}`, '--files', '0', '--json'], { timeoutMs: 90_000 });
+  expect(partial.code).toBe(0);
+  const partialDone = jsonLines(partial.stdout).find((l) => l.type === 'done');
+  expect(partialDone).toMatchObject({ state: 'done', percent: 100, totalBytes: 370_001, wantedBytes: 10 * 32768, leftBytes: 0 });
 
   // The same content from a magnet link: the metadata comes from the seed (BEP 9), then the data.
   const magnetOut = path.join(work, 'from-magnet');

@@ -22,6 +22,8 @@ export interface RunTransfersOptions {
   readonly keepSeeding: boolean;
   /** Labels for the progress display, by torrent (default: the torrent's name). */
   readonly labels?: ReadonlyMap<Torrent, string>;
+  /** Print the `done` line of a torrent already complete when this starts (default true; `seed` says so itself). */
+  readonly reportDoneAtStart?: boolean;
   /** Aborted on Ctrl-C / SIGTERM (the caller wires signals; tests abort it directly). */
   readonly signal: AbortSignal;
 }
@@ -55,7 +57,10 @@ export async function runTransfers(session: Session, torrents: readonly Torrent[
         else progress.log(`${label(t)}: error: ${message(e)}`);
         check();
       };
+      let doneReported = false;
       const onDone = (): void => {
+        if (doneReported) return;
+        doneReported = true;
         const s = snapshot(t);
         if (json) terminal.out(jsonLine('done', s));
         else progress.log(`${label(t)}: done, ${formatBytes(s.wantedBytes - s.leftBytes)} verified in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -72,8 +77,10 @@ export async function runTransfers(session: Session, torrents: readonly Torrent[
         t.off('done', onDone);
       });
       if (t.state === 'error') failed.add(t);
-      // The engine emitted its first progress before these listeners existed.
+      // The engine emitted its first progress (and `done`, for data complete on disk) before these
+      // listeners existed.
       onProgress();
+      if (t.done && options.reportDoneAtStart !== false) onDone();
     }
     check();
   });
