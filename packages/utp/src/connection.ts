@@ -18,7 +18,7 @@ import { pump } from './send-path.js';
 
 export type { ConnectionEvents, ConnectionInit, ConnectionState } from './connection-types.js';
 
-/** After closing, keep answering retransmitted FINs this long before forgetting the connection. */
+/** After closing, keep answering retransmitted FINs this long (or two RTOs) before forgetting. */
 const TIME_WAIT_MS = 2000;
 /** An accepted connection whose peer sends nothing after our SYN-ACK is dropped after this long. */
 export const HALF_OPEN_TIMEOUT_MS = 10_000;
@@ -164,7 +164,7 @@ export class Connection {
   /** When `onTimer` must run next (ms on the injected clock); Infinity when nothing is pending. */
   get deadline(): number {
     if (this.dead) return Infinity;
-    if (this.state === 'closed') return this.closedAt + TIME_WAIT_MS;
+    if (this.state === 'closed') return this.closedAt + Math.max(TIME_WAIT_MS, 2 * this.rtt.rto);
     if (this.state === 'syn-recv') return this.timerStart + HALF_OPEN_TIMEOUT_MS;
     let at = this.lastSent + this.options.keepAliveMs;
     if (this.send.outstanding > 0 || this.state === 'syn-sent') at = Math.min(at, this.timerStart + this.rtt.rto);
@@ -200,6 +200,11 @@ export class Connection {
     if (p.type === PacketType.RESET) {
       // libtorrent's check: a RESET must not ack beyond what we sent.
       if (this.state !== 'syn-sent' && seqDistance(seqAdd(this.seqNr, -1), p.ack) > 0) return;
+      // Both FINs exchanged and all our data acked, only the FIN's ack missing: the peer already
+      // forgot us (its time-wait ended first). Every byte arrived both ways: a clean close.
+      if (this.finSeq !== undefined && this.recv.eofReached && seqDistance(this.send.ackedTo, this.finSeq) <= 1) {
+        return this.close(undefined, false);
+      }
       const code = this.state === 'syn-sent' ? 'ECONNREFUSED' : 'ECONNRESET';
       return this.close(new UtpError(code, code === 'ECONNREFUSED' ? 'connection refused by the peer' : 'connection reset by the peer'), false);
     }
@@ -212,19 +217,20 @@ export class Connection {
       if (p.ack !== this.synSeq) return;
       this.recv = new ReceiveBuffer(seqAdd(p.seq, -1), this.options.receiveWindow, this.options.maxReorder);
       this.state = 'connected';
-      this.rtt.sample(this.clock.now() - this.timerStart);
+      // Karn: a SYN sent more than once gives no clean sample.
+      if (this.retransmits === 0) this.rtt.sample(this.clock.now() - this.timerStart);
       this.retransmits = 0;
       this.timerStart = this.clock.now();
       this.wantAck(); // the acceptor learns we are here even if we have nothing to say yet
       this.noteReceived(p);
       this.events.connect?.();
     } else {
+      if (!handleAck(this, p, this.clock.now())) return;
+      this.noteReceived(p);
       if (this.state === 'syn-recv') {
         this.state = 'connected';
         this.onEstablished?.();
       }
-      if (!handleAck(this, p, this.clock.now())) return;
-      this.noteReceived(p);
     }
     if (this.state !== 'connected') return;
     if (p.type === PacketType.DATA || p.type === PacketType.FIN) {
