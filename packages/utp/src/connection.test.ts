@@ -42,6 +42,17 @@ describe('transfers over a simulated link', () => {
     expectSame(result.received, data);
   });
 
+  it('both directions at once over a lossy link, the acceptor half-closing first', () => {
+    const sim = new Sim(14, { delayMs: 15, loss: 0.03, jitterMs: 5, bytesPerMs: 5000 });
+    const up = testData(1024 * 1024, 14);
+    const down = testData(700 * 1024, 15);
+    const result = transfer(sim, up, { reply: down });
+    expect(result.done).toBe(true);
+    expectSame(result.received, up);
+    expectSame(result.replied, down);
+    expect(result.client.error).toBeUndefined();
+  });
+
   it('sequence numbers wrap around 65535 mid-transfer', () => {
     const sim = new Sim(8, { delayMs: 10, loss: 0.02, bytesPerMs: 10_000 }, undefined, { initialSeq: () => 0xfff0 });
     const data = testData(1024 * 1024, 8);

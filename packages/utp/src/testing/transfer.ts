@@ -6,6 +6,8 @@ import { ADDRESS_B, type Sim } from './sim.js';
 
 export interface TransferResult {
   received: Uint8Array;
+  /** What A received from B (the `reply` option). */
+  replied: Uint8Array;
   done: boolean;
   client: Connection;
   server: Connection | undefined;
@@ -36,7 +38,7 @@ export function concat(chunks: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-export function transfer(sim: Sim, data: Uint8Array, options: { chunk?: number; maxMs?: number } = {}): TransferResult {
+export function transfer(sim: Sim, data: Uint8Array, options: { chunk?: number; maxMs?: number; reply?: Uint8Array } = {}): TransferResult {
   const chunkSize = options.chunk ?? 16 * 1024;
   const start = sim.clock.now();
   const received: Uint8Array[] = [];
@@ -48,14 +50,30 @@ export function transfer(sim: Sim, data: Uint8Array, options: { chunk?: number; 
     if (server === undefined) return;
     for (const c of server.read()) received.push(c.slice());
   };
+  const reply = options.reply;
+  let replyOffset = 0;
+  const replied: Uint8Array[] = [];
+  // With a reply, B writes it at once and ends after it (a half-close while A still sends);
+  // without one, B ends when A did.
+  const pushReply = (c: Connection): void => {
+    if (reply === undefined) return;
+    while (replyOffset < reply.length) {
+      const piece = reply.subarray(replyOffset, replyOffset + chunkSize);
+      replyOffset += piece.length;
+      if (!c.write(piece)) return;
+    }
+    c.end();
+  };
   sim.b.onConnection = (c) => {
     server = c;
     c.events = {
       readable: drainServer,
-      end: () => c.end(),
+      end: () => (reply === undefined ? c.end() : undefined),
+      drain: () => pushReply(c),
       close: () => (serverClosed = true),
     };
     drainServer();
+    pushReply(c);
   };
   let offset = 0;
   const client = sim.a.connect(ADDRESS_B);
@@ -67,7 +85,10 @@ export function transfer(sim: Sim, data: Uint8Array, options: { chunk?: number; 
     }
     client.end();
   };
-  client.events = { connect: pushMore, drain: pushMore, close: () => (clientClosed = true) };
+  const drainClient = (): void => {
+    for (const c of client.read()) replied.push(c.slice());
+  };
+  client.events = { connect: pushMore, drain: pushMore, readable: drainClient, end: drainClient, close: () => (clientClosed = true) };
   const done = sim.run(() => serverClosed && clientClosed, options.maxMs);
-  return { received: concat(received), done, client, server, elapsedMs: sim.clock.now() - start };
+  return { received: concat(received), replied: concat(replied), done, client, server, elapsedMs: sim.clock.now() - start };
 }
