@@ -235,7 +235,9 @@ export class Dht extends EventEmitter<DhtEvents> {
       }, this.#options.lookup);
       this.#lookups.add(lookup);
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      lookup.start(seeds);
+      // Peers announced to us count too: in a small swarm we may be the node that holds them.
+      const known = method === 'get_peers' ? this.#peers.get(target, 200, this.#clock.now(), this.#random) : [];
+      lookup.start(seeds, known);
     });
   }
 

@@ -33,8 +33,8 @@ export interface LookupHooks {
   send(node: NodeInfo, done: (result: QueryResult) => void): void;
   /** May a node named in a reply be asked? (address family supported, BEP 42, not ourselves) */
   accept(node: NodeInfo): boolean;
-  /** New peers from a get_peers reply. */
-  onPeers?(peers: readonly Address[], from: NodeInfo): void;
+  /** New peers from a get_peers reply (`from` undefined: peers we held already). */
+  onPeers?(peers: readonly Address[], from: NodeInfo | undefined): void;
   /** Every reply, for the routing table. */
   onResponse?(node: NodeInfo, response: KrpcResponse): void;
   onFailure?(node: NodeInfo): void;
@@ -98,8 +98,10 @@ export class Lookup {
     return this.#finished;
   }
 
-  start(seeds: readonly NodeInfo[]): void {
+  /** `knownPeers`: peers we already hold (announced to us), reported first and counted once. */
+  start(seeds: readonly NodeInfo[], knownPeers: readonly Address[] = []): void {
     for (const s of seeds) this.#add(s, 0);
+    if (knownPeers.length > 0) this.#collect(knownPeers, undefined);
     this.#step();
   }
 
@@ -178,15 +180,18 @@ export class Lookup {
     this.#hooks.onResponse?.(c.node, response);
     const named = [...(response.nodes ?? []), ...(response.nodes6 ?? [])].slice(0, this.#maxFromOne);
     for (const n of named) if (n.address.port !== 0 && this.#hooks.accept(n)) this.#add(n, c.depth + 1);
-    if (this.#hooks.method !== 'get_peers' || !response.values) return;
+    if (this.#hooks.method === 'get_peers' && response.values) this.#collect(response.values, c.node);
+  }
+
+  #collect(peers: readonly Address[], from: NodeInfo | undefined): void {
     const fresh: Address[] = [];
-    for (const p of response.values) {
+    for (const p of peers) {
       const key = addressKey(p);
       if (p.port === 0 || this.#peers.has(key) || this.#peers.size >= this.#maxPeers) continue;
       this.#peers.set(key, p);
       fresh.push(p);
     }
-    if (fresh.length > 0) this.#hooks.onPeers?.(fresh, c.node);
+    if (fresh.length > 0) this.#hooks.onPeers?.(fresh, from);
   }
 
   #finish(aborted: boolean): void {
