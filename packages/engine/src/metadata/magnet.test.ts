@@ -5,7 +5,7 @@ import { makeTempDir } from '@typetorrent/testkit';
 import { Session } from '../session/session.js';
 import { differences, type Fixture } from '../testing/fixtures.js';
 import { closeTracked, seededFixture } from '../testing/seeded-fixture.js';
-import type { TorrentState } from '../torrent/types.js';
+import type { PeerEvent, TorrentState } from '../torrent/types.js';
 
 let fixture: Fixture;
 let seeder: Session;
@@ -26,6 +26,9 @@ describe('magnet links', () => {
     dirs.push(target);
     const session = new Session({ port: 0, host: '127.0.0.1' });
     sessions.push(session);
+    const seeding = seeder.get(fixture.metainfo.infoHash);
+    let seederConnections = 0;
+    seeding?.on('peer', (event) => (seederConnections += event.type === 'connect' ? 1 : 0));
     const uri = formatMagnet({ ...metainfoToMagnet(fixture.metainfo), peers: [`127.0.0.1:${seeder.port}`] });
     const torrent = await session.add(uri, { savePath: target });
     expect(torrent.state).toBe('fetching-metadata');
@@ -33,8 +36,13 @@ describe('magnet links', () => {
     expect(torrent.name).toBe('magnet');
     const states: TorrentState[] = [];
     torrent.on('state', (status) => states.push(status.state));
+    const events: string[] = [];
+    torrent.on('peer', (event: PeerEvent) => events.push(event.type === 'connect' ? 'connect' : `disconnect: ${event.reason.message}`));
     await torrent.whenDone();
     expect(states).toEqual(['checking', 'downloading', 'seeding']);
+    // One connection carried the metadata and the data: it was closed only when both ends were seeds.
+    expect(events).toEqual(['connect', 'disconnect: both ends are seeds']);
+    expect(seederConnections).toBe(1);
     expect(torrent.metainfo?.infoHashHex).toBe(fixture.metainfo.infoHashHex);
     expect(await differences(fixture, target)).toEqual([]);
   });

@@ -131,6 +131,11 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
     return this.#socket.remoteAddress;
   }
 
+  /** The torrent's piece count became known (a magnet's metadata arrived): bitfields are checked against it. */
+  setPieceCount(pieceCount: number): void {
+    this.#decoder.setPieceCount(pieceCount);
+  }
+
   /** Stops reading from the socket (download rate limit); TCP then slows the sender down. */
   pauseReading(): void {
     if (this.#readPaused) return;

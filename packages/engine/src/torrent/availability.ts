@@ -1,96 +1,134 @@
 // Which pieces a peer has, as it tells us (BEP 3 BITFIELD and HAVE, BEP 6 HAVE ALL / HAVE NONE), fed
-// to the picker's availability counts, and what follows for our interest in the peer. A peer that
-// contradicts itself is lying about its pieces and is dropped: a HAVE for a piece it already claimed
-// (after HAVE ALL, say) or past the end, or a later bitfield that takes back a piece it claimed.
-// BEP 3 allows a bitfield only first, but aria2 sends another one mid-connection (with everything it
-// has by then), so a later bitfield or HAVE ALL is accepted when it only adds pieces.
+// to the picker's availability counts. A peer that contradicts itself is lying about its pieces and
+// is dropped: a HAVE for a piece it already claimed (after HAVE ALL, say) or past the end, or a later
+// bitfield that takes back a piece it claimed. BEP 3 allows a bitfield only first, but aria2 sends
+// another one mid-connection (with everything it has by then), so a later bitfield or HAVE ALL is
+// accepted when it only adds pieces.
 import { Bitfield } from '@typetorrent/peer-wire';
 import { EngineError } from '../errors.js';
+import type { PiecePicker } from '../picker/piece-picker.js';
+import type { EarlyAnnouncement } from './peer-pieces.js';
 import type { Peer } from './peer.js';
-import type { Runtime } from './runtime.js';
+
+/** The picker's availability counts. */
+export type AvailabilityCounts = Pick<PiecePicker, 'peerBitfield' | 'peerHasPiece' | 'peerHasAll' | 'peerLeft' | 'peerLeftAll'>;
+
+export interface AvailabilityHost {
+  readonly pieceCount: number;
+  readonly counts: AvailabilityCounts;
+  /** The peer announced pieces: our interest in it may change (`piece` for a single HAVE). */
+  announced(peer: Peer, piece: number | undefined): void;
+}
 
 function lying(peer: Peer, what: string): EngineError {
   return new EngineError('PROTOCOL', `inconsistent piece announcements: ${what}`, { peer: peer.key });
 }
 
-export function onBitfield(rt: Runtime, peer: Peer, bytes: Uint8Array): void {
-  // Length and spare bits were checked by the decoder (it knows the piece count); this re-checks.
-  const pieces = Bitfield.fromBytes(bytes, rt.geometry.pieceCount);
-  if (!peer.sawAvailability) {
-    peer.sawAvailability = true;
-    if (pieces.hasAll()) {
-      markSeed(rt, peer);
-    } else {
-      peer.pieces = pieces;
-      rt.picker.peerBitfield(bytes);
-    }
-  } else {
-    if (peer.hasAll) {
-      if (!pieces.hasAll()) throw lying(peer, 'a bitfield that takes back pieces after HAVE ALL');
+export class Availability {
+  readonly #host: AvailabilityHost;
+
+  constructor(host: AvailabilityHost) {
+    this.#host = host;
+  }
+
+  /** The peer joins the counts: what it said before the piece count was known is checked and counted now. */
+  join(peer: Peer): void {
+    for (const said of peer.pieces.learnPieceCount(this.#host.pieceCount)) this.#apply(peer, said);
+  }
+
+  /** Throws PROTOCOL for a lie (the caller drops the peer). */
+  onAnnouncement(peer: Peer, said: EarlyAnnouncement): void {
+    if (!peer.pieces.known) {
+      if (!peer.pieces.keep(said)) throw new EngineError('PROTOCOL', 'too many piece announcements before the metadata', { peer: peer.key });
       return;
     }
-    for (const piece of peer.pieces.indices()) {
-      if (!pieces.get(piece)) throw lying(peer, `a bitfield without piece ${piece}, which it claimed`);
-    }
-    for (const piece of pieces.indices()) {
-      if (peer.pieces.set(piece)) rt.picker.peerHasPiece(piece);
+    this.#apply(peer, said);
+  }
+
+  /** The peer left: its pieces no longer count. */
+  leave(peer: Peer): void {
+    const pieces = peer.pieces;
+    if (pieces.countedAsSeed) this.#host.counts.peerLeftAll();
+    else if (pieces.bits !== undefined && !pieces.bits.hasNone()) this.#host.counts.peerLeft(pieces.bits.toBytes());
+  }
+
+  #apply(peer: Peer, said: EarlyAnnouncement): void {
+    switch (said.type) {
+      case 'bitfield':
+        return this.#bitfield(peer, said.bytes);
+      case 'have':
+        return this.#have(peer, said.index);
+      case 'have-all':
+        return this.#haveAll(peer);
+      case 'have-none':
+        return this.#haveNone(peer);
     }
   }
-  if (peer.isSeed) dropIfBothSeeds(rt, peer);
-  if (peer.conn.closed) return;
-  updateInterest(rt, peer);
-}
 
-export function onHaveAll(rt: Runtime, peer: Peer): void {
-  if (peer.hasAll) return;
-  if (peer.sawAvailability && !peer.pieces.hasNone()) rt.picker.peerLeft(peer.pieces.toBytes());
-  peer.sawAvailability = true;
-  markSeed(rt, peer);
-  if (!peer.conn.closed) updateInterest(rt, peer);
-}
-
-export function onHaveNone(peer: Peer): void {
-  if (peer.hasAll || !peer.pieces.hasNone()) throw lying(peer, 'HAVE NONE after claiming pieces');
-  peer.sawAvailability = true;
-}
-
-export function onHave(rt: Runtime, peer: Peer, piece: number): void {
-  if (piece >= rt.geometry.pieceCount) throw lying(peer, `HAVE for piece ${piece} of ${rt.geometry.pieceCount}`);
-  if (peer.has(piece)) throw lying(peer, `HAVE for piece ${piece}, which it already claimed`);
-  peer.sawAvailability = true;
-  peer.pieces.set(piece);
-  rt.picker.peerHasPiece(piece);
-  if (peer.pieces.hasAll()) {
-    dropIfBothSeeds(rt, peer);
-    if (peer.conn.closed) return;
+  #bitfield(peer: Peer, bytes: Uint8Array): void {
+    const host = this.#host;
+    let pieces: Bitfield;
+    try {
+      // Length and spare bits: the decoder checks them when it knows the piece count; a bitfield
+      // kept from before that is checked only here.
+      pieces = Bitfield.fromBytes(bytes, host.pieceCount);
+    } catch (error) {
+      throw new EngineError('PROTOCOL', `bad bitfield for ${host.pieceCount} pieces`, { peer: peer.key, cause: error });
+    }
+    const mine = peer.pieces;
+    if (!mine.sawAvailability) {
+      mine.sawAvailability = true;
+      if (pieces.hasAll()) {
+        this.#markSeed(peer);
+      } else {
+        mine.replaceBits(pieces);
+        host.counts.peerBitfield(bytes);
+      }
+    } else {
+      if (mine.hasAll) {
+        if (!pieces.hasAll()) throw lying(peer, 'a bitfield that takes back pieces after HAVE ALL');
+        return;
+      }
+      const bits = mine.bits;
+      if (bits === undefined) return;
+      for (const piece of bits.indices()) {
+        if (!pieces.get(piece)) throw lying(peer, `a bitfield without piece ${piece}, which it claimed`);
+      }
+      for (const piece of pieces.indices()) {
+        if (bits.set(piece)) host.counts.peerHasPiece(piece);
+      }
+    }
+    host.announced(peer, undefined);
   }
-  if (!peer.amInterested && rt.downloading && rt.picker.wants(piece)) rt.setInterested(peer, true);
-  rt.downloader.fill(peer);
-}
 
-/** The peer left: its pieces no longer count. */
-export function forgetPeer(rt: Runtime, peer: Peer): void {
-  if (peer.countedAsSeed) rt.picker.peerLeftAll();
-  else if (!peer.pieces.hasNone()) rt.picker.peerLeft(peer.pieces.toBytes());
-}
+  #haveAll(peer: Peer): void {
+    const mine = peer.pieces;
+    if (mine.hasAll) return;
+    if (mine.sawAvailability && mine.bits !== undefined && !mine.bits.hasNone()) this.#host.counts.peerLeft(mine.bits.toBytes());
+    mine.sawAvailability = true;
+    this.#markSeed(peer);
+    this.#host.announced(peer, undefined);
+  }
 
-function markSeed(rt: Runtime, peer: Peer): void {
-  peer.hasAll = true;
-  peer.countedAsSeed = true;
-  rt.picker.peerHasAll();
-  dropIfBothSeeds(rt, peer);
-}
+  #haveNone(peer: Peer): void {
+    const mine = peer.pieces;
+    if (mine.hasAll || (mine.bits !== undefined && !mine.bits.hasNone())) throw lying(peer, 'HAVE NONE after claiming pieces');
+    mine.sawAvailability = true;
+  }
 
-/** STATE.md: while seeding, connections to seeds are dropped; neither side wants anything. */
-function dropIfBothSeeds(rt: Runtime, peer: Peer): void {
-  if (!rt.picker.isFinished || !peer.isSeed) return;
-  rt.swarm.forget(peer.key);
-  rt.drop(peer, new EngineError('CLOSED', 'both ends are seeds', { peer: peer.key }));
-}
+  #have(peer: Peer, piece: number): void {
+    const host = this.#host;
+    if (piece >= host.pieceCount) throw lying(peer, `HAVE for piece ${piece} of ${host.pieceCount}`);
+    if (peer.has(piece)) throw lying(peer, `HAVE for piece ${piece}, which it already claimed`);
+    peer.pieces.sawAvailability = true;
+    peer.pieces.bits?.set(piece);
+    host.counts.peerHasPiece(piece);
+    host.announced(peer, piece);
+  }
 
-/** Interested exactly when the peer has a piece we still want (checked again when picks run dry). */
-export function updateInterest(rt: Runtime, peer: Peer): void {
-  const interesting = rt.downloading && rt.picker.isInteresting(peer);
-  if (interesting !== peer.amInterested) rt.setInterested(peer, interesting);
-  if (interesting) rt.downloader.fill(peer);
+  #markSeed(peer: Peer): void {
+    peer.pieces.markAll();
+    peer.pieces.countedAsSeed = true;
+    this.#host.counts.peerHasAll();
+  }
 }

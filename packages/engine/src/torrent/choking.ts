@@ -4,27 +4,41 @@
 // wait ten seconds for its first block.
 import { choke, type OptimisticUnchoke } from '../choke/choker.js';
 import type { Peer } from './peer.js';
-import type { Runtime } from './runtime.js';
+
+/** What choking may use of its torrent. */
+export interface ChokingHost {
+  /** Running: uploads allowed. */
+  readonly uploading: boolean;
+  /** Every wanted piece is verified: rank by upload rate. */
+  readonly seeding: boolean;
+  /** Regular slots (plus one optimistic). */
+  readonly slots: number;
+  readonly rechokeIntervalMs: number;
+  peers(): Iterable<Peer>;
+  peer(key: string): Peer | undefined;
+  setChoking(peer: Peer, choking: boolean): void;
+  snubbed(peer: Peer): boolean;
+}
 
 export class Choking {
-  readonly #rt: Runtime;
+  readonly #host: ChokingHost;
   #optimistic: OptimisticUnchoke | undefined;
   #lastRound = Number.NEGATIVE_INFINITY;
 
-  constructor(rt: Runtime) {
-    this.#rt = rt;
+  constructor(host: ChokingHost) {
+    this.#host = host;
   }
 
   tick(now: number): void {
-    if (now - this.#lastRound >= this.#rt.services.tuning.rechokeIntervalMs) this.rechoke(now);
+    if (now - this.#lastRound >= this.#host.rechokeIntervalMs) this.rechoke(now);
   }
 
   rechoke(now: number): void {
-    const rt = this.#rt;
+    const host = this.#host;
     this.#lastRound = now;
-    const peers = [...rt.peers.values()];
-    if (!rt.uploading) {
-      for (const peer of peers) rt.setChoking(peer, true);
+    const peers = [...host.peers()];
+    if (!host.uploading) {
+      for (const peer of peers) host.setChoking(peer, true);
       return;
     }
     const decision = choke({
@@ -35,31 +49,31 @@ export class Choking {
         downloadRate: peer.downloadMeter.rate(),
         uploadRate: peer.uploadMeter.rate(),
         isSeed: peer.isSeed,
-        snubbed: peer.requests.snubbed,
+        snubbed: host.snubbed(peer),
         connectedAt: peer.connectedAt,
       })),
-      seeding: rt.picker.isFinished,
-      slots: rt.services.tuning.uploadSlots,
+      seeding: host.seeding,
+      slots: host.slots,
       optimistic: this.#optimistic,
       now,
     });
     this.#optimistic = decision.optimistic;
     for (const key of decision.choke) {
-      const peer = rt.peers.get(key);
-      if (peer !== undefined) rt.setChoking(peer, true);
+      const peer = host.peer(key);
+      if (peer !== undefined) host.setChoking(peer, true);
     }
     for (const key of decision.unchoke) {
-      const peer = rt.peers.get(key);
-      if (peer !== undefined) rt.setChoking(peer, false);
+      const peer = host.peer(key);
+      if (peer !== undefined) host.setChoking(peer, false);
     }
   }
 
   /** INTERESTED: unchoke now if fewer peers than the slots (plus the optimistic one) are unchoked. */
   onInterested(peer: Peer): void {
-    const rt = this.#rt;
-    if (!rt.uploading || !peer.amChoking || peer.isSeed) return;
+    const host = this.#host;
+    if (!host.uploading || !peer.amChoking || peer.isSeed) return;
     let unchoked = 0;
-    for (const other of rt.peers.values()) if (!other.amChoking && other.peerInterested) unchoked++;
-    if (unchoked < rt.services.tuning.uploadSlots + 1) rt.setChoking(peer, false);
+    for (const other of host.peers()) if (!other.amChoking && other.peerInterested) unchoked++;
+    if (unchoked < host.slots + 1) host.setChoking(peer, false);
   }
 }

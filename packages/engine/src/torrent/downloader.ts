@@ -1,12 +1,14 @@
 // Requesting blocks and taking them in: the picker chooses, PeerRequests keeps each peer's queue at
 // its adaptive depth, PieceStore assembles and verifies. Blocks arrive as subarrays of socket chunks
 // and are copied exactly once, into the piece buffer (PieceStore.offerBlock copies synchronously).
-import { BLOCK_SIZE } from '@typetorrent/metainfo';
-import type { BlockResult } from '@typetorrent/storage';
+import { BLOCK_SIZE, type PieceGeometry } from '@typetorrent/metainfo';
+import type { BlockResult, PieceStore } from '@typetorrent/storage';
+import type { Clock } from '../clock.js';
 import { EngineError } from '../errors.js';
-import type { BlockRequest } from '../requests/peer-requests.js';
+import type { PiecePicker } from '../picker/piece-picker.js';
+import type { BlockRequest, PeerRequestsOptions } from '../requests/peer-requests.js';
+import { DownloadState } from './download-state.js';
 import type { Peer } from './peer.js';
-import type { Runtime } from './runtime.js';
 
 /**
  * Requests are sent in batches: a peer whose queue is deep gets new requests once a quarter of it
@@ -18,48 +20,120 @@ const REFILL_FRACTION = 4;
 /** Rejections (BEP 6) while unchoked after which a peer is dropped. */
 const MAX_REJECTS = 256;
 
+export type DownloadPicker = Pick<PiecePicker, 'pickBlocks' | 'abortRequest' | 'blockReceived' | 'has' | 'isInteresting' | 'pieceFailed'>;
+export type DownloadStore = Pick<PieceStore, 'canAccept' | 'offerBlock' | 'waitForMemory'>;
+
+/** What the downloader may use of its torrent. */
+export interface DownloaderHost {
+  readonly geometry: PieceGeometry;
+  readonly picker: DownloadPicker;
+  readonly store: DownloadStore;
+  readonly clock: Clock;
+  readonly requestOptions: Omit<PeerRequestsOptions, 'now'>;
+  /** Requests may go out: running, and some wanted piece is missing. */
+  readonly downloading: boolean;
+  /** True once the torrent stopped running: late storage callbacks are ignored. */
+  readonly closed: boolean;
+  peers(): Iterable<Peer>;
+  peer(key: string): Peer | undefined;
+  setInterested(peer: Peer, interested: boolean): void;
+  /** A block's payload arrived from `peer` (counted even when it turns out a duplicate). */
+  countDownload(peer: Peer, bytes: number): void;
+  /** An accepted block, for finding who sent bad data when its piece fails. */
+  observeBlock(piece: number, block: number, peer: string, data: Uint8Array): void;
+  pieceVerified(piece: number): void;
+  pieceFailed(piece: number, senders: readonly string[]): void;
+  drop(peer: Peer, reason: EngineError): void;
+  storageFailed(error: unknown): void;
+  internalError(error: unknown): void;
+}
+
 export class Downloader {
-  readonly #rt: Runtime;
+  readonly #host: DownloaderHost;
+  readonly #state = new Map<Peer, DownloadState>();
+  readonly #blocksPerPiece: number;
   /** The piece buffers are full: no new requests until PieceStore.waitForMemory resolves. */
   #waitingForMemory = false;
 
-  constructor(rt: Runtime) {
-    this.#rt = rt;
+  constructor(host: DownloaderHost) {
+    this.#host = host;
+    this.#blocksPerPiece = Math.ceil(host.geometry.pieceLength / BLOCK_SIZE);
+  }
+
+  join(peer: Peer): void {
+    this.#state.set(peer, new DownloadState(this.#host.clock, this.#host.requestOptions));
+  }
+
+  /** The peer is gone: its requests go back to the picker. */
+  leave(peer: Peer): void {
+    const state = this.#state.get(peer);
+    this.#state.delete(peer);
+    if (state === undefined) return;
+    for (const request of state.requests.clear()) this.#host.picker.abortRequest(request.piece, request.begin / BLOCK_SIZE, peer.key);
+  }
+
+  /** The peer's request queue, for the choker and peer listings (undefined for a peer not joined). */
+  stateOf(peer: Peer): DownloadState | undefined {
+    return this.#state.get(peer);
+  }
+
+  /** The peer's `reqq` (BEP 10) caps how many requests we keep outstanding to it. */
+  setPeerLimit(peer: Peer, reqq: number | undefined): void {
+    this.#state.get(peer)?.requests.setPeerLimit(reqq);
+  }
+
+  /** It no longer sends us blocks while we wait on it (60 s). */
+  snubbed(peer: Peer): boolean {
+    return this.#state.get(peer)?.requests.snubbed ?? false;
+  }
+
+  /** The view of `peer` the picker needs (its allowed-fast pieces included). */
+  pickView(peer: Peer): ReturnType<Peer['pickView']> {
+    return peer.pickView(this.#state.get(peer)?.allowedFast ?? new Set());
   }
 
   /** Sends as many requests to `peer` as its queue depth allows. */
   fill(peer: Peer): void {
-    const rt = this.#rt;
-    if (!rt.downloading || peer.conn.closed || !peer.amInterested || this.#waitingForMemory) return;
-    if (peer.peerChoking && peer.allowedFast.size === 0) return;
-    const depth = peer.requests.depth(peer.downloadMeter.rate());
-    const wanted = depth - peer.requests.size;
-    if (wanted <= 0 || (peer.requests.size > 0 && wanted < Math.max(1, Math.floor(depth / REFILL_FRACTION)))) return;
-    const picks = rt.picker.pickBlocks(peer, wanted);
+    const host = this.#host;
+    const state = this.#state.get(peer);
+    if (state === undefined || !host.downloading || peer.conn.closed || !peer.amInterested || this.#waitingForMemory) return;
+    if (peer.peerChoking && state.allowedFast.size === 0) return;
+    const requests = state.requests;
+    const depth = requests.depth(peer.downloadMeter.rate());
+    const wanted = depth - requests.size;
+    if (wanted <= 0 || (requests.size > 0 && wanted < Math.max(1, Math.floor(depth / REFILL_FRACTION)))) return;
+    const view = peer.pickView(state.allowedFast);
+    const picks = host.picker.pickBlocks(view, wanted);
     if (picks.length === 0) {
-      if (peer.requests.size === 0 && !rt.picker.isInteresting(peer)) rt.setInterested(peer, false);
+      if (requests.size === 0 && !host.picker.isInteresting(view)) host.setInterested(peer, false);
       return;
     }
-    const geometry = rt.geometry;
     const batch: BlockRequest[] = [];
     for (const pick of picks) {
       const begin = pick.block * BLOCK_SIZE;
-      if (!rt.store.canAccept(pick.piece)) {
-        rt.picker.abortRequest(pick.piece, pick.block, peer.key);
+      if (!host.store.canAccept(pick.piece)) {
+        host.picker.abortRequest(pick.piece, pick.block, peer.key);
         this.#waitForMemory();
         continue;
       }
-      const length = geometry.blockSize(pick.piece, pick.block);
+      const length = host.geometry.blockSize(pick.piece, pick.block);
       // Already outstanding to this peer: the picker now records it too, which is the truth (STATE.md:
       // requested in the picker iff held in PeerRequests), and it is not sent twice.
-      if (!peer.requests.add(pick.piece, begin, length)) continue;
+      if (!requests.add(pick.piece, begin, length)) continue;
       batch.push({ piece: pick.piece, begin, length, sentAt: 0 });
     }
     peer.conn.sendRequests(batch);
   }
 
   fillAll(): void {
-    for (const peer of this.#rt.peers.values()) this.fill(peer);
+    for (const peer of this.#host.peers()) this.fill(peer);
+  }
+
+  /** BEP 6 ALLOWED FAST: the peer lets us request this piece while it chokes us. */
+  onAllowedFast(peer: Peer, piece: number): void {
+    const state = this.#state.get(peer);
+    if (state === undefined || piece >= this.#host.geometry.pieceCount) return;
+    state.allowedFast.add(piece);
   }
 
   /**
@@ -67,12 +141,13 @@ export class Downloader {
    * of the wrong size: the caller drops and bans the peer.
    */
   onBlock(peer: Peer, piece: number, begin: number, block: Uint8Array): void {
-    const rt = this.#rt;
-    const geometry = rt.geometry;
-    const request = peer.requests.received(piece, begin);
+    const host = this.#host;
+    const geometry = host.geometry;
+    const state = this.#state.get(peer);
+    const request = state?.requests.received(piece, begin);
     if (request === undefined) {
       const valid = piece < geometry.pieceCount && begin % BLOCK_SIZE === 0 && begin < geometry.pieceSize(piece);
-      if (!valid || !peer.forgive(rt.blockId(piece, begin))) {
+      if (!valid || state?.forgive(this.blockId(piece, begin)) !== true) {
         throw new EngineError('PROTOCOL', `unrequested block: piece ${piece} offset ${begin}`, { peer: peer.key });
       }
       if (block.length !== geometry.blockSize(piece, begin / BLOCK_SIZE)) {
@@ -81,34 +156,34 @@ export class Downloader {
     } else if (request.length !== block.length) {
       throw new EngineError('PROTOCOL', `asked for ${request.length} bytes at piece ${piece} offset ${begin}, got ${block.length}`, { peer: peer.key });
     }
-    rt.countDownload(peer, block.length);
+    host.countDownload(peer, block.length);
     const index = begin / BLOCK_SIZE;
-    if (rt.picker.has(piece)) return; // a late or endgame duplicate
-    if (!rt.store.canAccept(piece)) {
-      rt.picker.abortRequest(piece, index, peer.key);
+    if (host.picker.has(piece)) return; // a late or endgame duplicate
+    if (!host.store.canAccept(piece)) {
+      host.picker.abortRequest(piece, index, peer.key);
       this.#waitForMemory();
       return;
     }
-    const result = rt.picker.blockReceived(piece, index, peer.key);
+    const result = host.picker.blockReceived(piece, index, peer.key);
     if (!result.accepted) return;
     for (const key of result.cancel) this.cancel(key, piece, begin);
-    rt.hashFailures.observe(piece, index, peer.key, block);
+    host.observeBlock(piece, index, peer.key, block);
     let outcome: BlockResult | Promise<BlockResult>;
     try {
       // Copies the block before it returns: `block` is a view of the socket's reused read buffer.
-      outcome = rt.store.offerBlock(piece, begin, block, peer.key);
+      outcome = host.store.offerBlock(piece, begin, block, peer.key);
     } catch (error) {
-      // Handled after the current chunk's messages, as a rejected promise used to be.
-      this.#later(() => rt.storageFailed(error));
+      // Handled after the current chunk's messages, as a rejected promise would be.
+      this.#later(() => host.storageFailed(error));
       return;
     }
     if (outcome instanceof Promise) {
       outcome
         .then(
           (result) => this.#stored(result),
-          (error: unknown) => rt.storageFailed(error),
+          (error: unknown) => host.storageFailed(error),
         )
-        .catch((error: unknown) => rt.internalError(error));
+        .catch((error: unknown) => host.internalError(error));
     } else if (outcome.kind !== 'stored' && outcome.kind !== 'duplicate') {
       // 'busy' starts the piece over: after the current chunk, as before (outcome order unchanged).
       this.#later(() => this.#stored(outcome));
@@ -117,59 +192,60 @@ export class Downloader {
 
   /** BEP 6 REJECT REQUEST. */
   onReject(peer: Peer, piece: number, begin: number): void {
-    const request = peer.requests.rejected(piece, begin);
-    if (request === undefined) return;
-    this.#rt.picker.abortRequest(piece, begin / BLOCK_SIZE, peer.key);
+    const state = this.#state.get(peer);
+    const request = state?.requests.rejected(piece, begin);
+    if (state === undefined || request === undefined) return;
+    this.#host.picker.abortRequest(piece, begin / BLOCK_SIZE, peer.key);
     // A peer that unchoked us and keeps refusing what it claims to have is lying or broken; a few
     // refusals happen (a queue that was full), so only many end the connection (without a ban).
-    if (!peer.peerChoking && ++peer.rejects > MAX_REJECTS) {
-      this.#rt.drop(peer, new EngineError('CLOSED', `${peer.rejects} requests rejected while unchoked`, { peer: peer.key }));
+    if (!peer.peerChoking && ++state.rejects > MAX_REJECTS) {
+      this.#host.drop(peer, new EngineError('CLOSED', `${state.rejects} requests rejected while unchoked`, { peer: peer.key }));
     }
   }
 
   /** CHOKE: without BEP 6 the peer drops our requests (BEP 3); with it, it rejects them one by one. */
   onChoke(peer: Peer): void {
-    if (peer.conn.fast) return;
-    this.#abandon(peer, peer.requests.clear());
-  }
-
-  /** The peer is gone: its requests go back to the picker. */
-  onPeerGone(peer: Peer): void {
-    for (const request of peer.requests.clear()) this.#rt.picker.abortRequest(request.piece, request.begin / BLOCK_SIZE, peer.key);
+    const state = this.#state.get(peer);
+    if (peer.conn.fast || state === undefined) return;
+    this.#abandon(peer, state, state.requests.clear());
   }
 
   /** Gives up requests that timed out and hands their blocks to other peers. */
   tick(): void {
-    for (const peer of this.#rt.peers.values()) {
-      const expired = peer.requests.expired();
-      if (expired.length > 0) this.#abandon(peer, expired);
+    for (const [peer, state] of this.#state) {
+      const expired = state.requests.expired();
+      if (expired.length > 0) this.#abandon(peer, state, expired);
     }
     this.fillAll();
   }
 
   /** Sends CANCEL for a block to the peer `key`, if it still owes it to us. */
   cancel(key: string, piece: number, begin: number): void {
-    const rt = this.#rt;
-    const other = rt.peers.get(key);
-    if (other === undefined) return;
-    const request = other.requests.cancelled(piece, begin);
+    const other = this.#host.peer(key);
+    const state = other === undefined ? undefined : this.#state.get(other);
+    if (other === undefined || state === undefined) return;
+    const request = state.requests.cancelled(piece, begin);
     if (request === undefined) return;
-    rt.picker.abortRequest(piece, begin / BLOCK_SIZE, key);
-    other.giveUp(rt.blockId(piece, begin));
+    this.#host.picker.abortRequest(piece, begin / BLOCK_SIZE, key);
+    state.giveUp(this.blockId(piece, begin));
     other.conn.sendCancel(piece, begin, request.length);
   }
 
-  #abandon(peer: Peer, requests: readonly BlockRequest[]): void {
-    const rt = this.#rt;
+  /** A number naming a block, for per-peer bookkeeping (fits 2^53 for any torrent we accept). */
+  blockId(piece: number, begin: number): number {
+    return piece * this.#blocksPerPiece + Math.floor(begin / BLOCK_SIZE);
+  }
+
+  #abandon(peer: Peer, state: DownloadState, requests: readonly BlockRequest[]): void {
     for (const request of requests) {
-      rt.picker.abortRequest(request.piece, request.begin / BLOCK_SIZE, peer.key);
-      peer.giveUp(rt.blockId(request.piece, request.begin));
+      this.#host.picker.abortRequest(request.piece, request.begin / BLOCK_SIZE, peer.key);
+      state.giveUp(this.blockId(request.piece, request.begin));
     }
   }
 
   #stored(outcome: BlockResult): void {
-    const rt = this.#rt;
-    if (rt.closed) return;
+    const host = this.#host;
+    if (host.closed) return;
     switch (outcome.kind) {
       case 'stored':
       case 'duplicate':
@@ -177,14 +253,14 @@ export class Downloader {
       case 'busy':
         // Only a block of a new piece is refused, so the picker's copy of that piece holds nothing
         // the store kept: start the piece over.
-        for (const { block, peer } of rt.picker.pieceFailed(outcome.piece)) this.cancel(peer, outcome.piece, block * BLOCK_SIZE);
+        for (const { block, peer } of host.picker.pieceFailed(outcome.piece)) this.cancel(peer, outcome.piece, block * BLOCK_SIZE);
         this.#waitForMemory();
         return;
       case 'verified':
-        rt.pieceVerified(outcome.piece);
+        host.pieceVerified(outcome.piece);
         return;
       case 'hash-failed':
-        rt.pieceFailed(outcome.piece, outcome.senders);
+        host.pieceFailed(outcome.piece, outcome.senders);
         return;
     }
   }
@@ -195,7 +271,7 @@ export class Downloader {
       try {
         work();
       } catch (error) {
-        this.#rt.internalError(error);
+        this.#host.internalError(error);
       }
     });
   }
@@ -203,7 +279,7 @@ export class Downloader {
   #waitForMemory(): void {
     if (this.#waitingForMemory) return;
     this.#waitingForMemory = true;
-    this.#rt.store
+    this.#host.store
       .waitForMemory()
       .then(
         () => {
@@ -214,6 +290,6 @@ export class Downloader {
           this.#waitingForMemory = false;
         },
       )
-      .catch((error: unknown) => this.#rt.internalError(error));
+      .catch((error: unknown) => this.#host.internalError(error));
   }
 }

@@ -2,7 +2,7 @@
 // (a full recount is O(pieces) and runs only when the data is opened or priorities change).
 import type { PieceGeometry } from '@typetorrent/metainfo';
 import type { PiecePicker } from '../picker/piece-picker.js';
-import type { Runtime } from './runtime.js';
+import type { Peer } from './peer.js';
 import type { TorrentProgress, TorrentState } from './types.js';
 
 export class ByteCounts {
@@ -42,9 +42,19 @@ export function eta(left: number, rate: number): number | undefined {
   return Math.ceil(left / rate);
 }
 
+/** What the running transfer contributes (undefined while there is none). */
+export interface TransferFigures {
+  readonly active: boolean;
+  readonly downloaded: number;
+  readonly uploaded: number;
+  readonly downloadRate: number;
+  readonly uploadRate: number;
+}
+
 export interface ProgressInput {
   readonly state: TorrentState;
-  readonly rt: Runtime | undefined;
+  readonly transfer: TransferFigures | undefined;
+  readonly peers: Iterable<Peer>;
   readonly counts: ByteCounts;
   /** The data is open (the counts are exact); before that, everything counts as left. */
   readonly opened: boolean;
@@ -59,13 +69,17 @@ export interface ProgressInput {
 }
 
 export function buildProgress(input: ProgressInput): TorrentProgress {
-  const { rt, counts, state } = input;
-  const downloaded = input.downloadedBefore + (rt?.downloaded ?? 0);
-  const uploaded = input.uploadedBefore + (rt?.uploaded ?? 0);
-  const running = rt?.active === true;
-  const downloadRate = running ? rt.downloadMeter.rate() : 0;
+  const { transfer, counts, state } = input;
+  const downloaded = input.downloadedBefore + (transfer?.downloaded ?? 0);
+  const uploaded = input.uploadedBefore + (transfer?.uploaded ?? 0);
+  const running = transfer?.active === true;
+  const downloadRate = running ? transfer.downloadRate : 0;
   let seeds = 0;
-  for (const peer of rt?.peers.values() ?? []) if (peer.isSeed) seeds++;
+  let peers = 0;
+  for (const peer of input.peers) {
+    peers++;
+    if (peer.isSeed) seeds++;
+  }
   const leftBytes = input.opened ? counts.leftBytes : input.totalBytes - counts.verifiedBytes;
   return {
     state,
@@ -78,8 +92,8 @@ export function buildProgress(input: ProgressInput): TorrentProgress {
     verifiedPieces: counts.verifiedPieces,
     pieceCount: input.pieceCount,
     downloadRate,
-    uploadRate: running ? rt.uploadMeter.rate() : 0,
-    peers: rt?.peers.size ?? 0,
+    uploadRate: running ? transfer.uploadRate : 0,
+    peers,
     seeds,
     eta: state === 'downloading' ? eta(leftBytes, downloadRate) : input.finished ? 0 : undefined,
     ratio: downloaded === 0 ? 0 : uploaded / downloaded,

@@ -7,7 +7,6 @@ import type { Limiter } from '../rate/rate-limiter.js';
 
 /** What the throttle needs of a peer. */
 export interface Throttled {
-  readDebt: number;
   readonly conn: { pauseReading(): void; resumeReading(): void; readonly closed: boolean };
 }
 
@@ -19,8 +18,8 @@ const MIN_WAIT_MS = 10;
 export class ReadThrottle {
   readonly #limiter: Limiter;
   readonly #clock: Clock;
-  /** Peers in debt, in the order they get paid. */
-  readonly #waiting = new Set<Throttled>();
+  /** Peers in debt (bytes read beyond what the limiters granted), in the order they get paid. */
+  readonly #waiting = new Map<Throttled, number>();
   #timer: Cancel | undefined;
 
   constructor(limiter: Limiter, clock: Clock) {
@@ -30,13 +29,19 @@ export class ReadThrottle {
 
   /** `bytes` were read from `peer`. */
   charge(peer: Throttled, bytes: number): void {
-    if (peer.readDebt === 0 && this.#limiter.available() === Number.POSITIVE_INFINITY) return;
-    const granted = peer.readDebt > 0 ? 0 : this.#limiter.take(bytes);
-    peer.readDebt += bytes - granted;
-    if (peer.readDebt === 0) return;
+    const debt = this.#waiting.get(peer) ?? 0;
+    if (debt === 0 && this.#limiter.available() === Number.POSITIVE_INFINITY) return;
+    const granted = debt > 0 ? 0 : this.#limiter.take(bytes);
+    const owed = debt + bytes - granted;
+    if (owed === 0) return;
     peer.conn.pauseReading();
-    this.#waiting.add(peer);
+    this.#waiting.set(peer, owed);
     this.#schedule();
+  }
+
+  /** Bytes the peer read beyond what the limiters granted (reading is paused until they are paid). */
+  debtOf(peer: Throttled): number {
+    return this.#waiting.get(peer) ?? 0;
   }
 
   /** Forgets a peer that left. */
@@ -47,7 +52,7 @@ export class ReadThrottle {
   close(): void {
     this.#timer?.();
     this.#timer = undefined;
-    for (const peer of this.#waiting) peer.conn.resumeReading();
+    for (const peer of this.#waiting.keys()) peer.conn.resumeReading();
     this.#waiting.clear();
   }
 
@@ -55,7 +60,7 @@ export class ReadThrottle {
     if (this.#timer !== undefined) return;
     const first = this.#waiting.values().next();
     if (first.done === true) return;
-    const wait = Math.max(MIN_WAIT_MS, this.#limiter.waitTime(Math.min(first.value.readDebt, PAYMENT_BYTES)));
+    const wait = Math.max(MIN_WAIT_MS, this.#limiter.waitTime(Math.min(first.value, PAYMENT_BYTES)));
     this.#timer = this.#clock.setTimeout(() => {
       this.#timer = undefined;
       this.#pay();
@@ -63,17 +68,16 @@ export class ReadThrottle {
   }
 
   #pay(): void {
-    for (const peer of this.#waiting) {
+    for (const [peer, debt] of this.#waiting) {
       if (peer.conn.closed) {
         this.#waiting.delete(peer);
         continue;
       }
-      const granted = this.#limiter.take(Math.min(peer.readDebt, PAYMENT_BYTES));
+      const granted = this.#limiter.take(Math.min(debt, PAYMENT_BYTES));
       if (granted === 0) break;
-      peer.readDebt -= granted;
       this.#waiting.delete(peer);
-      if (peer.readDebt === 0) peer.conn.resumeReading();
-      else this.#waiting.add(peer); // to the back of the line
+      if (debt === granted) peer.conn.resumeReading();
+      else this.#waiting.set(peer, debt - granted); // to the back of the line
     }
     this.#schedule();
   }

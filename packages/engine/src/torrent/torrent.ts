@@ -1,22 +1,24 @@
-// One torrent in a session: the state machine of STATE.md (fetching-metadata, checking, downloading,
-// seeding, paused, stopped, error) and the public API around it. Lifecycle calls run one at a time,
-// in call order; pause and stop cut a running fetch or check short first. The work while running is
-// done by a Runtime; a magnet link's metadata is fetched by metadata/fetch-metadata.ts.
+// One torrent in a session: the state machine of STATE.md and the public API around it. The phase
+// (phase.ts) holds what is valid in each state; the connections (PeerHost) live across phases, so a
+// magnet link keeps its peers from the metadata fetch to the download. Lifecycle calls run one at a
+// time, in call order; pause and stop cut a running fetch or check short first.
 import { EventEmitter } from 'node:events';
-import type { MagnetLink, Metainfo } from '@typetorrent/metainfo';
+import { parseInfoDict, type MagnetLink, type Metainfo } from '@typetorrent/metainfo';
 import type { Cancel } from '../clock.js';
 import { EngineError, describeError } from '../errors.js';
-import { startFetch, type FetchPhase } from '../metadata/fetch-metadata.js';
+import { magnetPeers } from '../metadata/magnet-peers.js';
 import type { Handshaken } from '../peer/handshake-io.js';
 import { RateLimiter } from '../rate/rate-limiter.js';
 import { TorrentAnnouncer } from './announce.js';
-import { updateInterest } from './availability.js';
 import { bounded } from './bounded.js';
+import { createConnections, type Connections } from './connections.js';
 import { applyFilePriorities, filePrioritiesFrom, openTorrentData, type Opened } from './open.js';
+import type { Phase, Running } from './phase.js';
+import { peerInfo } from './peer-info.js';
 import { ByteCounts, buildProgress } from './progress.js';
 import { ResumeSaver } from './resume-saver.js';
-import { Runtime, peerInfo } from './runtime.js';
 import type { SessionServices } from './services.js';
+import { Transfer } from './transfer.js';
 import type { AddTorrentOptions, Endpoint, PeerInfo, TorrentEvents, TorrentProgress, TorrentRateLimits, TorrentState, TorrentStatus } from './types.js';
 import { whenDone } from './when-done.js';
 
@@ -40,25 +42,21 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   readonly #uploadLimiter: RateLimiter;
   readonly #counts = new ByteCounts();
   readonly #manualPeers: Endpoint[] = [];
+  readonly #announcer: TorrentAnnouncer;
+  readonly #conn: Connections;
+  /** Resolves with a magnet link's info dict once a peer gave one that hashes right. */
+  readonly #metadata: Promise<Uint8Array>;
   #metainfo: Metainfo | undefined;
   #filePriorities: number[] | undefined;
   #sequential: boolean;
+  #phase: Phase = { kind: 'stopped' };
   #status: TorrentStatus = { state: 'stopped' };
-  #opened: Opened | undefined;
-  #rt: Runtime | undefined;
-  #fetch: FetchPhase | undefined;
-  readonly #announcer: TorrentAnnouncer;
-  #ticker: Cancel | undefined;
-  /** Aborts a fetch or check in progress (pause, stop, recheck). */
-  #abort: AbortController | undefined;
   #checked: { pieces: number; of: number } | undefined;
   #lastCheckEvent = Number.NEGATIVE_INFINITY;
-  /** Paused before the data was open: resume starts over from the fetch or the check. */
-  #pausedEarly = false;
   #completedAnnounced = false;
   #finished = false;
   #removed = false;
-  /** Payload totals of earlier runtimes (a pause keeps its runtime; a stop ends it). */
+  /** Payload totals of earlier transfers (a pause keeps its transfer; a stop ends it). */
   #downloadedBefore = 0;
   #uploadedBefore = 0;
   #lifecycle: Promise<void> = Promise.resolve();
@@ -82,17 +80,26 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     this.#downloadLimiter = new RateLimiter({ now, bytesPerSecond: options.rateLimits?.download });
     this.#uploadLimiter = new RateLimiter({ now, bytesPerSecond: options.rateLimits?.upload });
     for (const peer of options.peers ?? []) this.#manualPeers.push(peer);
+    let gotMetadata: (bytes: Uint8Array) => void = () => undefined;
+    this.#metadata = new Promise((resolve) => (gotMetadata = resolve));
+    this.#conn = createConnections({
+      infoHash: this.infoHash,
+      services,
+      maxPeers: options.maxPeers ?? DEFAULT_MAX_PEERS,
+      info: this.#metainfo?.infoBytes,
+      isPrivate: () => this.#metainfo?.private ?? false,
+      warn: (warning) => this.#warn(warning),
+      peer: (event) => this.emit('peer', event),
+      metadata: gotMetadata,
+    });
     this.#announcer = new TorrentAnnouncer(services, {
       stats: () => ({
-        downloaded: this.#rt?.downloaded ?? 0,
-        uploaded: this.#rt?.uploaded ?? 0,
+        downloaded: this.#running()?.transfer.downloaded ?? 0,
+        uploaded: this.#running()?.transfer.uploaded ?? 0,
         // Before the data is open all of it is left (non-zero, so we are not taken for a seed).
-        left: this.#opened === undefined ? Math.max(1, this.progress().leftBytes) : this.#counts.leftBytes,
+        left: this.#running() === undefined ? Math.max(1, this.progress().leftBytes) : this.#counts.leftBytes,
       }),
-      peers: (peers) => {
-        this.#rt?.swarm.add(peers, 'tracker');
-        this.#fetch?.fetcher.swarm.add(peers, 'tracker');
-      },
+      peers: (peers) => this.#conn.host.swarm.add(peers, 'tracker'),
       warn: (warning) => this.#warn(warning),
     });
   }
@@ -117,7 +124,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
 
   /** The failure behind the `error` state. */
   get error(): EngineError | undefined {
-    return this.#status.state === 'error' ? this.#status.error : undefined;
+    return this.#phase.kind === 'error' ? this.#phase.error : undefined;
   }
 
   /** Every wanted piece is verified. */
@@ -132,23 +139,18 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   /** From `stopped` or `error`: fetch the metadata if needed, check the data, then download or seed. */
   async start(): Promise<void> {
     await this.#serially(async () => {
-      if (this.#status.state === 'stopped' || this.#status.state === 'error') await this.#begin(this.#options.fullCheck ?? false);
+      if (this.#phase.kind === 'stopped' || this.#phase.kind === 'error') await this.#begin(this.#options.fullCheck ?? false);
     });
   }
 
   /** Halts all traffic (every peer disconnected, trackers told `stopped`), keeping the data open. */
   async pause(): Promise<void> {
-    this.#abort?.abort(new EngineError('ABORTED', 'paused'));
+    this.#abortWork('paused');
     await this.#serially(async () => {
-      const state = this.#status.state;
-      if (state === 'checking' || state === 'fetching-metadata') {
-        this.#pausedEarly = true;
-        await this.#announcer.stop();
-        this.#setStatus({ state: 'paused' });
-      } else if (state === 'downloading' || state === 'seeding') {
-        this.#pausedEarly = false;
+      const phase = this.#phase;
+      if (phase.kind === 'fetching' || phase.kind === 'checking' || phase.kind === 'running') {
         await this.#leaveActive('paused');
-        this.#setStatus({ state: 'paused' });
+        this.#enter({ kind: 'paused', run: phase.kind === 'running' ? phase.run : undefined }, { state: 'paused' });
       }
     });
   }
@@ -156,23 +158,24 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   /** Back to the state the torrent was paused from. */
   async resume(): Promise<void> {
     await this.#serially(async () => {
-      if (this.#status.state !== 'paused') return;
-      if (this.#pausedEarly || this.#rt === undefined) await this.#begin(false);
-      else this.#run(this.#rt);
+      const phase = this.#phase;
+      if (phase.kind !== 'paused') return;
+      if (phase.run === undefined) await this.#begin(false);
+      else this.#run(phase.run);
     });
   }
 
   /** Disconnects, announces `stopped`, saves resume data and closes the files, within a bounded time. */
   async stop(): Promise<void> {
-    this.#abort?.abort(new EngineError('ABORTED', 'stopped'));
-    await this.#serially(async () => await this.#halt({ state: 'stopped' }));
+    this.#abortWork('stopped');
+    await this.#serially(async () => await this.#halt({ kind: 'stopped' }));
   }
 
   /** Hashes every piece again (resume data ignored), then goes on as before. */
   async recheck(): Promise<void> {
-    this.#abort?.abort(new EngineError('ABORTED', 'rechecking'));
+    this.#abortWork('rechecking');
     await this.#serially(async () => {
-      await this.#halt({ state: 'stopped' });
+      await this.#halt({ kind: 'stopped' });
       await this.#begin(true);
     });
   }
@@ -181,8 +184,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   addPeer(peer: Endpoint): void {
     this.#checkNotRemoved();
     this.#manualPeers.push(peer);
-    this.#rt?.swarm.add([peer], 'manual');
-    this.#fetch?.fetcher.swarm.add([peer], 'manual');
+    this.#conn.host.swarm.add([peer], 'manual');
   }
 
   /** Resolves when every wanted piece is verified and flushed; rejects if the torrent fails, is removed, or `signal` fires. */
@@ -191,11 +193,14 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   }
 
   progress(): TorrentProgress {
+    const run = this.#running();
+    const transfer = run?.transfer;
     return buildProgress({
       state: this.#status.state,
-      rt: this.#rt,
+      transfer: transfer === undefined ? undefined : { active: transfer.active, downloaded: transfer.downloaded, uploaded: transfer.uploaded, downloadRate: transfer.downloadMeter.rate(), uploadRate: transfer.uploadMeter.rate() },
+      peers: this.#conn.host.peers(),
       counts: this.#counts,
-      opened: this.#opened !== undefined,
+      opened: run !== undefined,
       totalBytes: this.#metainfo?.totalLength ?? this.#magnet?.exactLength ?? 0,
       pieceCount: this.#metainfo?.pieceCount ?? 0,
       finished: this.#finished,
@@ -206,19 +211,21 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   }
 
   peers(): PeerInfo[] {
-    return [...(this.#rt?.peers.values() ?? [])].map(peerInfo);
+    const transfer = this.#running()?.transfer;
+    return [...this.#conn.host.peers()].map((peer) => peerInfo(peer, transfer?.snubbed(peer) ?? false));
   }
 
   /** Bytes per second for this torrent; 0 or undefined: unlimited. */
   setRateLimits(limits: TorrentRateLimits): void {
     this.#downloadLimiter.setRate(limits.download);
     this.#uploadLimiter.setRate(limits.upload);
-    this.#rt?.uploader.serveAll();
+    this.#running()?.transfer.uploader.serveAll();
   }
 
   setSequential(sequential: boolean): void {
     this.#sequential = sequential;
-    if (this.#opened !== undefined) this.#opened.picker.sequential = sequential;
+    const run = this.#running();
+    if (run !== undefined) run.opened.picker.sequential = sequential;
   }
 
   /** One priority per file, 0 (skip) to 7. Raising one of a finished torrent makes it download again. */
@@ -229,26 +236,26 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     await this.#serially(async () => {
       const before = this.#filePriorities ?? checked;
       this.#filePriorities = checked;
-      const opened = this.#opened;
-      if (opened === undefined) return;
+      const run = this.#running();
+      if (run === undefined) return;
+      const { opened, transfer } = run;
       await applyFilePriorities(opened, metainfo, before, checked);
       this.#counts.recount(opened.picker, metainfo.geometry);
-      const rt = this.#rt;
       if (this.#finished && !opened.picker.isFinished) {
         this.#finished = false;
         if (this.#status.state === 'seeding') this.#setStatus({ state: 'downloading' });
         // Seeds were let go when we needed nothing more: find them again.
-        rt?.swarm.add(this.#manualPeers, 'manual');
+        this.#conn.host.swarm.add(this.#manualPeers, 'manual');
         this.#announcer.announceNow();
       }
-      if (rt?.active === true) for (const peer of rt.peers.values()) updateInterest(rt, peer);
+      if (transfer.active) for (const peer of this.#conn.host.peers()) transfer.updateInterest(peer);
     });
   }
 
   /** An incoming connection for this torrent, its handshake read. Used by the session. */
   acceptIncoming(handshaken: Handshaken, key: string): void {
-    const host = this.#rt?.active === true ? this.#rt : this.#fetch?.fetcher.active === true ? this.#fetch.fetcher : undefined;
-    if (host === undefined) {
+    const host = this.#conn.host;
+    if (!host.active) {
       handshaken.socket.destroy();
       this.#services.budget.release();
       return;
@@ -260,8 +267,15 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   async remove(): Promise<void> {
     if (this.#removed) return;
     await this.stop();
+    this.#conn.host.close('removed');
     this.#removed = true;
     this.emit('state', this.#status, this.#status.state);
+  }
+
+  /** The open data and its transfer, while running or paused from running. */
+  #running(): Running | undefined {
+    const phase = this.#phase;
+    return phase.kind === 'running' || phase.kind === 'paused' ? phase.run : undefined;
   }
 
   /** Fetches the metadata when it is not known, then checks the data and runs. */
@@ -274,27 +288,26 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   async #fetchMetadata(): Promise<boolean> {
     const magnet = this.#magnet;
     if (magnet === undefined) return false;
-    this.#setStatus({ state: 'fetching-metadata' });
-    const controller = new AbortController();
-    this.#abort = controller;
-    const fetch = startFetch(magnet, this.#manualPeers, this.#services, this.#options.maxPeers ?? DEFAULT_MAX_PEERS, (w) => this.#warn(w), controller.signal);
-    this.#fetch = fetch;
+    const abort = new AbortController();
+    this.#enter({ kind: 'fetching', abort, ticker: this.#startTicker() }, { state: 'fetching-metadata' });
+    const host = this.#conn.host;
+    host.activate();
+    host.swarm.add([...magnetPeers(magnet), ...this.#manualPeers], 'manual');
     this.#announce();
+    const bytes = await Promise.race([this.#metadata, aborted(abort.signal)]);
+    if (bytes === undefined) return false; // pause or stop took over and sets the state
+    let metainfo: Metainfo;
     try {
-      const fetched = await fetch.result;
-      if (fetched === undefined) return false; // pause or stop took over and sets the state
-      this.#filePriorities = filePrioritiesFrom(fetched.metainfo, this.#options);
-      this.#metainfo = fetched.metainfo;
-      for (const endpoint of fetched.endpoints) if (!this.#manualPeers.some((p) => p.host === endpoint.host && p.port === endpoint.port)) this.#manualPeers.push(endpoint);
-      return true;
+      metainfo = parseInfoDict(bytes, { announce: magnet.trackers.map((url) => [url]), urlList: magnet.webSeeds });
     } catch (error) {
-      await this.#announcer.stop();
-      this.#setStatus({ state: 'error', error: error instanceof EngineError ? error : new EngineError('BAD_TORRENT', describeError(error), { infoHash: this.infoHashHex, cause: error }) });
+      const failure = new EngineError('BAD_TORRENT', `the metadata from peers is not a usable torrent: ${describeError(error)}`, { infoHash: magnet.infoHashHex, cause: error });
+      await this.#halt({ kind: 'error', error: failure });
       return false;
-    } finally {
-      this.#fetch = undefined;
-      this.#abort = undefined;
     }
+    this.#filePriorities = filePrioritiesFrom(metainfo, this.#options);
+    this.#metainfo = metainfo;
+    host.learnPieceCount(metainfo.pieceCount);
+    return true;
   }
 
   async #check(fullCheck: boolean): Promise<void> {
@@ -302,9 +315,11 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     const priorities = this.#filePriorities;
     if (metainfo === undefined || priorities === undefined) return;
     this.#checked = undefined;
-    this.#setStatus({ state: 'checking' });
-    const controller = new AbortController();
-    this.#abort = controller;
+    const abort = new AbortController();
+    const previous = this.#phase;
+    // A magnet's peers stay connected through the check (they get our pieces once it ends).
+    const ticker = previous.kind === 'fetching' ? previous.ticker : undefined;
+    this.#enter({ kind: 'checking', abort, ticker }, { state: 'checking' });
     let opened: Opened;
     try {
       opened = await openTorrentData(metainfo, {
@@ -315,72 +330,90 @@ export class Torrent extends EventEmitter<TorrentEvents> {
         fullCheck,
         memoryLimit: this.#options.memoryLimit,
         hasher: this.#services.hasher,
-        signal: controller.signal,
+        signal: abort.signal,
         onCheckProgress: (p) => this.#onCheckProgress(p.checked, p.total),
         onError: (error) => this.#warn(new EngineError('STORAGE', `saving resume data failed: ${error.message}`, { infoHash: this.infoHashHex, cause: error })),
       });
     } catch (error) {
-      if (controller.signal.aborted) return; // pause or stop took over and sets the state
-      await this.#announcer.stop();
-      this.#setStatus({ state: 'error', error: new EngineError('STORAGE', `could not open the data: ${describeError(error)}`, { infoHash: this.infoHashHex, cause: error }) });
+      if (abort.signal.aborted) return; // pause or stop took over and sets the state
+      await this.#halt({ kind: 'error', error: new EngineError('STORAGE', `could not open the data: ${describeError(error)}`, { infoHash: this.infoHashHex, cause: error }) });
       return;
-    } finally {
-      this.#abort = undefined;
     }
-    if (controller.signal.aborted) {
+    if (abort.signal.aborted) {
       await opened.store.close().catch(() => undefined);
       return;
     }
-    this.#opened = opened;
     this.#counts.recount(opened.picker, metainfo.geometry);
+    const run = this.#newRun(metainfo, opened);
+    this.#finished = opened.picker.isFinished;
+    if (this.#finished && this.#options.seed === false) {
+      this.#phase = { kind: 'paused', run };
+      this.emit('done');
+      await this.#halt({ kind: 'stopped' });
+      return;
+    }
+    this.#run(run);
+    if (this.#finished) this.emit('done');
+  }
+
+  #newRun(metainfo: Metainfo, opened: Opened): Running {
     const saver = new ResumeSaver(opened.store, (w) => this.#warn(w));
-    this.#rt = new Runtime({
+    const host = this.#conn.host;
+    const transfer = new Transfer({
       metainfo,
       picker: opened.picker,
       store: opened.store,
       services: this.#services,
-      maxPeers: this.#options.maxPeers ?? DEFAULT_MAX_PEERS,
+      peers: {
+        peers: () => host.peers(),
+        peer: (key) => host.peer(key),
+        drop: (peer, reason) => host.drop(peer, reason),
+        forget: (key) => host.swarm.forget(key),
+        ban: (keys, reason) => this.#services.bans.ban(keys, reason),
+      },
       downloadLimiter: this.#downloadLimiter,
       uploadLimiter: this.#uploadLimiter,
       hooks: {
         warn: (warning) => this.#warn(warning),
-        peer: (event) => this.emit('peer', event),
         piece: (piece) => {
           this.#counts.verified(piece, opened.picker, metainfo.geometry);
           saver.verified(metainfo.geometry.pieceSize(piece));
           this.emit('piece', piece);
         },
         finished: () => this.#onFinished(),
-        failed: (error) => this.#background(async () => await this.#halt({ state: 'error', error })),
+        failed: (error) => this.#background(async () => await this.#halt({ kind: 'error', error })),
       },
     });
-    this.#finished = opened.picker.isFinished;
-    if (this.#finished && this.#options.seed === false) {
-      this.emit('done');
-      await this.#halt({ state: 'stopped' });
-      return;
-    }
-    this.#run(this.#rt);
-    if (this.#finished) this.emit('done');
+    return { opened, transfer, saver };
   }
 
-  /** Enters downloading or seeding: connect, tick, announce. */
-  #run(rt: Runtime): void {
-    const picker = rt.picker;
-    this.#setStatus(picker.isFinished ? { state: 'seeding', complete: picker.isSeed } : { state: 'downloading' });
-    rt.activate();
-    const { clock, tuning } = this.#services;
-    this.#ticker = clock.setInterval(() => {
-      try {
-        rt.tick(clock.now());
-      } catch (error) {
-        rt.internalError(error);
-      }
-      this.emit('progress', this.progress());
-    }, tuning.tickMs);
+  /** Enters downloading or seeding: the connections work for the transfer, tick, announce. */
+  #run(run: Running): void {
+    const picker = run.opened.picker;
+    const previous = this.#phase;
+    if (previous.kind === 'checking') previous.ticker?.();
+    this.#enter({ kind: 'running', run, ticker: this.#startTicker() }, picker.isFinished ? { state: 'seeding', complete: picker.isSeed } : { state: 'downloading' });
+    const host = this.#conn.host;
+    run.transfer.activate();
+    host.startWork(run.transfer);
+    host.activate();
     if (picker.isFinished) this.#completedAnnounced = true; // nothing was downloaded: no `completed`
     this.#announce();
-    rt.swarm.add(this.#manualPeers, 'manual');
+    host.swarm.add(this.#manualPeers, 'manual');
+  }
+
+  /** One periodic tick for the connections and the transfer; progress events while active. */
+  #startTicker(): Cancel {
+    const { clock, tuning } = this.#services;
+    return clock.setInterval(() => {
+      try {
+        this.#conn.host.tick(clock.now());
+        this.#conn.utMetadata.tick();
+      } catch (error) {
+        this.#running()?.transfer.internalError(error);
+      }
+      if (this.#phase.kind !== 'checking') this.emit('progress', this.progress());
+    }, tuning.tickMs);
   }
 
   /** Starts announcing unless it already is (a magnet's announcer goes on after the fetch). */
@@ -391,61 +424,59 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   }
 
   #onFinished(): void {
-    const rt = this.#rt;
-    if (this.#finished || rt === undefined) return;
+    const run = this.#running();
+    if (this.#finished || run === undefined) return;
     this.#finished = true;
     if (!this.#completedAnnounced) {
       this.#completedAnnounced = true;
       this.#announcer.completed();
     }
     // Two seeds have nothing to trade (STATE.md: seeding drops connections to seeds).
-    for (const peer of [...rt.peers.values()]) {
-      if (!peer.isSeed) continue;
-      rt.swarm.forget(peer.key);
-      rt.drop(peer, new EngineError('CLOSED', 'both ends are seeds', { peer: peer.key }));
-    }
+    run.transfer.dropSeeds();
     // `done` means written: the files are complete (FileStorage creates empty files in the flush) and
     // the resume data says so before anyone is told; fsynced too with the `durable` option.
     this.#background(async () => {
-      const opened = this.#opened;
-      if (opened === undefined || this.#rt !== rt || !this.#finished) return;
-      await this.#within(opened.store.saveResume({ durable: this.#options.durable === true }), 'saving resume data');
+      if (this.#running() !== run || !this.#finished) return;
+      await this.#within(run.opened.store.saveResume({ durable: this.#options.durable === true }), 'saving resume data');
       if (this.#options.seed === false) {
         this.emit('done');
-        await this.#halt({ state: 'stopped' });
+        await this.#halt({ kind: 'stopped' });
         return;
       }
-      if (this.#status.state === 'downloading') this.#setStatus({ state: 'seeding', complete: rt.picker.isSeed });
+      if (this.#status.state === 'downloading') this.#setStatus({ state: 'seeding', complete: run.opened.picker.isSeed });
       this.emit('done');
     });
   }
 
-  /** Leaves any state for `stopped` or `error`: peers, trackers, then the data (STATE.md order). */
-  async #halt(next: TorrentStatus): Promise<void> {
-    const state = this.#status.state;
-    if (state === 'stopped' || (state === 'error' && next.state === 'error')) return;
-    const rt = this.#rt;
-    await this.#leaveActive(next.state);
-    if (rt !== undefined) {
-      rt.close(next.state);
-      this.#downloadedBefore += rt.downloaded;
-      this.#uploadedBefore += rt.uploaded;
-      this.#rt = undefined;
+  /** Leaves any phase for `stopped` or `error`: peers, trackers, then the data (STATE.md order). */
+  async #halt(next: Extract<Phase, { kind: 'stopped' | 'error' }>): Promise<void> {
+    const kind = this.#phase.kind;
+    if (kind === 'stopped' || (kind === 'error' && next.kind === 'error')) return;
+    const run = this.#running();
+    await this.#leaveActive(next.kind);
+    this.#conn.host.stopWork(next.kind);
+    if (run !== undefined) {
+      run.transfer.close();
+      this.#downloadedBefore += run.transfer.downloaded;
+      this.#uploadedBefore += run.transfer.uploaded;
+      await this.#within(run.opened.store.close({ durable: this.#options.durable === true }), 'closing the data (flush and resume data)');
     }
-    const opened = this.#opened;
-    this.#opened = undefined;
-    if (opened !== undefined) {
-      await this.#within(opened.store.close({ durable: this.#options.durable === true }), 'closing the data (flush and resume data)');
-    }
-    this.#setStatus(next);
+    this.#enter(next, next.kind === 'error' ? { state: 'error', error: next.error } : { state: 'stopped' });
   }
 
   /** Steps 1-3 of STATE.md "Leaving an active state": ticks, peers, trackers. */
   async #leaveActive(reason: string): Promise<void> {
-    this.#ticker?.();
-    this.#ticker = undefined;
-    this.#rt?.deactivate(reason);
+    const phase = this.#phase;
+    if (phase.kind === 'fetching' || phase.kind === 'checking' || phase.kind === 'running') phase.ticker?.();
+    this.#running()?.transfer.deactivate();
+    this.#conn.host.deactivate(reason);
     await this.#announcer.stop();
+  }
+
+  /** Cuts a fetch or check in progress short (pause, stop, recheck). */
+  #abortWork(reason: 'paused' | 'stopped' | 'rechecking'): void {
+    const phase = this.#phase;
+    if (phase.kind === 'fetching' || phase.kind === 'checking') phase.abort.abort(new EngineError('ABORTED', reason));
   }
 
   async #within(work: Promise<unknown>, what: string): Promise<void> {
@@ -465,6 +496,11 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     if (now - this.#lastCheckEvent < this.#services.tuning.tickMs / 4 && checked < of) return;
     this.#lastCheckEvent = now;
     this.emit('progress', this.progress());
+  }
+
+  #enter(phase: Phase, status: TorrentStatus): void {
+    this.#phase = phase;
+    this.#setStatus(status);
   }
 
   #setStatus(status: TorrentStatus): void {
@@ -496,4 +532,12 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     this.#lifecycle = run.catch(() => undefined);
     await run;
   }
+}
+
+/** Resolves (with undefined) when `signal` fires. */
+async function aborted(signal: AbortSignal): Promise<undefined> {
+  return await new Promise((resolve) => {
+    if (signal.aborted) resolve(undefined);
+    signal.addEventListener('abort', () => resolve(undefined), { once: true });
+  });
 }

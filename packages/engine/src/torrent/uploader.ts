@@ -1,10 +1,28 @@
 // Serving the blocks peers request: from verified pieces only, through the upload rate limiters,
 // with the socket's back-pressure (a write that fills the buffer stops serving until 'drain') and a
 // cap on reads in flight and on queued requests per peer.
-import { DEFAULT_MAX_READ_LENGTH } from '@typetorrent/storage';
+import type { PieceGeometry } from '@typetorrent/metainfo';
+import { allowedFastSet } from '@typetorrent/peer-wire';
+import { DEFAULT_MAX_READ_LENGTH, type PieceStore } from '@typetorrent/storage';
+import type { Clock } from '../clock.js';
 import { EngineError, describeError } from '../errors.js';
-import { MAX_INCOMING_REQUESTS, type IncomingRequest, type Peer } from './peer.js';
-import type { Runtime } from './runtime.js';
+import type { Limiter } from '../rate/rate-limiter.js';
+import type { Peer } from './peer.js';
+
+/** A request the peer made of us, waiting to be served. */
+export interface IncomingRequest {
+  readonly piece: number;
+  readonly begin: number;
+  readonly length: number;
+}
+
+/**
+ * Most requests a peer may queue with us, announced as our BEP 10 `reqq`: the excess is rejected
+ * (BEP 6) or dropped. libtorrent allows 2000 (max_allowed_in_request_queue) and keeps no more than
+ * the other side's `reqq` outstanding, so a smaller number here caps how fast it can download from us
+ * (500 held a loopback libtorrent leecher to about 150 MB/s).
+ */
+export const MAX_INCOMING_REQUESTS = 2000;
 
 /** Disk reads in flight per peer: enough to hide read latency, few enough to keep memory small. */
 const MAX_READS_PER_PEER = 8;
@@ -15,62 +33,137 @@ const MAX_READS_PER_PEER = 8;
  */
 const MAX_BAD_REQUESTS = 64;
 
+/** BEP 6 suggests 10 allowed-fast pieces per peer (libtorrent's allowed_fast_set_size). */
+const ALLOWED_FAST_PIECES = 10;
+
+/** What the uploader may use of its torrent. */
+export interface UploaderHost {
+  readonly infoHash: Uint8Array;
+  readonly geometry: PieceGeometry;
+  readonly store: Pick<PieceStore, 'has' | 'readBlock'>;
+  readonly clock: Clock;
+  /** Torrent then session: both must allow a transfer. */
+  readonly limiter: Limiter;
+  /** Running (not paused or closed). */
+  readonly uploading: boolean;
+  readonly closed: boolean;
+  peers(): Iterable<Peer>;
+  countUpload(peer: Peer, bytes: number): void;
+  warn(warning: EngineError): void;
+  internalError(error: unknown): void;
+}
+
+/** The uploader's bookkeeping for one peer. */
+class UploadState {
+  /** Their requests to us, oldest first. */
+  readonly queue: IncomingRequest[] = [];
+  /** Pieces we let the peer request while we choke it (BEP 6 allowed fast). */
+  readonly grantedFast = new Set<number>();
+  /** Reads in flight for this peer's requests. */
+  serving = 0;
+  /** Requests for pieces we do not have, from a peer without BEP 6 (we cannot reject them). */
+  badRequests = 0;
+}
+
 export class Uploader {
-  readonly #rt: Runtime;
+  readonly #host: UploaderHost;
+  readonly #state = new Map<Peer, UploadState>();
   #limitTimer: (() => void) | undefined;
   /** Peers waiting for the rate limiters, in turn order. */
   readonly #waiting = new Set<Peer>();
   #pumping = false;
 
-  constructor(rt: Runtime) {
-    this.#rt = rt;
+  constructor(host: UploaderHost) {
+    this.#host = host;
+  }
+
+  join(peer: Peer): void {
+    this.#state.set(peer, new UploadState());
+  }
+
+  leave(peer: Peer): void {
+    this.#state.delete(peer);
+    this.#waiting.delete(peer);
+  }
+
+  /**
+   * BEP 6: a few pieces the peer may request while we choke it, so a newcomer gets something to
+   * trade before its first unchoke. The canonical set for its address; we grant those we have.
+   */
+  grantAllowedFast(peer: Peer): void {
+    const state = this.#state.get(peer);
+    const address = peer.conn.remoteAddress;
+    if (state === undefined || address === undefined) return;
+    let set: number[];
+    try {
+      set = allowedFastSet(address, this.#host.infoHash, this.#host.geometry.pieceCount, ALLOWED_FAST_PIECES);
+    } catch {
+      return; // BEP 6 defines the set for IPv4 only
+    }
+    for (const piece of set) {
+      if (!this.#host.store.has(piece)) continue;
+      state.grantedFast.add(piece);
+      peer.conn.send({ type: 'allowed-fast', index: piece });
+    }
+  }
+
+  /** Requests the peer has queued with us. */
+  queued(peer: Peer): number {
+    return this.#state.get(peer)?.queue.length ?? 0;
   }
 
   /** A REQUEST message (its length was checked by the decoder: 1..16 KiB). */
   onRequest(peer: Peer, request: IncomingRequest): void {
-    const rt = this.#rt;
+    const host = this.#host;
+    const state = this.#state.get(peer);
+    if (state === undefined) return;
     const { piece, begin, length } = request;
-    if (piece >= rt.geometry.pieceCount || begin + length > rt.geometry.pieceSize(piece)) {
+    if (piece >= host.geometry.pieceCount || begin + length > host.geometry.pieceSize(piece)) {
       throw new EngineError('PROTOCOL', `request outside piece ${piece}: ${begin}+${length}`, { peer: peer.key });
     }
-    const allowed = rt.uploading && rt.store.has(piece) && (!peer.amChoking || peer.grantedFast.has(piece));
-    if (!allowed || peer.incoming.length >= MAX_INCOMING_REQUESTS) {
-      this.#refuse(peer, request);
+    const allowed = host.uploading && host.store.has(piece) && (!peer.amChoking || state.grantedFast.has(piece));
+    if (!allowed || state.queue.length >= MAX_INCOMING_REQUESTS) {
+      this.#refuse(peer, state, request);
       return;
     }
-    peer.incoming.push(request);
+    state.queue.push(request);
     this.serve(peer);
   }
 
   /** CANCEL: drop the request if it is still queued (a read in flight is sent anyway). */
   onCancel(peer: Peer, piece: number, begin: number, length: number): void {
-    const at = peer.incoming.findIndex((r) => r.piece === piece && r.begin === begin && r.length === length);
-    if (at !== -1) peer.incoming.splice(at, 1);
+    const queue = this.#state.get(peer)?.queue;
+    const at = queue?.findIndex((r) => r.piece === piece && r.begin === begin && r.length === length) ?? -1;
+    if (at !== -1) queue?.splice(at, 1);
   }
 
   /** We choke the peer: BEP 6 rejects what it queued; BEP 3 silently drops it. */
   onChoke(peer: Peer): void {
-    const queued = peer.incoming.splice(0);
+    const state = this.#state.get(peer);
+    if (state === undefined) return;
+    const queued = state.queue.splice(0);
     if (!peer.conn.fast) return;
     for (const request of queued) {
-      if (peer.grantedFast.has(request.piece)) peer.incoming.push(request);
+      if (state.grantedFast.has(request.piece)) state.queue.push(request);
       else peer.conn.sendReject(request.piece, request.begin, request.length);
     }
   }
 
   /** Sends what the peer asked for while the socket, the limiters and the read cap allow. */
   serve(peer: Peer): void {
+    const state = this.#state.get(peer);
+    if (state === undefined) return;
     // Once the limiters ration bytes, peers take turns (one block each per round) instead of the
     // first peer to ask taking every token.
     if (this.#waiting.size > 0 && !this.#pumping) {
-      if (peer.incoming.length > 0) this.#waiting.add(peer);
+      if (state.queue.length > 0) this.#waiting.add(peer);
       return;
     }
-    this.#serve(peer, Number.POSITIVE_INFINITY);
+    this.#serve(peer, state, Number.POSITIVE_INFINITY);
   }
 
   serveAll(): void {
-    for (const peer of this.#rt.peers.values()) this.serve(peer);
+    for (const peer of this.#host.peers()) this.serve(peer);
   }
 
   /** Stops the limiter timer. */
@@ -81,37 +174,38 @@ export class Uploader {
   }
 
   /** Starts up to `maxBlocks` reads; returns how many. Joins the waiting line when the limiters say wait. */
-  #serve(peer: Peer, maxBlocks: number): number {
-    const rt = this.#rt;
+  #serve(peer: Peer, state: UploadState, maxBlocks: number): number {
+    const host = this.#host;
+    const queue = state.queue;
     let started = 0;
-    while (started < maxBlocks && peer.incoming.length > 0 && peer.serving < MAX_READS_PER_PEER && peer.conn.writable) {
-      const next = peer.incoming[0];
+    while (started < maxBlocks && queue.length > 0 && state.serving < MAX_READS_PER_PEER && peer.conn.writable) {
+      const next = queue[0];
       if (next === undefined) break;
-      const wait = rt.uploadLimiter.waitTime(next.length);
+      const wait = host.limiter.waitTime(next.length);
       if (wait > 0) {
         this.#waiting.add(peer);
         this.#retryAfter(wait);
         break;
       }
-      const run = this.#run(peer.incoming, rt.uploadLimiter.available());
-      rt.uploadLimiter.take(run.length);
-      peer.incoming.splice(0, run.requests.length);
-      peer.serving++;
+      const run = this.#run(queue, host.limiter.available());
+      host.limiter.take(run.length);
+      queue.splice(0, run.requests.length);
+      state.serving++;
       started++;
-      rt.store
+      host.store
         .readBlock(next.piece, next.begin, run.length)
         .then(
-          (data) => this.#send(peer, run.requests, data),
-          (error: unknown) => this.#readFailed(peer, run.requests, error),
+          (data) => this.#send(peer, state, run.requests, data),
+          (error: unknown) => this.#readFailed(peer, state, run.requests, error),
         )
-        .catch((error: unknown) => rt.internalError(error));
+        .catch((error: unknown) => host.internalError(error));
     }
     return started;
   }
 
   /** A read for `requests` (one contiguous run) completed: one corked write for all of them. */
-  #send(peer: Peer, requests: readonly IncomingRequest[], data: Uint8Array): void {
-    peer.serving--;
+  #send(peer: Peer, state: UploadState, requests: readonly IncomingRequest[], data: Uint8Array): void {
+    state.serving--;
     if (peer.conn.closed) return;
     const start = requests[0]?.begin ?? 0;
     peer.conn.corked(() => {
@@ -120,16 +214,16 @@ export class Uploader {
         peer.conn.sendPiece(request.piece, request.begin, data.subarray(at, at + request.length));
       }
     });
-    this.#rt.countUpload(peer, data.length);
+    this.#host.countUpload(peer, data.length);
     this.serve(peer);
   }
 
-  #readFailed(peer: Peer, requests: readonly IncomingRequest[], error: unknown): void {
-    peer.serving--;
-    const rt = this.#rt;
-    if (rt.closed || peer.conn.closed) return;
+  #readFailed(peer: Peer, state: UploadState, requests: readonly IncomingRequest[], error: unknown): void {
+    state.serving--;
+    const host = this.#host;
+    if (host.closed || peer.conn.closed) return;
     const piece = requests[0]?.piece;
-    rt.warn(new EngineError('STORAGE', `could not read piece ${piece} for upload: ${describeError(error)}`, { peer: peer.key, cause: error }));
+    host.warn(new EngineError('STORAGE', `could not read piece ${piece} for upload: ${describeError(error)}`, { peer: peer.key, cause: error }));
     if (peer.conn.fast) for (const request of requests) peer.conn.sendReject(request.piece, request.begin, request.length);
   }
 
@@ -164,21 +258,22 @@ export class Uploader {
       while (progressed && this.#waiting.size > 0) {
         progressed = false;
         for (const peer of [...this.#waiting]) {
-          const next = peer.incoming[0];
-          if (peer.conn.closed || next === undefined) {
+          const state = this.#state.get(peer);
+          const next = state?.queue[0];
+          if (state === undefined || peer.conn.closed || next === undefined) {
             this.#waiting.delete(peer);
             continue;
           }
-          const wait = this.#rt.uploadLimiter.waitTime(next.length);
+          const wait = this.#host.limiter.waitTime(next.length);
           if (wait > 0) {
             this.#retryAfter(wait);
             return;
           }
           this.#waiting.delete(peer);
           // A peer at its read cap or with a full socket comes back by its read completion or 'drain'.
-          if (this.#serve(peer, 1) > 0) {
+          if (this.#serve(peer, state, 1) > 0) {
             progressed = true;
-            if (peer.incoming.length > 0) this.#waiting.add(peer);
+            if (state.queue.length > 0) this.#waiting.add(peer);
           }
         }
       }
@@ -189,20 +284,20 @@ export class Uploader {
 
   #retryAfter(ms: number): void {
     if (this.#limitTimer !== undefined) return;
-    this.#limitTimer = this.#rt.services.clock.setTimeout(() => {
+    this.#limitTimer = this.#host.clock.setTimeout(() => {
       this.#limitTimer = undefined;
-      if (!this.#rt.closed) this.#pump();
+      if (!this.#host.closed) this.#pump();
     }, ms);
   }
 
-  #refuse(peer: Peer, request: IncomingRequest): void {
+  #refuse(peer: Peer, state: UploadState, request: IncomingRequest): void {
     if (peer.conn.fast) {
       peer.conn.sendReject(request.piece, request.begin, request.length);
       return;
     }
-    peer.badRequests++;
-    if (peer.badRequests > MAX_BAD_REQUESTS) {
-      throw new EngineError('PROTOCOL', `${peer.badRequests} requests for pieces we do not have or while choked`, { peer: peer.key });
+    state.badRequests++;
+    if (state.badRequests > MAX_BAD_REQUESTS) {
+      throw new EngineError('PROTOCOL', `${state.badRequests} requests for pieces we do not have or while choked`, { peer: peer.key });
     }
   }
 }

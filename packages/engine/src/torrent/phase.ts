@@ -1,0 +1,27 @@
+// Where a torrent is in its lifecycle (STATE.md), as a union: each phase holds exactly the
+// resources that are valid in it, so code that needs the open data or the transfer must be in a
+// phase that has them. The public `TorrentStatus` is derived from it.
+import type { Cancel } from '../clock.js';
+import type { EngineError } from '../errors.js';
+import type { Opened } from './open.js';
+import type { ResumeSaver } from './resume-saver.js';
+import type { Transfer } from './transfer.js';
+
+/** The data open, and the transfer working on it. */
+export interface Running {
+  readonly opened: Opened;
+  readonly transfer: Transfer;
+  readonly saver: ResumeSaver;
+}
+
+export type Phase =
+  /** A magnet link's info dict is being fetched; `abort` cuts the fetch short; `ticker` drives the connections. */
+  | { readonly kind: 'fetching'; readonly abort: AbortController; readonly ticker: Cancel }
+  /** The data is being opened and checked; `abort` cuts the check short; a magnet's connections tick on. */
+  | { readonly kind: 'checking'; readonly abort: AbortController; readonly ticker: Cancel | undefined }
+  /** Downloading or seeding; `ticker` drives the periodic work. */
+  | { readonly kind: 'running'; readonly run: Running; readonly ticker: Cancel }
+  /** No traffic; `run` is kept when paused while running, so resuming needs no check. */
+  | { readonly kind: 'paused'; readonly run: Running | undefined }
+  | { readonly kind: 'stopped' }
+  | { readonly kind: 'error'; readonly error: EngineError };
