@@ -40,7 +40,7 @@ describe('a node under attack in a simulated network of 150 nodes', () => {
     for (let i = 0; i < 50; i++) victim.receive(new Uint8Array(65_507).fill(0x64), { host: '98.0.0.1', port: 1 });
     expect(warnings.length).toBeGreaterThan(1000);
     expect(victim.nodeCount).toBe(before);
-    expect(victim.stats.garbageIps).toBeLessThanOrEqual(5000);
+    expect(victim.stats.garbageEndpoints).toBeLessThanOrEqual(5000);
     const target = random.bytes(20);
     const result = await swarm.run(victim.findNode(target));
     expect(result.closest).toHaveLength(8);

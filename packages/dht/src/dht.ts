@@ -5,7 +5,7 @@ import { isValidNodeId } from './bep42.js';
 import type { Address, Cancel, Clock, RandomSource } from './env.js';
 import { DhtError } from './errors.js';
 import { idEquals, isId } from './ids.js';
-import { formatIp, parseIp, type IpFamily } from './ip.js';
+import { addressKey, formatIp, parseIp, type IpFamily } from './ip.js';
 import type { NodeInfo } from './krpc/compact.js';
 import { decodeKrpc } from './krpc/decode.js';
 import { KRPC_ERROR, type KrpcResponse } from './krpc/messages.js';
@@ -105,7 +105,7 @@ export class Dht extends EventEmitter<DhtEvents> {
   get stats() {
     return {
       nodes: this.nodeCount, storedPeers: this.#peers.size, storedTorrents: this.#peers.torrentCount,
-      pendingQueries: this.#rpc.pending, rateLimitedIps: this.#rate.tracked, garbageIps: this.#garbage.tracked,
+      pendingQueries: this.#rpc.pending, rateLimitedIps: this.#rate.tracked, garbageEndpoints: this.#garbage.tracked,
       bytesSent: this.#rpc.bytesSent,
     };
   }
@@ -136,7 +136,7 @@ export class Dht extends EventEmitter<DhtEvents> {
     const from = normalize(rawFrom);
     if (!from || !this.#tables.has(parseIp(from.host)!.family)) return false;
     const now = this.#clock.now();
-    if (this.#garbage.isBanned(from.host, now)) return false;
+    if (this.#garbage.isBanned(addressKey(from), now)) return false;
     let message;
     try {
       message = decodeKrpc(bytes, { maxMessageBytes: this.#options.maxMessageBytes });
@@ -144,7 +144,7 @@ export class Dht extends EventEmitter<DhtEvents> {
       if (!(e instanceof DhtError)) throw e;
       this.#reportGarbage(from, e, now);
       // BEP 5: a malformed query gets error 203, if it carried a transaction id we can echo.
-      if (e.transactionId && e.code !== 'TOO_LARGE' && !this.#options.readOnly && this.#rate.allow(from.host, now)) {
+      if (e.transactionId && e.code !== 'TOO_LARGE' && !this.#options.readOnly && this.#allow(from, now)) {
         const reply = encodeWithin(errorReply(e.transactionId, KRPC_ERROR.protocol, e.detail), replyBudget(bytes.length, 1400));
         this.#options.transport.send(reply, from);
       }
@@ -152,23 +152,34 @@ export class Dht extends EventEmitter<DhtEvents> {
     }
     if (message.kind !== 'query') return this.#rpc.settle(message, from);
     if (this.#options.readOnly) return true; // BEP 43: read-only nodes do not answer
-    if (!this.#rate.allow(from.host, now)) return true;
+    if (!this.#allow(from, now)) return true;
     if (!message.readOnly && message.method !== 'unknown') this.#heard({ id: message.id, address: from }, 'query');
     this.#options.transport.send(answerQuery(this.#handler, message, from, bytes.length, now), from);
     return true;
   }
 
+  /** Per-IP rate limit; loopback is exempt unless `rateLimit.loopback` is set (local swarms share one IP). */
+  #allow(from: Address, now: number): boolean {
+    if (this.#options.rateLimit?.loopback !== true && isLoopback(from.host)) return true;
+    return this.#rate.allow(from.host, now);
+  }
+
+  /** Garbage is counted per endpoint (host:port), so one bad program cannot get a whole NAT or loopback ignored. */
   #reportGarbage(from: Address, error: DhtError, now: number): void {
     this.emit('warning', error, from);
-    if (!this.#garbage.report(from.host, now)) return;
-    for (const table of this.#tables.values()) for (const n of table.all()) if (n.address.host === from.host) table.remove(n.id);
-    this.emit('warning', new DhtError('MALFORMED', `ignoring ${from.host} for a while: repeated garbage`), from);
+    const key = addressKey(from);
+    if (!this.#garbage.report(key, now)) return;
+    for (const table of this.#tables.values()) {
+      const node = table.findByAddress(from);
+      if (node) table.remove(node.id);
+    }
+    this.emit('warning', new DhtError('MALFORMED', `ignoring ${key} for a while: repeated garbage`), from);
   }
 
   #acceptable(node: NodeInfo): boolean {
     const ip = parseIp(node.address.host);
     if (!ip || !this.#tables.has(ip.family) || node.address.port === 0 || idEquals(node.id, this.id)) return false;
-    if (this.#garbage.isBanned(node.address.host, this.#clock.now())) return false;
+    if (this.#garbage.isBanned(addressKey(node.address), this.#clock.now())) return false;
     return !this.#options.enforceNodeIds || isValidNodeId(node.id, node.address.host);
   }
 
@@ -338,6 +349,10 @@ export class Dht extends EventEmitter<DhtEvents> {
 
 function nodesOf(r: KrpcResponse): NodeInfo[] {
   return [...(r.nodes ?? []), ...(r.nodes6 ?? [])];
+}
+
+function isLoopback(host: string): boolean {
+  return host === '::1' || host.startsWith('127.');
 }
 
 /** Canonical text for the IP (so one endpoint has one key); IPv4-mapped IPv6 becomes IPv4. */

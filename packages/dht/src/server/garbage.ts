@@ -1,11 +1,11 @@
-// Remembers IPs that send undecodable or hostile datagrams and ignores them for a while.
+// Remembers endpoints (host:port keys) that send undecodable datagrams and ignores them for a while.
 
 export interface GarbageOptions {
-  /** Bad datagrams from one IP before it is ignored. Default 5. */
+  /** Bad datagrams from one endpoint before it is ignored. Default 5. */
   threshold?: number;
-  /** How long an IP stays ignored. Default 10 minutes. */
+  /** How long an endpoint stays ignored. Default 10 minutes. */
   banMs?: number;
-  /** IPs tracked at once. Default 5,000. */
+  /** Endpoints tracked at once. Default 5,000. */
   maxTracked?: number;
 }
 
@@ -30,19 +30,19 @@ export class GarbageTracker {
     return this.#records.size;
   }
 
-  isBanned(ip: string, now: number): boolean {
-    const r = this.#records.get(ip);
+  isBanned(key: string, now: number): boolean {
+    const r = this.#records.get(key);
     if (!r || r.bannedUntil <= now) return false;
     return true;
   }
 
-  /** Counts one bad datagram; true when this one got the IP banned. */
-  report(ip: string, now: number): boolean {
-    let r = this.#records.get(ip);
+  /** Counts one bad datagram; true when this one got the endpoint banned. */
+  report(key: string, now: number): boolean {
+    let r = this.#records.get(key);
     if (!r) {
       if (this.#records.size >= this.#maxTracked) this.#records.delete(this.#records.keys().next().value as string);
       r = { count: 0, bannedUntil: 0 };
-      this.#records.set(ip, r);
+      this.#records.set(key, r);
     }
     r.count++;
     if (r.count < this.#threshold) return false;

@@ -7,6 +7,8 @@ export interface RateLimitOptions {
   burst?: number;
   /** IPs tracked at once; beyond it the longest-tracked is forgotten. Default 10,000. */
   maxTracked?: number;
+  /** Limit loopback (127/8, ::1) too. Default false: local swarms put every node on one IP. */
+  loopback?: boolean;
 }
 
 interface Bucket {
