@@ -69,11 +69,16 @@ describe('RoutingTable', () => {
     expect(table.find(ids[3]!)).toBeUndefined();
   });
 
-  test('an endpoint already in the table cannot reappear under another id', () => {
+  test('an endpoint in the table takes a new id only by answering our query with it', () => {
     const table = new RoutingTable(ownId);
     const a = node();
     table.heard(a, 'response', 0);
-    expect(table.heard({ id: rnd.bytes(20), address: a.address }, 'response', 1).kind).toBe('dropped');
+    const restarted = { id: rnd.bytes(20), address: a.address };
+    expect(table.heard(restarted, 'query', 1).kind).toBe('dropped'); // anyone can claim an id in a query
+    expect(table.find(a.id)).toBeDefined();
+    expect(table.heard(restarted, 'response', 2).kind).toBe('added');
+    expect(table.find(a.id)).toBeUndefined();
+    expect(table.size).toBe(1);
     expect(table.heard({ id: ownId, address: { host: '10.9.9.9', port: 1 } }, 'query', 1).kind).toBe('dropped');
   });
 

@@ -71,9 +71,12 @@ export class RoutingTable {
       } else node.lastQuery = now;
     };
     const known = this.#byAddress.get(addressKey(info.address));
-    if (known) {
-      // Same endpoint, new id (a restarted node, or a forger): keep the entry we verified.
-      if (!idEquals(known.id, info.id)) return { kind: 'dropped' };
+    if (known && !idEquals(known.id, info.id)) {
+      // Same endpoint, new id. A query proves nothing (anyone can claim an id); an answer to our own
+      // query from that endpoint means the node there restarted with a new id: replace the entry.
+      if (how === 'query') return { kind: 'dropped' };
+      this.remove(known.id);
+    } else if (known) {
       mark(known);
       if (how === 'response') this.#buckets[this.#indexOf(known.id)]!.lastChanged = now;
       return { kind: 'updated' };
