@@ -129,13 +129,24 @@ describe('KRPC codec: malformed input', () => {
     expect(thrown(() => decodeKrpc(new Uint8Array(9000).fill(0x64))).code).toBe('TOO_LARGE');
   });
 
-  test('random bytes and truncations only ever raise DhtError', () => {
+  test('random bytes, mutated messages and truncations only ever raise DhtError', () => {
     const rnd = new SeededRandom(42);
     for (let i = 0; i < 3000; i++) {
       const junk = rnd.bytes(1 + (rnd.bytes(1)[0]! % 200));
       if (i % 3 === 0) junk[0] = 0x64; // start like a dict
       try {
         decodeKrpc(junk);
+      } catch (e) {
+        expect(e).toBeInstanceOf(DhtError);
+      }
+    }
+    // Valid messages with a few bytes changed reach deeper into the decoder than random bytes do.
+    for (let i = 0; i < 5000; i++) {
+      const texts = Object.values(bep5);
+      const bytes = b(texts[i % texts.length]!);
+      for (let j = 0; j < 1 + (i % 3); j++) bytes[rnd.bytes(1)[0]! % bytes.length] = rnd.bytes(1)[0]!;
+      try {
+        decodeKrpc(bytes);
       } catch (e) {
         expect(e).toBeInstanceOf(DhtError);
       }
