@@ -13,9 +13,13 @@ limits, larger send buffers and request queues.
       stdin: "connect HOST:PORT" lines make it dial that peer (both modes).
       without --seed: print {"event":"listening","port":N}, connect to the --peer addresses, print
       {"event":"progress",...} twice a second and {"event":"finished"} once complete (it then seeds).
+      --encryption require|disable|default (or env LT_PEER_ENCRYPTION, for callers that cannot pass
+      arguments): require = MSE with RC4 only, both ways, plaintext peers refused; disable = no MSE
+      at all, both ways; default = libtorrent's own (MSE offered and accepted, plaintext too).
 """
 import argparse
 import json
+import os
 import signal
 import sys
 import threading
@@ -61,8 +65,18 @@ def make_torrent(args):
     )
 
 
-def session_settings(port):
+# Message Stream Encryption policies (shared/docs/interop.md): 0 = forced, 1 = enabled, 2 = disabled;
+# allowed_enc_level 1 = plaintext, 2 = RC4, 3 = both.
+ENCRYPTION = {
+    "require": {"in_enc_policy": 0, "out_enc_policy": 0, "allowed_enc_level": 2, "prefer_rc4": True},
+    "disable": {"in_enc_policy": 2, "out_enc_policy": 2, "allowed_enc_level": 1},
+    "default": {},
+}
+
+
+def session_settings(port, encryption="default"):
     return {
+        **ENCRYPTION[encryption],
         "listen_interfaces": "127.0.0.1:%d" % port,
         "enable_dht": False,
         "enable_lsd": False,
@@ -97,7 +111,7 @@ def run(args):
 
     threading.Thread(target=watch_stdin, daemon=True).start()
 
-    ses = lt.session(session_settings(args.port))
+    ses = lt.session(session_settings(args.port, args.encryption))
     atp = lt.add_torrent_params()
     atp.ti = lt.torrent_info(args.torrent)
     atp.save_path = args.save
@@ -170,6 +184,7 @@ def main():
     rn.add_argument("--port", type=int, default=0)
     rn.add_argument("--seed", action="store_true")
     rn.add_argument("--peer", action="append", default=[])
+    rn.add_argument("--encryption", choices=sorted(ENCRYPTION), default=os.environ.get("LT_PEER_ENCRYPTION", "default"))
     args = parser.parse_args()
     try:
         if args.command == "make-torrent":

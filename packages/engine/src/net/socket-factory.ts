@@ -3,6 +3,8 @@
 import type net from 'node:net';
 import type { DuplexOptions } from 'node:stream';
 import { EngineError } from '../errors.js';
+import type { BoundedKeys } from './bounded-keys.js';
+import type { EncryptionPolicy } from './encryption.js';
 import { createSharedReadSocket } from './socket-input.js';
 
 /**
@@ -19,7 +21,26 @@ export interface ConnectOptions {
   readonly signal?: AbortSignal;
 }
 
-export type SocketFactory = (options: ConnectOptions) => Promise<net.Socket>;
+/** How a session encrypts its outgoing connections, and what it learnt about peers doing so. */
+export interface DialEncryption {
+  readonly policy: EncryptionPolicy;
+  /** Peers that did not answer MSE: under `prefer` they are dialled in plaintext straight away. */
+  readonly plaintextPeers?: BoundedKeys;
+  /** Told about a peer refused under `require` (a plaintext-only peer). */
+  readonly warn?: (warning: EngineError) => void;
+}
+
+/**
+ * Opens an outgoing TCP connection. A session's factory also carries the session's `encryption`, so
+ * every dial through it follows the session's policy (`dial` takes an explicit one first).
+ */
+export type SocketFactory = ((options: ConnectOptions) => Promise<net.Socket>) & { readonly encryption?: DialEncryption };
+
+/** `factory` opening the same sockets, with the session's encryption attached. */
+export function withEncryption(factory: SocketFactory, encryption: DialEncryption): SocketFactory {
+  const connect = async (options: ConnectOptions): Promise<net.Socket> => await factory(options);
+  return Object.assign(connect, { encryption });
+}
 
 /** Connects over TCP; resolves once connected. */
 export const tcpSocketFactory: SocketFactory = async ({ host, port, signal }) => {

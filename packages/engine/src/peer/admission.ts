@@ -6,7 +6,7 @@ import { decodeReserved, encodeHandshake, negotiate } from '@typetorrent/peer-wi
 import { EngineError } from '../errors.js';
 import type { SessionServices } from '../torrent/services.js';
 import { peerIdKey } from './ban-list.js';
-import { sameBytes, type Handshaken } from './handshake-io.js';
+import { outgoing, sameBytes, type Handshaken } from './handshake-io.js';
 import { PeerConnection, type PeerDirection } from './peer-connection.js';
 
 export interface AdmissionHost {
@@ -28,7 +28,8 @@ export interface AdmissionHost {
 export function admit(host: AdmissionHost, handshaken: Handshaken, key: string, direction: PeerDirection, pieceCount: number | undefined): PeerConnection | undefined {
   const { socket, decoder, handshake } = handshaken;
   const { services } = host;
-  const ours = (): Uint8Array => encodeHandshake({ reserved: services.reserved, infoHash: host.infoHash, peerId: services.peerId });
+  // Encrypted (MSE) connections get it encrypted; made fresh at each use, as that is in place.
+  const ours = (): Uint8Array => outgoing(handshaken, encodeHandshake({ reserved: services.reserved, infoHash: host.infoHash, peerId: services.peerId }));
   const refusal = refusalOf(host, handshaken, key, direction);
   if (refusal !== undefined) {
     services.budget.release();
@@ -57,6 +58,7 @@ export function admit(host: AdmissionHost, handshaken: Handshaken, key: string, 
     extended,
     keepAliveMs: services.tuning.keepAliveMs,
     inactivityMs: services.tuning.inactivityMs,
+    cipher: handshaken.cipher,
   });
 }
 

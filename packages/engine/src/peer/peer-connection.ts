@@ -19,6 +19,7 @@ import {
 } from '@typetorrent/peer-wire';
 import type { Clock } from '../clock.js';
 import { EngineError } from '../errors.js';
+import type { PeerCipher } from '../net/encryption.js';
 import { onChunks } from '../net/socket-input.js';
 
 /** BEP 3: "Keepalives are generally sent once every two minutes". */
@@ -60,6 +61,12 @@ export interface PeerConnectionOptions {
   readonly extended: boolean;
   readonly keepAliveMs?: number;
   readonly inactivityMs?: number;
+  /**
+   * RC4 streams when the connection is encrypted (MSE), continued from the handshake: every byte
+   * read is decrypted in the read buffer before the decoder sees it, every byte written is encrypted
+   * in the order it is queued to the socket.
+   */
+  readonly cipher?: PeerCipher | undefined;
 }
 
 export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
@@ -73,6 +80,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
   bytesOut = 0;
   readonly #socket: net.Socket;
   readonly #decoder: WireDecoder;
+  readonly #cipher: PeerCipher | undefined;
   readonly #clock: Clock;
   readonly #keepAliveMs: number;
   readonly #inactivityMs: number;
@@ -93,6 +101,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
     this.extended = options.extended;
     this.#socket = options.socket;
     this.#decoder = options.decoder;
+    this.#cipher = options.cipher;
     this.#clock = options.clock;
     this.#keepAliveMs = options.keepAliveMs ?? KEEP_ALIVE_MS;
     this.#inactivityMs = options.inactivityMs ?? INACTIVITY_MS;
@@ -125,6 +134,11 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
   /** False from a write that filled the socket's buffer until 'drain': stop sending blocks. */
   get writable(): boolean {
     return !this.#needDrain && this.#closed === undefined;
+  }
+
+  /** True when the payload is RC4-encrypted (MSE). */
+  get encrypted(): boolean {
+    return this.#cipher !== undefined;
   }
 
   get remoteAddress(): string | undefined {
@@ -184,10 +198,17 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
 
   /**
    * A PIECE message: the 13-byte header, then the block itself, corked into one writev so the block
-   * is never copied into a message buffer.
+   * is never copied into a message buffer. Encrypted, the block is copied once, beside its header, and
+   * the copy encrypted: the block itself may be a storage cache's memory that others still read.
    */
   sendPiece(piece: number, begin: number, block: Uint8Array): boolean {
     if (this.#closed !== undefined) return false;
+    if (this.#cipher !== undefined) {
+      const message = new Uint8Array(PIECE_HEADER_LENGTH + block.length);
+      encodePieceHeaderInto(message, 0, piece, begin, block.length);
+      message.set(block, PIECE_HEADER_LENGTH);
+      return this.#write(message);
+    }
     const header = this.#take(PIECE_HEADER_LENGTH);
     encodePieceHeaderInto(header, 0, piece, begin, block.length);
     const socket = this.#socket;
@@ -233,6 +254,8 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
   /** `chunk` may be reused memory: every message in it is decoded and handled before this returns. */
   #onData(chunk: Uint8Array): void {
     if (this.#closed !== undefined) return;
+    // In place: the chunk is this connection's read (shared buffer or its own 'data' Buffer).
+    this.#cipher?.decrypt.process(chunk);
     this.#lastReceivedAt = this.#clock.now();
     this.bytesIn += chunk.length;
     try {
@@ -257,8 +280,10 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
     if (bytes > 0) this.emit('chunk', bytes);
   }
 
+  /** `bytes` must be this connection's own buffer: it is encrypted in place when the connection is. */
   #write(bytes: Uint8Array): boolean {
     if (this.#closed !== undefined) return false;
+    this.#cipher?.encrypt.process(bytes);
     const ok = this.#socket.write(bytes);
     this.bytesOut += bytes.length;
     this.#lastSentAt = this.#clock.now();

@@ -1,15 +1,19 @@
 // The session's one TCP port. An incoming connection is read up to its handshake (BEP 3), whose
 // info-hash picks the torrent; the torrent answers with its own handshake or the socket is closed.
-// Peers that open with Message Stream Encryption get through net/mse first (plaintext payload).
+// Peers that open with Message Stream Encryption (issue 14) are answered by an MseResponder that
+// finds the torrent behind HASH('req2', info-hash) among all of the session's, after a per-address
+// budget of attempts (each costs Diffie-Hellman work); the session's policy decides who may stay.
 import net from 'node:net';
-import { PROTOCOL_HEADER, WireDecoder, type Handshake } from '@typetorrent/peer-wire';
+import { MseResponder, cryptoRandom, type FindInfoHash, type MseRateLimiter } from '@typetorrent/mse';
+import { WireDecoder, type Handshake } from '@typetorrent/peer-wire';
 import type { Clock } from '../clock.js';
 import { EngineError } from '../errors.js';
 import { endpointKey } from '../peer/ban-list.js';
 import { readHandshake, sameBytes, type Handshaken } from '../peer/handshake-io.js';
-import { ByteReader } from '../net/mse/byte-reader.js';
-import { acceptEncrypted, type FindInfoHash } from '../net/mse/responder.js';
 import { deadline } from '../net/deadline.js';
+import { acceptedMethods, plaintextRefused, type EncryptionPolicy, type PeerCipher } from '../net/encryption.js';
+import { readFirstBytes } from '../net/first-bytes.js';
+import { mseFailure, runMseHandshake } from '../net/mse-socket.js';
 import { SOCKET_HIGH_WATER_MARK } from '../net/socket-factory.js';
 import type { ConnectionBudget } from '../torrent/services.js';
 
@@ -20,6 +24,11 @@ export interface ListenerOptions {
   readonly clock: Clock;
   /** For encrypted handshakes (MSE): the info-hash behind a peer's SHA-1('req2', info-hash). */
   readonly findInfoHash: FindInfoHash;
+  readonly encryption: EncryptionPolicy;
+  /** MSE attempts per address; over budget, the connection is closed before any key exchange. */
+  readonly mseLimiter: MseRateLimiter;
+  /** A refusal the user should hear of (a plaintext peer under `require`); `subject`: the address. */
+  readonly warn?: (warning: EngineError, subject: string) => void;
   readonly budget: ConnectionBudget;
   readonly handshakeTimeoutMs: number;
   /** A handshake arrived: take the connection (and its budget slot) or close it and release the slot. */
@@ -65,28 +74,39 @@ export class Listener {
    * Reads the peer's handshake: plaintext (it starts with "\x13BitTorrent protocol"), or behind
    * Message Stream Encryption, whose 96-byte key comes first and all but never looks like that.
    */
-  async #handshake(socket: net.Socket, decoder: WireDecoder, signal: AbortSignal, key: string): Promise<Handshake> {
-    const reader = new ByteReader(socket, new Uint8Array(0), signal, key);
-    let head: Uint8Array;
+  async #handshake(socket: net.Socket, decoder: WireDecoder, signal: AbortSignal, key: string, host: string): Promise<{ handshake: Handshake; cipher?: PeerCipher }> {
+    const { encryption, clock } = this.#options;
+    const first = await readFirstBytes(socket, signal, key);
+    if (first.kind === 'plaintext') {
+      if (encryption === 'require') {
+        const refusal = plaintextRefused(key, 'in');
+        this.#options.warn?.(refusal, `in ${host}`);
+        throw refusal;
+      }
+      decoder.push(first.bytes);
+      return { handshake: await readHandshake(socket, decoder, signal, key) };
+    }
+    if (encryption === 'disable') throw new EngineError('PROTOCOL', 'encrypted handshake refused (encryption disabled)', { peer: key });
+    if (!this.#options.mseLimiter.tryAcquire(host, clock.now())) throw new EngineError('PROTOCOL', `too many encrypted handshakes from ${host}`, { peer: key });
+    const responder = new MseResponder({
+      findInfoHash: this.#options.findInfoHash,
+      allow: acceptedMethods(encryption),
+      random: cryptoRandom,
+      now: clock.now(),
+      timeoutMs: this.#options.handshakeTimeoutMs,
+    });
+    let result;
     try {
-      head = await reader.read(PROTOCOL_HEADER.length);
+      result = await runMseHandshake(socket, responder, signal, clock, first.bytes);
     } catch (error) {
-      reader.detach();
-      throw error;
+      throw mseFailure(error, key, signal);
     }
-    const rest = reader.detach();
-    const first = new Uint8Array(head.length + rest.length);
-    first.set(head);
-    first.set(rest, head.length);
-    if (head.every((byte, i) => byte === PROTOCOL_HEADER[i])) {
-      decoder.push(first);
-      return await readHandshake(socket, decoder, signal, key);
-    }
-    const encrypted = await acceptEncrypted(socket, first, this.#options.findInfoHash, signal, key);
-    decoder.push(encrypted.initial);
-    const handshake = await readHandshake(socket, decoder, signal, key);
-    if (!sameBytes(handshake.infoHash, encrypted.infoHash)) throw new EngineError('PROTOCOL', 'the encrypted and the plain handshake name different torrents', { peer: key });
-    return handshake;
+    const cipher = result.encrypt !== undefined && result.decrypt !== undefined ? { encrypt: result.encrypt, decrypt: result.decrypt } : undefined;
+    // The initiator's initial payload (IA) holds its BitTorrent handshake, already decrypted.
+    decoder.push(result.received);
+    const handshake = await readHandshake(socket, decoder, signal, key, cipher?.decrypt);
+    if (!sameBytes(handshake.infoHash, result.infoHash)) throw new EngineError('PROTOCOL', 'the encrypted and the plain handshake name different torrents', { peer: key });
+    return cipher === undefined ? { handshake } : { handshake, cipher };
   }
 
   #onConnection(socket: net.Socket): void {
@@ -102,11 +122,11 @@ export class Listener {
     const { clock, handshakeTimeoutMs } = this.#options;
     const timer = deadline(clock, handshakeTimeoutMs, 'HANDSHAKE_TIMEOUT', `no handshake from ${key} in time`);
     const decoder = new WireDecoder();
-    this.#handshake(socket, decoder, timer.signal, key).then(
-      (handshake) => {
+    this.#handshake(socket, decoder, timer.signal, key, host).then(
+      ({ handshake, cipher }) => {
         timer.dispose();
         this.#pending.delete(socket);
-        this.#options.route({ socket, decoder, handshake }, key);
+        this.#options.route({ socket, decoder, handshake, cipher }, key);
       },
       () => {
         timer.dispose();

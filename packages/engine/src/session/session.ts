@@ -2,16 +2,18 @@
 // limits, the ban list and the tracker clients. Incoming connections go to the torrent their
 // handshake names.
 import { EventEmitter } from 'node:events';
+import { InfoHashIndex, MseRateLimiter } from '@typetorrent/mse';
 import { MetainfoError, parseMagnet, parseTorrent, type MagnetLink, type Metainfo } from '@typetorrent/metainfo';
 import { createPeerId, encodeReserved, PEER_ID_LENGTH } from '@typetorrent/peer-wire';
 import { UdpTrackerClient, type TrackerTransport } from '@typetorrent/tracker';
 import type { StorageFactory } from '@typetorrent/storage';
 import { systemClock, type Clock } from '../clock.js';
 import { EngineError } from '../errors.js';
-import { tcpSocketFactory, type SocketFactory } from '../net/socket-factory.js';
+import { BoundedKeys } from '../net/bounded-keys.js';
+import { checkEncryptionPolicy, type EncryptionPolicy } from '../net/encryption.js';
+import { tcpSocketFactory, withEncryption, type DialEncryption, type SocketFactory } from '../net/socket-factory.js';
 import { BanList } from '../peer/ban-list.js';
-import { sameBytes, type Handshaken } from '../peer/handshake-io.js';
-import { req2Hash } from '../net/mse/responder.js';
+import type { Handshaken } from '../peer/handshake-io.js';
 import { RateLimiter } from '../rate/rate-limiter.js';
 import type { SessionServices } from '../torrent/services.js';
 import { DEFAULT_HASH_THREADS, SessionHasher } from './session-hasher.js';
@@ -22,6 +24,9 @@ import { Budget, DEFAULT_MAX_CONNECTING, DEFAULT_MAX_CONNECTIONS } from './budge
 import { Listener } from './listener.js';
 
 export const DEFAULT_PORT = 6881;
+
+/** Peers remembered as speaking no MSE, and peers already warned about; the oldest are forgotten first. */
+const REMEMBERED_PEERS = 4096;
 
 export interface SessionOptions {
   /** TCP port for incoming peers, shared by every torrent (default 6881; 0: the OS picks one). */
@@ -46,6 +51,13 @@ export interface SessionOptions {
   readonly hashThreads?: number;
   /** Tracker clients; default an HttpTrackerClient per announcer and one shared UDP client. */
   readonly trackers?: { readonly http?: TrackerTransport; readonly udp?: TrackerTransport };
+  /**
+   * Message Stream Encryption (default `prefer`): `prefer` dials with MSE, falls back to plaintext
+   * for peers that do not speak it, accepts both and picks RC4 when offered; `require` refuses
+   * plaintext peers both ways (with a warning per peer); `disable` never encrypts and refuses
+   * incoming MSE.
+   */
+  readonly encryption?: EncryptionPolicy;
 }
 
 export type SessionEvents = {
@@ -67,6 +79,11 @@ export class Session extends EventEmitter<SessionEvents> {
   readonly #listener: Listener;
   readonly #ownUdp: UdpTrackerClient | undefined;
   readonly #hasher: SessionHasher | undefined;
+  /** Every torrent's info-hash by HASH('req2', info-hash): how incoming MSE handshakes find theirs. */
+  readonly #infoHashes = new InfoHashIndex();
+  /** Peers already told about in a warning (a refused peer redials; one line per peer is enough). */
+  readonly #warned = new BoundedKeys(REMEMBERED_PEERS);
+  readonly encryption: EncryptionPolicy;
   #listening: Promise<number> | undefined;
   #closed = false;
 
@@ -77,6 +94,7 @@ export class Session extends EventEmitter<SessionEvents> {
     if (!Number.isInteger(port) || port < 0 || port > 0xffff) throw new EngineError('INVALID_ARGUMENT', `port must be 0..65535, got ${port}`);
     if (options.peerId !== undefined && options.peerId.length !== PEER_ID_LENGTH) throw new EngineError('INVALID_ARGUMENT', `peerId must be ${PEER_ID_LENGTH} bytes`);
     this.peerId = options.peerId ?? createPeerId();
+    this.encryption = checkEncryptionPolicy(options.encryption);
     const clock = options.clock ?? systemClock;
     const tuning: EngineTuning = { ...DEFAULT_TUNING, ...options.tuning };
     const now = (): number => clock.now();
@@ -87,11 +105,18 @@ export class Session extends EventEmitter<SessionEvents> {
     const udp = options.trackers?.udp ?? this.#ownUdp;
     const hashThreads = options.hashThreads ?? DEFAULT_HASH_THREADS;
     this.#hasher = hashThreads === 0 ? undefined : new SessionHasher(hashThreads);
+    // Once per subject: an outgoing peer by address and port, an incoming one by address (its port
+    // changes with every connection).
+    const warnOnce = (warning: EngineError, subject = warning.peer): void => {
+      if (subject === undefined || this.#warned.add(subject)) this.emit('warning', warning);
+    };
+    const encryption: DialEncryption = { policy: this.encryption, plaintextPeers: new BoundedKeys(REMEMBERED_PEERS), warn: warnOnce };
     this.#services = {
       clock,
       peerId: this.peerId,
       reserved: encodeReserved({ fast: true, extended: true }),
-      socketFactory: options.socketFactory ?? tcpSocketFactory,
+      socketFactory: withEncryption(options.socketFactory ?? tcpSocketFactory, encryption),
+      encryption,
       bans: new BanList(clock, tuning.banMs),
       budget,
       downloadLimiter: this.#downloadLimiter,
@@ -106,10 +131,10 @@ export class Session extends EventEmitter<SessionEvents> {
       budget,
       handshakeTimeoutMs: tuning.handshakeTimeoutMs,
       route: (handshaken, key) => this.#route(handshaken, key),
-      findInfoHash: (req2) => {
-        for (const torrent of this.#torrents.values()) if (sameBytes(req2Hash(torrent.infoHash), req2)) return torrent.infoHash;
-        return undefined;
-      },
+      findInfoHash: this.#infoHashes.find,
+      encryption: this.encryption,
+      mseLimiter: new MseRateLimiter(),
+      warn: warnOnce,
     });
   }
 
@@ -153,6 +178,7 @@ export class Session extends EventEmitter<SessionEvents> {
     const storage = options.storage ?? this.#options.storage;
     const torrent = new Torrent(metainfo, storage === undefined ? options : { ...options, storage }, this.#services);
     this.#torrents.set(metainfo.infoHashHex, torrent);
+    this.#infoHashes.add(metainfo.infoHash);
     this.emit('added', torrent);
     // start() reports through the torrent's state; it rejects only once the torrent is removed.
     if (options.start !== false) torrent.start().catch(() => undefined);
@@ -164,6 +190,7 @@ export class Session extends EventEmitter<SessionEvents> {
     const found = typeof torrent === 'string' ? this.get(torrent) : torrent;
     if (found === undefined || this.#torrents.get(found.infoHashHex) !== found) return;
     this.#torrents.delete(found.infoHashHex);
+    this.#infoHashes.delete(found.infoHash);
     await found.remove();
     this.emit('removed', found);
   }
@@ -181,6 +208,7 @@ export class Session extends EventEmitter<SessionEvents> {
     await this.#listener.close();
     const torrents = [...this.#torrents.values()];
     this.#torrents.clear();
+    for (const torrent of torrents) this.#infoHashes.delete(torrent.infoHash);
     await Promise.all(torrents.map(async (torrent) => await torrent.remove()));
     await this.#ownUdp?.close();
     await this.#hasher?.close();

@@ -3,7 +3,7 @@
 import type { Hasher } from '@typetorrent/storage';
 import type { TrackerTransport } from '@typetorrent/tracker';
 import type { Clock } from '../clock.js';
-import type { SocketFactory } from '../net/socket-factory.js';
+import type { DialEncryption, SocketFactory } from '../net/socket-factory.js';
 import type { BanList } from '../peer/ban-list.js';
 import type { Limiter } from '../rate/rate-limiter.js';
 import type { EngineTuning } from '../tuning.js';
@@ -37,4 +37,9 @@ export interface SessionServices {
   readonly hasher: Hasher | undefined;
   /** Shared tracker clients (one UDP socket for the whole session). */
   readonly trackers: { readonly http?: TrackerTransport; readonly udp?: TrackerTransport };
+  /**
+   * The session's encryption policy for outgoing connections (pass it to `dial` as `encryption`);
+   * `socketFactory` carries the same, so dials that do not pass it follow it too. Undefined: plaintext.
+   */
+  readonly encryption?: DialEncryption;
 }
