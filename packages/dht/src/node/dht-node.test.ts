@@ -56,6 +56,24 @@ describe('DhtNode on 127.0.0.1', () => {
     }
   });
 
+  test('a damaged state file is reported as a warning and the node starts fresh', async () => {
+    const file = path.join(dir, 'broken.json');
+    await fs.writeFile(file, '{"version":1,"id":');
+    // Its own router, so the swarm above never meets this short-lived node.
+    const router = await DhtNode.create({ ...loopback, bootstrap: [] });
+    const node = await DhtNode.create({ ...loopback, stateFile: file, bootstrap: [`127.0.0.1:${router.port}`] });
+    try {
+      const warning = await new Promise<{ code: string }>((resolve) => node.once('warning', resolve));
+      expect(warning.code).toBe('STATE_FILE');
+      expect(await node.bootstrap()).toBeGreaterThan(0);
+    } finally {
+      await node.close();
+      await router.close();
+    }
+    // close() saved a good table over the damaged file
+    expect(JSON.parse(await fs.readFile(file, 'utf8'))).toMatchObject({ version: 1 });
+  });
+
   test('handleDatagram serves a socket owned by someone else, and ignores what is not KRPC', async () => {
     const socket = dgram.createSocket('udp4');
     await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));

@@ -40,7 +40,7 @@ export interface DhtNodeOptions extends Partial<Omit<DhtOptions, 'clock' | 'rand
   readonly socket?: SharedSocket;
   /** 'host:port' entries ('[::1]:6881' for IPv6) or addresses. Default DEFAULT_BOOTSTRAP. */
   readonly bootstrap?: readonly (string | Address)[];
-  /** Routing table file: read at create (keeping the node id), written at close and by save(). */
+  /** Routing table file: read at create (keeping the node id; a damaged file is a 'warning' and ignored), written at close and by save(). */
   readonly stateFile?: string;
 }
 
@@ -77,7 +77,14 @@ export class DhtNode extends EventEmitter<DhtNodeEvents> {
 
   /** Binds the sockets (unless `socket` is given), loads the state file, and returns the node. Call bootstrap() next. */
   static async create(options: DhtNodeOptions = {}): Promise<DhtNode> {
-    const state = options.stateFile ? await loadState(options.stateFile) : undefined;
+    // A damaged state file must not keep the DHT from starting: it is reported and ignored.
+    let stateError: DhtError | undefined;
+    const state = options.stateFile
+      ? await loadState(options.stateFile).catch((e: unknown) => {
+        stateError = e instanceof DhtError ? e : new DhtError('STATE_FILE', 'cannot read the state file', { cause: e });
+        return undefined;
+      })
+      : undefined;
     const sockets = new Map<IpFamily, dgram.Socket>();
     let send: (bytes: Uint8Array, to: Address) => void;
     let families: readonly IpFamily[];
@@ -101,7 +108,9 @@ export class DhtNode extends EventEmitter<DhtNodeEvents> {
     const transport: Transport = { send };
     const id = options.id ?? state?.id;
     const dht = new Dht({ ...options, ...(id ? { id } : {}), clock: systemClock, random: systemRandom, transport, families });
-    return new DhtNode(dht, options, sockets, state?.nodes.map((n) => n.address) ?? []);
+    const node = new DhtNode(dht, options, sockets, state?.nodes.map((n) => n.address) ?? []);
+    if (stateError) setImmediate(() => node.emit('warning', stateError!, undefined)); // after the caller's listeners
+    return node;
   }
 
   get id(): Uint8Array {
