@@ -12,6 +12,8 @@ export const RESUME_INTERVAL_MS = 15_000;
 
 export interface OpenOptions {
   readonly savePath: string;
+  /** Where the resume record goes; default the data folder's `.typetorrent/`. */
+  readonly resumeDirectory: string | undefined;
   readonly storage: StorageFactory | undefined;
   readonly filePriorities: readonly number[];
   readonly sequential: boolean;
@@ -51,7 +53,10 @@ export async function openTorrentData(metainfo: Metainfo, options: OpenOptions):
   try {
     store = await PieceStore.open(metainfo, {
       storage,
-      resume: new ResumeFile(options.savePath, metainfo.infoHashHex),
+      resume:
+        options.resumeDirectory === undefined
+          ? new ResumeFile(options.savePath, metainfo.infoHashHex)
+          : new ResumeFile(options.resumeDirectory, metainfo.infoHashHex, undefined, { placement: 'directory' }),
       wanted: options.filePriorities.map((priority) => priority > 0),
       fullCheck: options.fullCheck,
       resumeIntervalMs: RESUME_INTERVAL_MS,

@@ -107,6 +107,11 @@ export interface TorrentRateLimits {
 export interface AddTorrentOptions {
   /** Folder the torrent's files go in (a multi-file torrent gets a folder named after it inside). */
   readonly savePath: string;
+  /**
+   * Folder for the resume record (`<dir>/<infohash>.resume`), e.g. an application's state folder.
+   * Default: `<savePath>/.typetorrent/`.
+   */
+  readonly resumeDirectory?: string;
   /** Where the data lives; default FileStorage under `savePath`. MemoryStorage/NullStorage for tests. */
   readonly storage?: StorageFactory;
   /** Keep uploading once done (default true); false stops the torrent when it is done. */

@@ -1,0 +1,55 @@
+// The resources of a running torrent built in one place: the open data, the resume saver and the
+// Transfer wired to the torrent's connections and to what the torrent counts and reports.
+import type { Metainfo } from '@typetorrent/metainfo';
+import type { EngineError } from '../errors.js';
+import type { RateLimiter } from '../rate/rate-limiter.js';
+import type { Opened } from './open.js';
+import type { PeerHost } from './peer-host.js';
+import type { Running } from './phase.js';
+import { ResumeSaver } from './resume-saver.js';
+import type { SessionServices } from './services.js';
+import { Transfer } from './transfer.js';
+
+export interface RunningOptions {
+  readonly metainfo: Metainfo;
+  readonly opened: Opened;
+  readonly services: SessionServices;
+  readonly host: PeerHost;
+  readonly downloadLimiter: RateLimiter;
+  readonly uploadLimiter: RateLimiter;
+  readonly warn: (warning: EngineError) => void;
+  /** A piece was verified and written (counted by the torrent before it tells anyone). */
+  readonly piece: (index: number) => void;
+  readonly finished: () => void;
+  readonly failed: (error: EngineError) => void;
+}
+
+export function createRunning(options: RunningOptions): Running {
+  const { metainfo, opened, host, services } = options;
+  const saver = new ResumeSaver(opened.store, options.warn);
+  const transfer = new Transfer({
+    metainfo,
+    picker: opened.picker,
+    store: opened.store,
+    services,
+    peers: {
+      peers: () => host.peers(),
+      peer: (key) => host.peer(key),
+      drop: (peer, reason) => host.drop(peer, reason),
+      forget: (key) => host.swarm.forget(key),
+      ban: (keys, reason) => services.bans.ban(keys, reason),
+    },
+    downloadLimiter: options.downloadLimiter,
+    uploadLimiter: options.uploadLimiter,
+    hooks: {
+      warn: options.warn,
+      piece: (piece) => {
+        saver.verified(metainfo.geometry.pieceSize(piece));
+        options.piece(piece);
+      },
+      finished: options.finished,
+      failed: options.failed,
+    },
+  });
+  return { opened, transfer, saver };
+}
