@@ -8,6 +8,7 @@ import { CliError, EXIT_BAD_INPUT } from '../errors.js';
 import { interruptSignal, runTransfers } from '../engine/run-transfers.js';
 import { jsonText, printable } from '../format/terminal-text.js';
 import { collect, parseEndpoint, parsePort, parsePositiveInt, parseRate } from '../options.js';
+import { defaultStateDir, resumeDirIn } from '../state-dir.js';
 import { processTerminal } from '../terminal.js';
 import type { Terminal } from '../terminal.js';
 import { loadTorrents } from './download.js';
@@ -21,6 +22,7 @@ export interface SeedOptions {
   readonly peer?: { host: string; port: number }[];
   readonly announce: boolean;
   readonly fullCheck?: boolean;
+  readonly stateDir?: string;
 }
 
 /**
@@ -54,6 +56,8 @@ export async function runSeed(source: string, dataPath: string, options: SeedOpt
     else terminal.err(`checking ${printable(metainfo.name)}, then seeding on port ${port}`);
     const torrent = await session.add(metainfo, {
       savePath,
+      // The resume record goes to our state folder, not into the user's data folder.
+      resumeDirectory: resumeDirIn(options.stateDir ?? defaultStateDir()),
       seed: true,
       ...(options.maxPeers === undefined ? {} : { maxPeers: options.maxPeers }),
       ...(options.peer === undefined ? {} : { peers: options.peer }),
@@ -89,6 +93,7 @@ export function registerSeed(program: Command): void {
     .option('--peer <host:port>', 'connect to this peer too (repeatable)', collect(parseEndpoint))
     .option('--no-announce', 'do not contact trackers')
     .option('--full-check', 'ignore resume data and hash every piece')
+    .option('--state-dir <dir>', 'where resume data is kept (default $XDG_STATE_HOME/typetorrent or ~/.local/state/typetorrent)')
     .option('--json', 'print progress as lines of JSON on stdout')
     .addHelpText('after', ['', 'Examples:', '  typetorrent seed movie.torrent ~/Videos/movie.mkv', '  typetorrent seed album.torrent ~/Music   (holds the album folder)'].join('\n'))
     .action(async (source: string, dataPath: string, options: SeedOptions) => {

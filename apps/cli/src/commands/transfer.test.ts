@@ -26,7 +26,8 @@ interface Running extends Promise<Run> {
 }
 
 function cli(args: string[], options: { timeoutMs?: number } = {}): Running {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Each run keeps its state (seeds' resume records) in the test's folder, never in a real home.
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_STATE_HOME: path.join(work, 'state') } });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -138,6 +139,10 @@ test('a download from a `typetorrent seed` over loopback writes the same bytes, 
   seed.kill();
   const seedRun = await seed;
   expect(seedRun.code).toBe(130);
+  // The seed kept its resume record in the state folder, not in the user's data folder.
+  expect(fs.existsSync(path.join(content, '.typetorrent'))).toBe(false);
+  expect(fs.existsSync(path.join(work, '.typetorrent'))).toBe(false);
+  expect(fs.existsSync(path.join(work, 'state', 'typetorrent', 'resume', `${metainfo.infoHashHex}.resume`))).toBe(true);
 }, 180_000);
 
 test('seed refuses data that does not match the torrent, in one line, with exit code 3', async () => {

@@ -2,11 +2,19 @@
 // a person sees: exit codes, stderr lines, JSON lines.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const CLI_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLI = path.join(CLI_ROOT, 'dist/main.js');
+
+/**
+ * The state folder (XDG_STATE_HOME) every run of this test process gets, so runs never touch the
+ * home folder of whoever runs the tests. Writable by the other users `asUser` runs as.
+ */
+export const STATE_HOME = fs.mkdtempSync(path.join(os.tmpdir(), 'typetorrent-cli-state-'));
+fs.chmodSync(STATE_HOME, 0o1777);
 
 export function requireBuiltCli(): void {
   if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: build the CLI first (npm test does)`);
@@ -34,7 +42,8 @@ export interface CliOptions {
 
 export function cli(args: readonly string[], options: CliOptions = {}): Running {
   const command = options.asUser === undefined ? [process.execPath, CLI, ...args] : ['setpriv', `--reuid=${options.asUser}`, `--regid=${options.asUser}`, '--clear-groups', process.execPath, CLI, ...args];
-  const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], ...(options.cwd === undefined ? {} : { cwd: options.cwd }) });
+  const env = { ...process.env, XDG_STATE_HOME: STATE_HOME };
+  const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env, ...(options.cwd === undefined ? {} : { cwd: options.cwd }) });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
