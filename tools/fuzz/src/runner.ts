@@ -63,7 +63,9 @@ export function fuzz(target: FuzzTarget, options: FuzzOptions): FuzzResult {
     }
     const label = `${outcome.kind}:${outcome.label}`;
     if (labels.has(label) || labels.size >= MAX_LABELS) return;
-    labels.add(label);
+    // A fresh copy: a label may be a slice of a string made from the input, and a V8 sliced string
+    // keeps all of its parent alive (64 KiB per label for an amplified input).
+    labels.add(JSON.parse(JSON.stringify(label)) as string);
     if (corpus.length < MAX_CORPUS_ENTRIES && corpusBytes + input.length <= MAX_CORPUS_BYTES) {
       corpus.push(input.slice());
       corpusBytes += input.length;

@@ -29,8 +29,11 @@ function feed(input: Uint8Array, chunk: () => number): string {
       at = end;
       sent.push(Buffer.from(step.send).toString('hex'));
       if (step.done !== undefined) {
-        // `received` is what came after the handshake in the last chunk; the bytes not fed yet follow it.
-        const after = canonical([step.done.received, input.subarray(at)].flatMap((part) => [...part]));
+        // `received` is the plaintext that came after the handshake in the last chunk; the bytes not
+        // fed yet follow it, decrypted as a caller would (RC4 continues the stream).
+        const rest = input.slice(at);
+        step.done.decrypt?.process(rest);
+        const after = canonical([...step.done.received, ...rest]);
         return `done ${step.done.method} ${canonical(step.done.infoHash)} ${after} sent ${sent.join('')}`;
       }
     }
