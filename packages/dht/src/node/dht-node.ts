@@ -20,7 +20,11 @@ export const DEFAULT_BOOTSTRAP: readonly string[] = [
   'dht.libtorrent.org:25401',
 ];
 
-/** A UDP socket owned by someone else: we only send through it. */
+/**
+ * A UDP socket owned by someone else: we only send through it. `host` is plain IPv4 or IPv6 text
+ * (incoming `::ffff:a.b.c.d` is read as IPv4), so a dual-stack udp6 socket must map IPv4 hosts back to
+ * `::ffff:a.b.c.d` itself, and say `families: [4, 6]`.
+ */
 export interface SharedSocket {
   send(bytes: Uint8Array, port: number, host: string): void;
   /** Families it can reach. Default [4]. */
