@@ -47,7 +47,7 @@ export class Connection {
   readonly stats = { packetsSent: 0, packetsReceived: 0, retransmitted: 0, timeouts: 0, fastRetransmits: 0, sackLosses: 0 };
 
   readonly clock: Clock;
-  readonly options: ResolvedConnectionOptions;
+  options: ResolvedConnectionOptions;
   // Fields without `private` below are internal: ack.ts and send-path.ts work on them.
   private readonly output: (bytes: Uint8Array) => void;
   private readonly onEstablished: (() => void) | undefined;
@@ -103,6 +103,16 @@ export class Connection {
     this.recv = new ReceiveBuffer(syn.seq, this.options.receiveWindow, this.options.maxReorder);
     this.noteReceived(syn);
     this.sendState();
+  }
+
+  /**
+   * Changes the payload size of packets sent from now on, e.g. to 16 KiB once the peer on a loopback
+   * address is known to take large packets (libtorrent does not). Validate with `checkPacketSize`.
+   */
+  setPacketSize(bytes: number): void {
+    this.options = { ...this.options, packetSize: bytes };
+    this.ledbat.minWindow = bytes;
+    this.ledbat.cwnd = Math.max(this.ledbat.cwnd, bytes);
   }
 
   get readable(): number {

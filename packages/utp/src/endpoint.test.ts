@@ -5,8 +5,8 @@ import { PacketType } from './packet.js';
 import { Harness, PEER } from './testing/harness.js';
 import { testData } from './testing/transfer.js';
 
-function largestPayload(remote: Remote): number {
-  const h = new Harness(1);
+function largestPayload(remote: Remote, loopbackPacketSize?: number): number {
+  const h = new Harness(1, loopbackPacketSize === undefined ? {} : { connection: { loopbackPacketSize } });
   const conn = h.endpoint.connect(remote);
   const [syn] = h.take();
   h.feed({ type: PacketType.STATE, connectionId: conn.recvId, seq: 10, ack: syn?.seq ?? 0 }, remote);
@@ -15,10 +15,22 @@ function largestPayload(remote: Remote): number {
 }
 
 describe('UtpEndpoint', () => {
-  it('uses 1400-byte packets towards the internet and 16 KiB ones on loopback', () => {
+  it('uses 1400-byte packets by default, loopbackPacketSize only towards loopback addresses', () => {
     expect(largestPayload(PEER)).toBe(1400);
-    expect(largestPayload({ address: '127.0.0.1', port: 6881 })).toBe(16 * 1024);
-    expect(largestPayload({ address: '::1', port: 6881 })).toBe(16 * 1024);
+    expect(largestPayload({ address: '127.0.0.1', port: 6881 })).toBe(1400);
+    expect(largestPayload(PEER, 16 * 1024)).toBe(1400);
+    expect(largestPayload({ address: '127.0.0.1', port: 6881 }, 16 * 1024)).toBe(16 * 1024);
+    expect(largestPayload({ address: '::1', port: 6881 }, 16 * 1024)).toBe(16 * 1024);
+  });
+
+  it('changes the packet size of one connection on request', () => {
+    const h = new Harness(4);
+    const conn = h.endpoint.connect(PEER);
+    const [syn] = h.take();
+    h.feed({ type: PacketType.STATE, connectionId: conn.recvId, seq: 10, ack: syn?.seq ?? 0 });
+    conn.setPacketSize(8000);
+    conn.write(testData(100_000));
+    expect(Math.max(...h.take().map((p) => p.payload.length))).toBe(8000);
   });
 
   it('rejects a packet size it cannot put on the wire with EINVAL naming the option', () => {

@@ -72,13 +72,10 @@ export class UtpEndpoint {
 
   constructor(private readonly init: EndpointOptions) {
     this.options = resolveOptions(init.connection);
-    for (const field of ['packetSize', 'loopbackPacketSize'] as const) {
-      const size = this.options[field];
-      if (!Number.isInteger(size) || size < MIN_PACKET_SIZE || size > MAX_PACKET_SIZE) {
-        throw new UtpError('EINVAL', `${field} must be an integer in [${MIN_PACKET_SIZE}, ${MAX_PACKET_SIZE}]`, { field });
-      }
-    }
-    this.loopbackOptions = { ...this.options, packetSize: this.options.loopbackPacketSize };
+    const loopbackSize = this.options.loopbackPacketSize ?? this.options.packetSize;
+    checkPacketSize(this.options.packetSize, 'packetSize');
+    checkPacketSize(loopbackSize, 'loopbackPacketSize');
+    this.loopbackOptions = { ...this.options, packetSize: loopbackSize };
     this.limits = { maxConnections: 1024, maxHalfOpen: 64, resetsPerSecond: 50, ...stripUndefined(init.limits ?? {}) };
     this.resetTokens = this.limits.resetsPerSecond;
     this.resetRefillAt = init.clock.now();
@@ -258,6 +255,12 @@ export class UtpEndpoint {
       payload: new Uint8Array(0),
     };
     this.init.send(encodePacket(reset), remote);
+  }
+}
+
+export function checkPacketSize(size: number, field: string): void {
+  if (!Number.isInteger(size) || size < MIN_PACKET_SIZE || size > MAX_PACKET_SIZE) {
+    throw new UtpError('EINVAL', `${field} must be an integer in [${MIN_PACKET_SIZE}, ${MAX_PACKET_SIZE}]`, { field });
   }
 }
 

@@ -33,7 +33,8 @@ export class Ledbat {
   cwnd: number;
   readonly targetUs: number;
   private readonly gain: number;
-  private readonly minWindow: number;
+  /** Smallest window in bytes (one packet); follows the connection's packet size. */
+  minWindow: number;
   private readonly maxWindow: number;
   private slowStart: boolean;
   /** Per-minute minima of the delay samples, newest last; undefined until the first sample. */

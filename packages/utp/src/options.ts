@@ -4,8 +4,11 @@ export interface ConnectionOptions {
   /** Payload bytes per packet. 1400 fits a 1500-byte MTU with IP, UDP, uTP and SACK headers. */
   packetSize?: number;
   /**
-   * Payload bytes per packet to loopback addresses (127/8, ::1), whose MTU is 64 KiB: per-packet
-   * costs dominate there, and 16 KiB moved 2-3x the bytes of 1400 in tools/bench/utp.mjs.
+   * Payload bytes per packet to loopback addresses (127/8, ::1); default: `packetSize`. Their MTU is
+   * 64 KiB and per-packet costs dominate, so 16 KiB moves 3-4x the bytes of 1400 between two of
+   * these sockets (tools/bench/utp.mjs). But libtorrent acks larger packets and then stalls (its
+   * stream takes at most its MTU per packet), so only raise it where every peer is this package,
+   * or raise it per connection with `setPacketSize` once the peer is known.
    */
   loopbackPacketSize?: number;
   /** Receive buffer in bytes: the largest wnd_size we advertise. */
@@ -32,11 +35,11 @@ export interface ConnectionOptions {
   maxReorder?: number;
 }
 
-export type ResolvedConnectionOptions = Required<ConnectionOptions>;
+export type ResolvedConnectionOptions = Required<Omit<ConnectionOptions, 'loopbackPacketSize'>> & { loopbackPacketSize: number | undefined };
 
 export const DEFAULT_CONNECTION_OPTIONS: ResolvedConnectionOptions = {
   packetSize: 1400,
-  loopbackPacketSize: 16 * 1024,
+  loopbackPacketSize: undefined,
   receiveWindow: 1024 * 1024,
   sendBuffer: 1024 * 1024,
   maxWindow: 4 * 1024 * 1024,

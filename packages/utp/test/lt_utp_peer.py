@@ -100,7 +100,12 @@ def leech(handle, port):
     start = time.time()
     handle.connect_peer(("127.0.0.1", port))
     last_connect = start
+    last_report = start
     while not handle.status().is_seeding:
+        if time.time() - last_report > 1:
+            st = handle.status()
+            emit("progress", progress=st.progress, peers=st.num_peers, rate=st.download_rate)
+            last_report = time.time()
         if time.time() - last_connect > 5:
             handle.connect_peer(("127.0.0.1", port))
             last_connect = time.time()

@@ -73,6 +73,31 @@ function message(id: number, payload: Buffer = Buffer.alloc(0)): Buffer {
   return Buffer.concat([header, payload]);
 }
 
+/** A minimal seeder on one stream: handshake, a full bitfield, unchoke, then every request answered. */
+async function serve(stream: UtpStream, reader: WireReader, infoHash: string, data: Uint8Array): Promise<number> {
+  const theirs = await reader.take(68);
+  expect(theirs.subarray(28, 48).toString('hex')).toBe(infoHash);
+  const pieces = Math.ceil(data.length / PIECE_SIZE);
+  const bitfield = Buffer.alloc(Math.ceil(pieces / 8));
+  for (let i = 0; i < pieces; i++) bitfield[i >> 3] = (bitfield[i >> 3] ?? 0) | (0x80 >> (i & 7));
+  stream.write(Buffer.concat([handshake(infoHash, '-TT0001-utpinterop03'), message(5, bitfield), message(1)]));
+  let served = 0;
+  for (;;) {
+    const m = await reader.message().catch(() => undefined);
+    if (m === undefined) return served; // it hung up once done
+    if (m.id !== 6) continue;
+    const index = m.payload.readUInt32BE(0);
+    const begin = m.payload.readUInt32BE(4);
+    const length = m.payload.readUInt32BE(8);
+    const header = Buffer.alloc(8);
+    header.writeUInt32BE(index, 0);
+    header.writeUInt32BE(begin, 4);
+    const start = index * PIECE_SIZE + begin;
+    stream.write(message(7, Buffer.concat([header, data.subarray(start, start + length)])));
+    served += length;
+  }
+}
+
 async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
@@ -108,6 +133,22 @@ async function startSeeder(torrentPath: string, savePath: string): Promise<Seede
     child.once('close', (code) => reject(new Error(`libtorrent exited (${code}): ${stderr}`)));
   });
   return { child, port, log };
+}
+
+function startLeecher(torrentPath: string, savePath: string, port: number): { child: ChildProcessWithoutNullStreams; finished: Promise<void> } {
+  const child = spawn(SYSTEM_PYTHON, ['-u', SCRIPT, '--torrent', torrentPath, '--save', savePath, '--leech', String(port)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const finished = new Promise<void>((resolve, reject) => {
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      if (out.includes('"finished"')) resolve();
+      if (out.includes('"error"')) reject(new Error(`libtorrent leecher: ${out}`));
+    });
+    child.once('close', (code) => reject(new Error(`libtorrent leecher exited (${code}): ${out} ${err}`)));
+  });
+  return { child, finished };
 }
 
 describeWithTools(['python3-libtorrent'], 'uTP against a uTP-only libtorrent', () => {
@@ -192,6 +233,28 @@ describeWithTools(['python3-libtorrent'], 'uTP against a uTP-only libtorrent', (
     await closed;
     expect(stream.errored).toBeNull();
     await waitFor(() => seeder.log.some((line) => line.includes(`127.0.0.1:${ourPort}`) && line.includes('disconnecting')));
+  }, 60_000);
+
+  test('a uTP-only libtorrent leecher downloads the whole torrent from us and verifies every piece', async () => {
+    const server = createUtpSocket();
+    extraSockets.push(server);
+    const { port } = await server.listen(0, '127.0.0.1');
+    const target = path.join(dir, 'leech');
+    await fs.mkdir(target);
+    const served: Promise<number>[] = [];
+    server.on('connection', (stream) => {
+      stream.on('error', () => {}); // it may reset when done; what it verified is what counts
+      served.push(serve(stream, new WireReader(stream), torrent.infoHash, data));
+    });
+    const leecher = startLeecher(path.join(dir, 'payload.torrent'), target, port);
+    try {
+      await leecher.finished; // libtorrent checked every piece's SHA-1
+    } finally {
+      leecher.child.stdin.end();
+      leecher.child.kill('SIGTERM');
+    }
+    expect(Buffer.compare(await fs.readFile(path.join(target, 'payload.bin')), data)).toBe(0);
+    expect(served.length).toBeGreaterThan(0);
   }, 60_000);
 
   test('it dials us over uTP and its handshake arrives on our listening socket', async () => {

@@ -33,8 +33,8 @@ async function pair(options: Parameters<typeof createUtpSocket>[0] = {}): Promis
 }
 
 describe('UtpSocket over real UDP on 127.0.0.1', () => {
-  it('moves 8 MB client to server byte-exact and both streams end cleanly', async () => {
-    const { server, client, port } = await pair();
+  it('moves 8 MB in 16 KiB loopback packets byte-exact and both streams end cleanly', async () => {
+    const { server, client, port } = await pair({ connection: { loopbackPacketSize: 16 * 1024 } });
     const data = testData(8 * 1024 * 1024, 3);
     const accepted = once(server, 'connection') as Promise<[UtpStream]>;
     const stream = client.connect(port, '127.0.0.1');
@@ -47,8 +47,8 @@ describe('UtpSocket over real UDP on 127.0.0.1', () => {
     expect(await readAll(stream)).toHaveLength(0);
   });
 
-  it('moves 4 MB in internet-sized 1400-byte packets byte-exact', async () => {
-    const { server, client, port } = await pair({ connection: { loopbackPacketSize: 1400 } });
+  it('moves 4 MB in the default 1400-byte packets byte-exact', async () => {
+    const { server, client, port } = await pair();
     const data = testData(4 * 1024 * 1024, 6);
     const accepted = once(server, 'connection') as Promise<[UtpStream]>;
     const stream = client.connect(port, '127.0.0.1');

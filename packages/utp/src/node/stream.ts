@@ -4,7 +4,7 @@
 
 import { Duplex } from 'node:stream';
 import type { Connection } from '../connection.js';
-import type { Remote } from '../endpoint.js';
+import { checkPacketSize, type Remote } from '../endpoint.js';
 import type { UtpError } from '../errors.js';
 
 export interface UtpStreamHost {
@@ -50,6 +50,12 @@ export class UtpStream extends Duplex {
       },
       close: (error: UtpError | undefined) => this.onConnectionClose(error),
     };
+  }
+
+  /** Payload bytes per packet from now on (64 to 65000); see `ConnectionOptions.loopbackPacketSize`. */
+  setPacketSize(bytes: number): void {
+    checkPacketSize(bytes, 'packetSize');
+    this.connection.setPacketSize(bytes);
   }
 
   /** Bytes written and not yet acknowledged by the peer. */
