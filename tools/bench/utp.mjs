@@ -180,6 +180,49 @@ async function fromLibtorrentOnce(seeder) {
   return BYTES / seconds / 1e6;
 }
 
+/** We seed (a minimal peer-wire seeder over our uTP), a uTP-only libtorrent leeches and hash-checks. */
+async function toLibtorrentOnce(round) {
+  const server = createUtpSocket();
+  const { port } = await server.listen(0, '127.0.0.1');
+  const msg = (id, body = Buffer.alloc(0)) => { const h = Buffer.alloc(5); h.writeUInt32BE(body.length + 1); h[4] = id; return Buffer.concat([h, body]); };
+  server.on('connection', (stream) => {
+    stream.on('error', () => {});
+    let buffer = Buffer.alloc(0);
+    let shaken = false;
+    stream.on('data', (c) => {
+      buffer = buffer.length ? Buffer.concat([buffer, c]) : c;
+      if (!shaken) {
+        if (buffer.length < 68) return;
+        buffer = buffer.subarray(68);
+        shaken = true;
+        const pieces = Math.ceil(BYTES / PIECE);
+        const bits = Buffer.alloc(Math.ceil(pieces / 8));
+        for (let i = 0; i < pieces; i++) bits[i >> 3] |= 0x80 >> (i & 7);
+        stream.write(Buffer.concat([Buffer.from('\x13BitTorrent protocol', 'latin1'), Buffer.alloc(8), Buffer.from(infoHash, 'hex'), Buffer.from('-TT0001-benchseeder0', 'latin1'), msg(5, bits), msg(1)]));
+      }
+      while (buffer.length >= 4) {
+        const len = buffer.readUInt32BE(0);
+        if (buffer.length < 4 + len) break;
+        const body = buffer.subarray(4, 4 + len);
+        buffer = buffer.subarray(4 + len);
+        if (len > 0 && body[0] === 6) {
+          const index = body.readUInt32BE(1), begin = body.readUInt32BE(5), length = body.readUInt32BE(9);
+          const head = Buffer.alloc(8); head.writeUInt32BE(index, 0); head.writeUInt32BE(begin, 4);
+          stream.write(msg(7, Buffer.concat([head, data.subarray(index * PIECE + begin, index * PIECE + begin + length)])));
+        }
+      }
+    });
+  });
+  const dir = path.join(work, `lt-from-us-${round}`);
+  fs.mkdirSync(dir, { recursive: true });
+  const leecher = startPython(['--torrent', torrentPath, '--save', dir, '--leech', String(port)]);
+  const { seconds } = await leecher.waitFor('finished');
+  await leecher.stop();
+  await server.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  return BYTES / seconds / 1e6;
+}
+
 async function libtorrentPairOnce(seeder, round) {
   const dir = path.join(work, `lt-leech-${round}`);
   fs.mkdirSync(dir, { recursive: true });
@@ -200,14 +243,15 @@ async function row(name, fn) {
   log(name, runs.map((r) => r.toFixed(1)).join(' '));
 }
 
-await row('typetorrent -> typetorrent, uTP, 1400-byte packets (internet default)', () => utpOnce(1400));
-await row('typetorrent -> typetorrent, uTP, 16 KiB packets (loopback default)', () => utpOnce(16 * 1024));
-await row('typetorrent -> typetorrent, uTP, 60000-byte packets (loopback option)', () => utpOnce(60_000));
+await row('typetorrent -> typetorrent, uTP, 1400-byte packets (default)', () => utpOnce(1400));
+await row('typetorrent -> typetorrent, uTP, 16 KiB packets (loopbackPacketSize)', () => utpOnce(16 * 1024));
+await row('typetorrent -> typetorrent, uTP, 60000-byte packets (loopbackPacketSize)', () => utpOnce(60_000));
 await row('Node TCP on loopback (same bytes)', () => tcpOnce());
 const seeder = startPython(['--torrent', torrentPath, '--save', work]);
 const { port } = await seeder.waitFor('seeding');
 seeder.port = port;
 await row('typetorrent <- libtorrent (uTP-only seeder)', () => fromLibtorrentOnce(seeder));
+await row('libtorrent <- typetorrent (uTP-only leecher, hash-checks)', (i) => toLibtorrentOnce(i));
 await row('libtorrent <- libtorrent, uTP only', (i) => libtorrentPairOnce(seeder, i));
 await seeder.stop();
 fs.rmSync(work, { recursive: true, force: true });
