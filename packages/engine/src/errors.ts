@@ -20,6 +20,8 @@ export type EngineErrorCode =
   | 'STORAGE'
   /** A tracker failed or refused (a warning: other trackers and peers may still work). */
   | 'TRACKER'
+  /** The DHT could not start, or a lookup failed (a warning: trackers and peers may still work). */
+  | 'DHT'
   /** A connection attempt did not complete in time, or was refused. */
   | 'CONNECT_FAILED'
   /** The peer did not complete the handshake in time. */

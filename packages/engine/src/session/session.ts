@@ -22,6 +22,7 @@ import type { AddTorrentOptions, TorrentRateLimits } from '../torrent/types.js';
 import { DEFAULT_TUNING, type EngineTuning } from '../tuning.js';
 import { Budget, DEFAULT_MAX_CONNECTING, DEFAULT_MAX_CONNECTIONS } from './budget.js';
 import { Listener } from './listener.js';
+import { SessionDht, type SessionDhtOptions } from './session-dht.js';
 
 export const DEFAULT_PORT = 6881;
 
@@ -58,6 +59,11 @@ export interface SessionOptions {
    * incoming MSE.
    */
   readonly encryption?: EncryptionPolicy;
+  /**
+   * Run a DHT node (BEP 5) on the session's port number over UDP, a peer source for every public
+   * torrent. Off unless given; `{}` joins through the public routers, `bootstrap` names others.
+   */
+  readonly dht?: SessionDhtOptions;
 }
 
 export type SessionEvents = {
@@ -79,6 +85,7 @@ export class Session extends EventEmitter<SessionEvents> {
   readonly #listener: Listener;
   readonly #ownUdp: UdpTrackerClient | undefined;
   readonly #hasher: SessionHasher | undefined;
+  readonly #dht: SessionDht | undefined;
   /** Every torrent's info-hash by HASH('req2', info-hash): how incoming MSE handshakes find theirs. */
   readonly #infoHashes = new InfoHashIndex();
   /** Peers already told about in a warning (a refused peer redials; one line per peer is enough). */
@@ -111,10 +118,12 @@ export class Session extends EventEmitter<SessionEvents> {
       if (subject === undefined || this.#warned.add(subject)) this.emit('warning', warning);
     };
     const encryption: DialEncryption = { policy: this.encryption, plaintextPeers: new BoundedKeys(REMEMBERED_PEERS), warn: warnOnce };
+    this.#dht = options.dht === undefined ? undefined : new SessionDht(options.dht, (warning) => this.emit('warning', warning));
     this.#services = {
       clock,
       peerId: this.peerId,
-      reserved: encodeReserved({ fast: true, extended: true }),
+      reserved: encodeReserved({ fast: true, extended: true, dht: this.#dht !== undefined }),
+      dht: this.#dht,
       socketFactory: withEncryption(options.socketFactory ?? tcpSocketFactory, encryption),
       encryption,
       bans: new BanList(clock, tuning.banMs),
@@ -143,11 +152,19 @@ export class Session extends EventEmitter<SessionEvents> {
     return this.#listener.port;
   }
 
-  /** Opens the listen port (once; later calls return the same port). */
+  /** Opens the listen port (once; later calls return the same port), and the DHT node on it. */
   async listen(): Promise<number> {
     this.#checkOpen();
-    this.#listening ??= this.#listener.listen(this.#options.port ?? DEFAULT_PORT, this.#options.host ?? '0.0.0.0');
+    this.#listening ??= this.#listener.listen(this.#options.port ?? DEFAULT_PORT, this.#options.host ?? '0.0.0.0').then(async (port) => {
+      await this.#dht?.start(port, this.#options.host ?? '0.0.0.0');
+      return port;
+    });
     return await this.#listening;
+  }
+
+  /** Nodes in the DHT routing table (0 without a DHT). */
+  get dhtNodes(): number {
+    return this.#dht?.nodeCount ?? 0;
   }
 
   get torrents(): Torrent[] {
@@ -210,6 +227,7 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#torrents.clear();
     for (const torrent of torrents) this.#infoHashes.delete(torrent.infoHash);
     await Promise.all(torrents.map(async (torrent) => await torrent.remove()));
+    await this.#dht?.close();
     await this.#ownUdp?.close();
     await this.#hasher?.close();
   }

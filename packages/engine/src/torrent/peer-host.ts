@@ -3,7 +3,7 @@
 // BEP 10 handshakes and extension plug-ins, keep-alives. What a connection carries once pieces are
 // exchanged goes to the current `PeerWork` (the running Transfer); before there is one, the peer's
 // flags are kept and its piece announcements wait in PeerPieces, so nothing is lost or redone.
-import type { WireMessage } from '@typetorrent/peer-wire';
+import { decodeReserved, type WireMessage } from '@typetorrent/peer-wire';
 import { EngineError, describeError } from '../errors.js';
 import type { ExtensionSet, HandshakeFields } from '../extensions/extension.js';
 import { admit, type AdmissionHost } from '../peer/admission.js';
@@ -178,6 +178,9 @@ export class PeerHost implements SwarmHost, AdmissionHost {
       this.#greetedEarly.add(peer);
     }
     if (conn.extended) conn.send({ type: 'extended', id: 0, payload: this.extensions.handshake(this.#hooks.handshakeBase()) });
+    // BEP 5: both ends set the DHT bit, so the peer learns where our node listens.
+    const dhtPort = this.services.dht?.port ?? 0;
+    if (dhtPort > 0 && decodeReserved(this.services.reserved).dht && decodeReserved(handshaken.handshake.reserved).dht) conn.send({ type: 'port', port: dhtPort });
     work?.join(peer, false);
     this.#hooks.peer({ type: 'connect', peer: peerInfo(peer, this.#work?.snubbed(peer) ?? false) });
     conn.start();
@@ -200,8 +203,13 @@ export class PeerHost implements SwarmHost, AdmissionHost {
     switch (message.type) {
       case 'keep-alive':
       case 'unknown': // skipped by the decoder without buffering (BEP 3: ignore unknown ids)
-      case 'port': // BEP 5: a DHT port; we run no DHT
         return;
+      case 'port': {
+        // BEP 5: the peer's DHT node; it joins our table if it answers a ping.
+        const address = peer.conn.remoteAddress;
+        if (address !== undefined && message.port > 0) this.services.dht?.addNode(address, message.port);
+        return;
+      }
       case 'extended':
         this.#onExtended(peer, message.id, message.payload);
         return;

@@ -5,6 +5,7 @@ import type { TrackerTransport } from '@typetorrent/tracker';
 import type { Clock } from '../clock.js';
 import type { DialEncryption, SocketFactory } from '../net/socket-factory.js';
 import type { BanList } from '../peer/ban-list.js';
+import type { DhtService } from './dht-service.js';
 import type { Limiter } from '../rate/rate-limiter.js';
 import type { EngineTuning } from '../tuning.js';
 
@@ -35,6 +36,8 @@ export interface SessionServices {
   listenPort(): number;
   /** Hashes pieces for every torrent; undefined: each store hashes on the event loop. */
   readonly hasher: Hasher | undefined;
+  /** The session's DHT node (BEP 5); undefined: no DHT. */
+  readonly dht?: DhtService | undefined;
   /** Shared tracker clients (one UDP socket for the whole session). */
   readonly trackers: { readonly http?: TrackerTransport; readonly udp?: TrackerTransport };
   /**

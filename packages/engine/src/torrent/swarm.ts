@@ -31,7 +31,7 @@ const MAX_FAILURES = 5;
 /** Longest wait before redialling. */
 const MAX_RETRY_MS = 30 * 60_000;
 
-export type PeerSource = 'tracker' | 'manual' | 'incoming' | 'pex';
+export type PeerSource = 'tracker' | 'manual' | 'incoming' | 'pex' | 'dht';
 
 interface Candidate {
   readonly host: string;

@@ -10,6 +10,7 @@ import { magnetPeers } from '../metadata/magnet-peers.js';
 import { RateLimiter } from '../rate/rate-limiter.js';
 import { TorrentAnnouncer } from './announce.js';
 import { createConnections, type Connections } from './connections.js';
+import { DhtAnnouncer } from './dht-announcer.js';
 import { filePrioritiesFrom, type Opened } from './open.js';
 import type { Phase, Running } from './phase.js';
 import { ByteCounts } from './progress.js';
@@ -45,6 +46,8 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
   protected readonly _manualPeers: Endpoint[] = [];
   protected readonly _announcer: TorrentAnnouncer;
   protected readonly _conn: Connections;
+  /** The DHT peer source, when the session runs a DHT node. */
+  protected readonly _dht: DhtAnnouncer | undefined;
   /** Resolves with a magnet link's info dict once a peer gave one that hashes right. */
   protected readonly _metadata: Promise<Uint8Array>;
   protected _metainfo: Metainfo | undefined;
@@ -94,6 +97,14 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
       peer: (event) => this.emit('peer', event),
       metadata: gotMetadata,
     });
+    this._dht =
+      services.dht === undefined
+        ? undefined
+        : new DhtAnnouncer(services.dht, services.clock, this.infoHash, {
+            port: () => services.listenPort(),
+            found: (peers) => this._conn.host.swarm.add(peers, 'dht'),
+            warn: (warning) => this._warn(warning),
+          });
     this._announcer = new TorrentAnnouncer(services, {
       stats: () => ({
         downloaded: this._running()?.transfer.downloaded ?? 0,
@@ -228,6 +239,9 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
   /** Starts announcing unless it already is (a magnet's announcer goes on after the fetch). */
   protected _announce(): void {
     if (this._options.announce === false) return;
+    // BEP 27: a private torrent's peers come from its tracker only (a magnet's privacy is known once its metadata is).
+    if (this._metainfo?.private !== true) this._dht?.start();
+    else this._dht?.stop();
     const tiers = this._metainfo?.announce ?? this._magnet?.trackers.map((url) => [url]) ?? [];
     this._announcer.start({ infoHash: this.infoHash, infoHashHex: this.infoHashHex, tiers });
   }
@@ -278,6 +292,7 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
     const phase = this._phase;
     if (phase.kind === 'fetching' || phase.kind === 'checking' || phase.kind === 'running') phase.ticker?.();
     this._running()?.transfer.deactivate();
+    this._dht?.stop();
     this._conn.host.deactivate(reason);
     await this._announcer.stop();
   }

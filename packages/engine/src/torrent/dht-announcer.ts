@@ -1,0 +1,81 @@
+// A torrent's DHT peer source: look up its info-hash and announce it every 15 minutes while it is
+// active (BEP 5 has announces expire after 30 minutes). Never for private torrents (BEP 27): the
+// caller does not start one for them.
+import type { Cancel, Clock } from '../clock.js';
+import { EngineError, describeError } from '../errors.js';
+import type { DhtService } from './dht-service.js';
+import type { Endpoint } from './types.js';
+
+export const DHT_REANNOUNCE_MS = 15 * 60_000;
+/** After a lookup that found nobody (a young routing table, a new torrent), the next comes sooner. */
+export const DHT_RETRY_MS = 60_000;
+/** Peers handed to the swarm at once while a lookup runs. */
+const BATCH = 16;
+
+export interface DhtAnnouncerHooks {
+  /** Our TCP port (0: not listening, nothing to announce). */
+  port(): number;
+  found(peers: readonly Endpoint[]): void;
+  warn(warning: EngineError): void;
+}
+
+export class DhtAnnouncer {
+  readonly #dht: DhtService;
+  readonly #clock: Clock;
+  readonly #infoHash: Uint8Array;
+  readonly #hooks: DhtAnnouncerHooks;
+  #abort: AbortController | undefined;
+  #timer: Cancel | undefined;
+
+  constructor(dht: DhtService, clock: Clock, infoHash: Uint8Array, hooks: DhtAnnouncerHooks) {
+    this.#dht = dht;
+    this.#clock = clock;
+    this.#infoHash = infoHash;
+    this.#hooks = hooks;
+  }
+
+  get running(): boolean {
+    return this.#abort !== undefined;
+  }
+
+  /** Starts the cycle (a no-op when it runs). */
+  start(): void {
+    if (this.#abort !== undefined) return;
+    const abort = new AbortController();
+    this.#abort = abort;
+    void this.#round(abort.signal);
+  }
+
+  /** Ends the cycle; a lookup in flight is aborted. */
+  stop(): void {
+    this.#abort?.abort(new EngineError('ABORTED', 'torrent stopped'));
+    this.#abort = undefined;
+    this.#timer?.();
+    this.#timer = undefined;
+  }
+
+  async #round(signal: AbortSignal): Promise<void> {
+    let found = 0;
+    try {
+      let batch: Endpoint[] = [];
+      for await (const peer of this.#dht.lookup(this.#infoHash, { signal })) {
+        found++;
+        batch.push(peer);
+        if (batch.length >= BATCH) {
+          this.#hooks.found(batch);
+          batch = [];
+        }
+      }
+      if (batch.length > 0) this.#hooks.found(batch);
+      const port = this.#hooks.port();
+      if (port > 0 && !signal.aborted) await this.#dht.announce(this.#infoHash, port, { signal });
+    } catch (error) {
+      if (!signal.aborted) this.#hooks.warn(new EngineError('DHT', `DHT lookup failed: ${describeError(error)}`, { cause: error }));
+    }
+    if (signal.aborted) return;
+    this.#timer = this.#clock.setTimeout(() => {
+      this.#timer = undefined;
+      if (!signal.aborted) void this.#round(signal);
+    }, found > 0 ? DHT_REANNOUNCE_MS : DHT_RETRY_MS);
+  }
+}
