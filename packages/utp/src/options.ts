@@ -6,9 +6,9 @@ export interface ConnectionOptions {
   /**
    * Payload bytes per packet to loopback addresses (127/8, ::1); default: `packetSize`. Their MTU is
    * 64 KiB and per-packet costs dominate, so 16 KiB moves 3-4x the bytes of 1400 between two of
-   * these sockets (tools/bench/utp.mjs). But libtorrent acks larger packets and then stalls (its
-   * stream takes at most its MTU per packet), so only raise it where every peer is this package,
-   * or raise it per connection with `setPacketSize` once the peer is known.
+   * these sockets (tools/bench/utp.mjs). But libtorrent reads datagrams into a 1500-byte buffer and
+   * silently truncates larger ones, so only raise it where every peer is this package, or per
+   * connection with `setPacketSize` once the peer is known.
    */
   loopbackPacketSize?: number;
   /** Receive buffer in bytes: the largest wnd_size we advertise. */
