@@ -2,6 +2,7 @@
 // An input whose outcome label was never seen before joins the corpus (the novelty signal: see
 // README: guidance). Findings are deduplicated by signature and handed to `onFinding`.
 import { execute, type FindingKind } from './execute.js';
+import { minimize } from './minimize.js';
 import { mutate } from './mutate.js';
 import { Rng } from './rng.js';
 import type { FuzzTarget } from './target.js';
@@ -19,6 +20,8 @@ export interface FuzzOptions {
   /** Starting inputs: the seed corpus and earlier findings. */
   readonly seeds: readonly Uint8Array[];
   readonly onFinding?: (finding: Finding) => void;
+  /** Shrink each finding's input before reporting it (default true; see minimize.ts). */
+  readonly minimize?: boolean;
 }
 
 export interface FuzzResult {
@@ -56,7 +59,8 @@ export function fuzz(target: FuzzTarget, options: FuzzOptions): FuzzResult {
     if (outcome.kind === 'finding') {
       if (signatures.has(outcome.signature)) return;
       signatures.add(outcome.signature);
-      const finding: Finding = { target: target.name, kind: outcome.finding, message: outcome.message, input: input.slice() };
+      const smallest = (options.minimize === false ? input : minimize(target, input, outcome.signature)).slice();
+      const finding: Finding = { target: target.name, kind: outcome.finding, message: outcome.message, input: smallest };
       findings.push(finding);
       options.onFinding?.(finding);
       return;
