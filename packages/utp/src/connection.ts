@@ -133,11 +133,17 @@ export class Connection {
     return chunks;
   }
 
-  /** Queues bytes; false when the send buffer is full (wait for the `drain` event). */
+  /** Queues bytes and sends what the windows allow; false when the send buffer is full (wait for `drain`). */
   write(bytes: Uint8Array): boolean {
+    const ok = this.writeQueued(bytes);
+    this.pump();
+    return ok;
+  }
+
+  /** Queues bytes without sending yet (call `pump()` after a batch); same result as `write`. */
+  writeQueued(bytes: Uint8Array): boolean {
     if (this.state === 'closed' || this.finQueued) return false;
     this.send.enqueue(bytes);
-    this.pump();
     const ok = this.bufferedAmount < this.options.sendBuffer;
     if (!ok) this.wantDrain = true;
     return ok;

@@ -74,6 +74,24 @@ describe('UtpSocket over real UDP on 127.0.0.1', () => {
     expect(sha1(gotDown)).toBe(sha1(down));
   });
 
+  it('corked small writes leave in one packet', async () => {
+    const { server, client, port } = await pair();
+    const accepted = once(server, 'connection') as Promise<[UtpStream]>;
+    const stream = client.connect(port, '127.0.0.1');
+    await once(stream, 'connect');
+    const before = stream.connection.stats.packetsSent;
+    stream.cork();
+    for (let i = 0; i < 50; i++) stream.write(Buffer.alloc(17, i));
+    process.nextTick(() => stream.uncork());
+    stream.end();
+    const [incoming] = await accepted;
+    incoming.end();
+    const [received] = await Promise.all([readAll(incoming), readAll(stream)]);
+    expect(received.length).toBe(50 * 17);
+    // 850 bytes of writes, the FIN and perhaps an ack: not fifty packets.
+    expect(stream.connection.stats.packetsSent - before).toBeLessThan(5);
+  });
+
   it('works over IPv6 loopback (::1) with udp6 sockets', async () => {
     const server = createUtpSocket({ type: 'udp6' });
     const client = createUtpSocket({ type: 'udp6' });

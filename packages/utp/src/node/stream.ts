@@ -75,6 +75,31 @@ export class UtpStream extends Duplex {
     else this.pendingWrite = () => callback();
   }
 
+  /** Corked writes arrive together: queue them all before packetizing, so small ones share packets. */
+  override _writev(chunks: { chunk: Buffer }[], callback: (error?: Error | null) => void): void {
+    let ok = true;
+    for (const { chunk } of chunks) ok = this.connection.writeQueued(chunk);
+    this.connection.pump();
+    ok = ok && this.connection.bufferedAmount < this.connection.options.sendBuffer;
+    this.host.schedule();
+    if (ok) callback();
+    else this.pendingWrite = () => callback();
+  }
+
+  /** For code written against net.Socket: uTP sends at once already (no Nagle). */
+  setNoDelay(_noDelay = true): this {
+    return this;
+  }
+
+  /** For code written against net.Socket: uTP keeps connections alive itself (keepAliveMs). */
+  setKeepAlive(_enable = false, _initialDelay = 0): this {
+    return this;
+  }
+
+  get remoteFamily(): 'IPv4' | 'IPv6' {
+    return this.remoteAddress.includes(':') ? 'IPv6' : 'IPv4';
+  }
+
   override _final(callback: (error?: Error | null) => void): void {
     this.connection.end();
     this.host.schedule();
