@@ -92,6 +92,12 @@ describe('UtpSocket over real UDP on 127.0.0.1', () => {
     expect(stream.connection.stats.packetsSent - before).toBeLessThan(5);
   });
 
+  it('closes a socket that never bound, and refuses to connect afterwards', async () => {
+    const idle = createUtpSocket();
+    await idle.close();
+    expect(() => idle.connect(1, '127.0.0.1')).toThrow(expect.objectContaining({ code: 'ECLOSED' }));
+  });
+
   it('works over IPv6 loopback (::1) with udp6 sockets', async () => {
     const server = createUtpSocket({ type: 'udp6' });
     const client = createUtpSocket({ type: 'udp6' });

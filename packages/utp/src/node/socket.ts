@@ -43,7 +43,6 @@ export interface UtpSocketEvents {
   datagram: [bytes: Uint8Array, remote: Remote];
   /** A problem that does not stop the socket (a send that failed). */
   warning: [error: Error];
-  error: [error: Error];
   close: [];
 }
 
@@ -148,7 +147,15 @@ export class UtpSocket extends EventEmitter<UtpSocketEvents> {
     clearInterval(this.ticker);
     this.ticker = undefined;
     this.endpoint.destroyAll(new UtpError('ECLOSED', 'socket closed'));
-    if (this.ownsSocket && this.bound) await new Promise<void>((resolve) => this.udp.close(() => resolve()));
+    if (this.ownsSocket) {
+      await new Promise<void>((resolve) => {
+        try {
+          this.udp.close(() => resolve());
+        } catch {
+          resolve(); // never bound: nothing to close
+        }
+      });
+    }
     this.emit('close');
   }
 
