@@ -93,14 +93,14 @@ test('a folder that may not be created is "permission denied", not "no such file
 });
 
 test('a download with no tracker and no --peer says there is no way to find peers', async () => {
-  const none = await cli(['download', trackerless, '-o', path.join(work, 'o1'), '--port', '0']);
+  const none = await cli(['download', trackerless, '-o', path.join(work, 'o1'), '--port', '0', '--no-dht']);
   expect(none.code).toBe(2);
   // Said once the data is checked: a rerun over complete data needs no peers.
   expect(none.stderr).toMatch(/\ntypetorrent: data\.bin: no way to find peers: the torrent lists no trackers, no --peer was given and DHT is not on; add --peer host:port\n$/);
   const off = await cli(['download', tracked, '-o', path.join(work, 'o2'), '--port', '0', '--no-announce']);
   expect(off.code).toBe(2);
   expect(off.stderr).toMatch(/no way to find peers: trackers are off \(--no-announce\)/);
-  const magnet = await cli(['download', `magnet:?xt=urn:btih:${'ab'.repeat(20)}`, '-o', path.join(work, 'o3'), '--port', '0']);
+  const magnet = await cli(['download', `magnet:?xt=urn:btih:${'ab'.repeat(20)}`, '-o', path.join(work, 'o3'), '--port', '0', '--no-dht']);
   expect(magnet.stderr).toMatch(/^typetorrent: [0-9a-f]{40}: no way to find peers: the magnet link has no tr= trackers/);
 });
 

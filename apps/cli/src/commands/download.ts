@@ -8,6 +8,7 @@ import { CliError, EXIT_BAD_INPUT } from '../errors.js';
 import { interruptSignal, runTransfers } from '../engine/run-transfers.js';
 import { printable } from '../format/terminal-text.js';
 import { collect, parseEndpoint, parseFileSelection, parsePort, parsePositiveInt, parseRate, parseThreads } from '../options.js';
+import { dhtFindsPeers, sessionDht } from '../dht-options.js';
 import { processTerminal } from '../terminal.js';
 import type { Terminal } from '../terminal.js';
 import { loadTorrentInput } from '../torrent-input.js';
@@ -28,6 +29,9 @@ export interface DownloadOptions {
   readonly fullCheck?: boolean;
   readonly fsync?: boolean;
   readonly hashThreads?: number;
+  readonly dht: boolean;
+  readonly dhtBootstrap?: { host: string; port: number }[];
+  readonly stateDir?: string;
 }
 
 /** Reads every .torrent argument first, so a bad one fails before anything starts. */
@@ -68,9 +72,10 @@ export async function runDownload(sources: readonly string[], options: DownloadO
   if (options.files !== undefined && metainfos.length > 1) {
     throw new CliError('--files selects files of one torrent; give a single torrent with it', EXIT_BAD_INPUT);
   }
+  const dht = sessionDht(options);
   const peerless = new Map<Metainfo | MagnetLink, CliError>();
   for (const m of metainfos) {
-    const problem = noPeerSources(m, { announce: options.announce, manualPeers: options.peer?.length ?? 0, dht: false });
+    const problem = noPeerSources(m, { announce: options.announce, manualPeers: options.peer?.length ?? 0, dht: dhtFindsPeers(m, dht) });
     if (problem !== undefined) peerless.set(m, problem);
     if (!isMetainfo(m)) {
       if (options.files !== undefined) throw new CliError('--files needs the file list: give the .torrent file, not a magnet link', EXIT_BAD_INPUT);
@@ -85,6 +90,7 @@ export async function runDownload(sources: readonly string[], options: DownloadO
     port: options.port,
     rateLimits: { download: options.limitDown ?? 0, upload: options.limitUp ?? 0 },
     ...(options.hashThreads === undefined ? {} : { hashThreads: options.hashThreads }),
+    ...(dht === undefined ? {} : { dht }),
   });
   let torrents: Torrent[];
   try {
@@ -137,6 +143,9 @@ export function registerDownload(program: Command): void {
     .option('--full-check', 'ignore resume data and hash every piece already on disk')
     .option('--fsync', 'fsync the data before reporting done (default: left to the OS, fsynced every 15 s while seeding; resume data trusts unsynced pieces only until a reboot)')
     .option('--hash-threads <n>', 'threads hashing pieces (default 1; 0: hash on the main thread)', parseThreads)
+    .option('--no-dht', 'do not look for peers in the DHT (BEP 5; on by default for public torrents)')
+    .option('--dht-bootstrap <host:port>', 'join the DHT through this node instead of the public routers (repeatable)', collect(parseEndpoint))
+    .option('--state-dir <dir>', 'where the DHT routing table is kept (default $XDG_STATE_HOME/typetorrent or ~/.local/state/typetorrent)')
     .option('--json', 'print progress as lines of JSON on stdout (types: progress, warning, error, done)')
     .addHelpText('after', [
       '',

@@ -8,6 +8,7 @@ import { CliError, EXIT_BAD_INPUT } from '../errors.js';
 import { interruptSignal, runTransfers } from '../engine/run-transfers.js';
 import { jsonText, printable } from '../format/terminal-text.js';
 import { collect, parseEndpoint, parsePort, parsePositiveInt, parseRate } from '../options.js';
+import { sessionDht } from '../dht-options.js';
 import { defaultStateDir, resumeDirIn } from '../state-dir.js';
 import { processTerminal } from '../terminal.js';
 import type { Terminal } from '../terminal.js';
@@ -23,6 +24,8 @@ export interface SeedOptions {
   readonly announce: boolean;
   readonly fullCheck?: boolean;
   readonly stateDir?: string;
+  readonly dht: boolean;
+  readonly dhtBootstrap?: { host: string; port: number }[];
 }
 
 /**
@@ -49,7 +52,8 @@ export async function runSeed(source: string, dataPath: string, options: SeedOpt
   const [metainfo] = await loadTorrents([source]);
   if (metainfo === undefined) throw new CliError('no torrent given', EXIT_BAD_INPUT);
   const savePath = await savePathFor(metainfo, dataPath);
-  const session = new Session({ port: options.port, rateLimits: { upload: options.limitUp ?? 0 } });
+  const dht = sessionDht(options);
+  const session = new Session({ port: options.port, rateLimits: { upload: options.limitUp ?? 0 }, ...(dht === undefined ? {} : { dht }) });
   try {
     const port = await listenOrExplain(session, options.port);
     if (options.json === true) terminal.out(jsonText({ type: 'listening', port }));
@@ -93,7 +97,9 @@ export function registerSeed(program: Command): void {
     .option('--peer <host:port>', 'connect to this peer too (repeatable)', collect(parseEndpoint))
     .option('--no-announce', 'do not contact trackers')
     .option('--full-check', 'ignore resume data and hash every piece')
-    .option('--state-dir <dir>', 'where resume data is kept (default $XDG_STATE_HOME/typetorrent or ~/.local/state/typetorrent)')
+    .option('--no-dht', 'do not announce in the DHT (BEP 5; on by default for public torrents)')
+    .option('--dht-bootstrap <host:port>', 'join the DHT through this node instead of the public routers (repeatable)', collect(parseEndpoint))
+    .option('--state-dir <dir>', 'where resume data and the DHT routing table are kept (default $XDG_STATE_HOME/typetorrent or ~/.local/state/typetorrent)')
     .option('--json', 'print progress as lines of JSON on stdout')
     .addHelpText('after', ['', 'Examples:', '  typetorrent seed movie.torrent ~/Videos/movie.mkv', '  typetorrent seed album.torrent ~/Music   (holds the album folder)'].join('\n'))
     .action(async (source: string, dataPath: string, options: SeedOptions) => {
