@@ -74,6 +74,27 @@ describe('UtpSocket over real UDP on 127.0.0.1', () => {
     expect(sha1(gotDown)).toBe(sha1(down));
   });
 
+  it('carries 40 connections at once between two sockets, each byte-exact', async () => {
+    const { server, client, port } = await pair();
+    const streams = Array.from({ length: 40 }, (_, i) => ({ data: testData(256 * 1024 + i, 100 + i) }));
+    server.on('connection', (s) => {
+      s.pipe(s); // an echo; the first 4 bytes say which stream it is
+    });
+    const results = await Promise.all(
+      streams.map(async ({ data }, i) => {
+        const stream = client.connect(port, '127.0.0.1');
+        const header = Buffer.alloc(4);
+        header.writeUInt32BE(i);
+        const reading = readAll(stream);
+        stream.end(Buffer.concat([header, data]));
+        const back = await reading;
+        return back.readUInt32BE(0) === i && sha1(back.subarray(4)) === sha1(data);
+      }),
+    );
+    expect(results.every(Boolean)).toBe(true);
+    expect(server.endpoint.stats.accepted).toBe(40);
+  });
+
   it('corked small writes leave in one packet', async () => {
     const { server, client, port } = await pair();
     const accepted = once(server, 'connection') as Promise<[UtpStream]>;
