@@ -13,13 +13,12 @@ limits, larger send buffers and request queues.
       stdin: "connect HOST:PORT" lines make it dial that peer (both modes).
       without --seed: print {"event":"listening","port":N}, connect to the --peer addresses, print
       {"event":"progress",...} twice a second and {"event":"finished"} once complete (it then seeds).
-      --encryption require|disable|default (or env LT_PEER_ENCRYPTION, for callers that cannot pass
-      arguments): require = MSE with RC4 only, both ways, plaintext peers refused; disable = no MSE
-      at all, both ways; default = libtorrent's own (MSE offered and accepted, plaintext too).
+      --encryption require|disable|default: require = MSE with RC4 only, both ways, plaintext peers
+      refused; disable = no MSE at all, both ways; default = libtorrent's own (MSE offered and
+      accepted, plaintext too).
 """
 import argparse
 import json
-import os
 import signal
 import sys
 import threading
@@ -184,7 +183,7 @@ def main():
     rn.add_argument("--port", type=int, default=0)
     rn.add_argument("--seed", action="store_true")
     rn.add_argument("--peer", action="append", default=[])
-    rn.add_argument("--encryption", choices=sorted(ENCRYPTION), default=os.environ.get("LT_PEER_ENCRYPTION", "default"))
+    rn.add_argument("--encryption", choices=sorted(ENCRYPTION), default="default")
     args = parser.parse_args()
     try:
         if args.command == "make-torrent":

@@ -27,6 +27,11 @@ export interface LibtorrentPeerOptions {
   port?: number;
   /** Peers to connect to, e.g. [['127.0.0.1', 6881]]. */
   peers?: readonly (readonly [string, number])[];
+  /**
+   * Message Stream Encryption: 'require' = RC4 only, plaintext peers refused both ways; 'disable' =
+   * no MSE at all. Default: libtorrent's own (MSE offered and accepted, plaintext too).
+   */
+  encryption?: 'require' | 'disable';
   /** Gives up starting after this long (checking a large torrent takes a while). Default 60 s. */
   startTimeoutMs?: number;
   signal?: AbortSignal;
@@ -137,6 +142,7 @@ export async function startLibtorrentPeer(options: LibtorrentPeerOptions): Promi
   const args = ['run', '--torrent', options.torrentPath, '--save', options.savePath, '--port', String(options.port ?? 0)];
   if (options.seed) args.push('--seed');
   for (const [host, port] of options.peers ?? []) args.push('--peer', `${host}:${port}`);
+  if (options.encryption !== undefined) args.push('--encryption', options.encryption);
   const child = spawnScript(args, options.onEvent);
   const stop = (): Promise<void> => stopChild(child);
   options.signal?.addEventListener('abort', () => void stop(), { once: true });
