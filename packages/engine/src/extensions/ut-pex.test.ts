@@ -1,11 +1,12 @@
 // ut_pex as registered in an extension set, so what is offered and what is read are both seen.
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { decodeExtendedHandshake, encodeUtPex, UT_PEX, WireError } from '@typetorrent/peer-wire';
+import { decodeExtendedHandshake, decodeUtPex, encodeExtendedHandshake, encodeUtPex, PexFlag, UT_PEX, WireError } from '@typetorrent/peer-wire';
 import { fakePeer } from '../testing/fake-connection.js';
 import { ManualClock } from '../testing/manual-clock.js';
+import type { Peer } from '../torrent/peer.js';
 import type { Endpoint } from '../torrent/types.js';
 import { ExtensionSet } from './extension.js';
-import { UtPex, type UtPexHost } from './ut-pex.js';
+import { MAX_PEX_PEERS, PEX_INTERVAL_MS, UtPex, type UtPexHost } from './ut-pex.js';
 
 class Host implements UtPexHost {
   private = false;
@@ -16,6 +17,15 @@ class Host implements UtPexHost {
   learnt(peers: readonly Endpoint[]): void {
     this.learntPeers.push(...peers);
   }
+  readonly connected: Peer[] = [];
+  readonly sent: { peer: Peer; payload: Uint8Array }[] = [];
+  peers(): Iterable<Peer> {
+    return this.connected;
+  }
+  send(peer: Peer, payload: Uint8Array): boolean {
+    this.sent.push({ peer, payload });
+    return true;
+  }
 }
 
 const clock = new ManualClock();
@@ -25,11 +35,29 @@ let set: ExtensionSet;
 /** Our local id for ut_pex (the only extension here). */
 const LOCAL_ID = 1;
 
+let pex: UtPex;
+
 beforeEach(() => {
   host = new Host();
   set = new ExtensionSet();
-  set.add(new UtPex(host));
+  pex = new UtPex(host);
+  set.add(pex);
 });
+
+/** A connected peer (we dialled it on `port`) that said it supports ut_pex. */
+function pexPeer(port: number): Peer {
+  const { peer } = fakePeer(`10.0.0.1:${port}`, clock);
+  host.connected.push(peer);
+  set.onHandshake(peer, encodeExtendedHandshake({ m: { [UT_PEX]: 7 } }));
+  return peer;
+}
+
+function sentTo(peer: Peer): { added: string[]; dropped: string[] }[] {
+  return host.sent
+    .filter((s) => s.peer === peer)
+    .map((s) => decodeUtPex(s.payload))
+    .map((m) => ({ added: m.added.map((p) => `${p.host}:${p.port}/${p.flags}`), dropped: m.dropped.map((p) => `${p.host}:${p.port}`) }));
+}
 
 describe('ut_pex', () => {
   it('is offered in our handshake for a public torrent', () => {
@@ -69,5 +97,42 @@ describe('ut_pex', () => {
     host.private = true;
     set.onMessage(peer, LOCAL_ID, encodeUtPex({ added: [{ host: '10.1.2.3', port: 6881 }] }));
     expect(host.learntPeers).toEqual([]);
+  });
+});
+
+describe('ut_pex sending', () => {
+  it('tells each peer the others it may dial, then only what changed, at most once a minute', () => {
+    const a = pexPeer(1001);
+    const b = pexPeer(1002);
+    const c = pexPeer(1003);
+    pex.tick(0);
+    const reachable = PexFlag.reachable;
+    expect(sentTo(a)).toEqual([{ added: [`10.0.0.1:1002/${reachable}`, `10.0.0.1:1003/${reachable}`], dropped: [] }]);
+    expect(sentTo(b)[0]?.added).toEqual([`10.0.0.1:1001/${reachable}`, `10.0.0.1:1003/${reachable}`]);
+    host.connected.splice(host.connected.indexOf(c), 1);
+    pex.leave(c);
+    pex.tick(PEX_INTERVAL_MS - 1);
+    expect(sentTo(a)).toHaveLength(1);
+    pex.tick(PEX_INTERVAL_MS);
+    expect(sentTo(a)[1]).toEqual({ added: [], dropped: ['10.0.0.1:1003'] });
+    // Nothing changed since: nothing is sent.
+    pex.tick(3 * PEX_INTERVAL_MS);
+    expect(sentTo(a)).toHaveLength(2);
+  });
+
+  it('sends at most 50 added peers in one message, the rest a minute later', () => {
+    const listener = pexPeer(2000);
+    for (let i = 0; i < 60; i++) host.connected.push(fakePeer(`10.0.0.1:${3000 + i}`, clock).peer);
+    pex.tick(0);
+    pex.tick(PEX_INTERVAL_MS);
+    expect(sentTo(listener).map((m) => m.added.length)).toEqual([MAX_PEX_PEERS, 10]);
+  });
+
+  it('sends nothing for a private torrent', () => {
+    const a = pexPeer(1001);
+    pexPeer(1002);
+    host.private = true;
+    pex.tick(0);
+    expect(sentTo(a)).toEqual([]);
   });
 });

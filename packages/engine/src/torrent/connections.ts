@@ -2,7 +2,7 @@
 // (ut_metadata serving or fetching the info dict, ut_pex), with our handshake's own fields.
 import type { EngineError } from '../errors.js';
 import { ExtensionSet, type HandshakeFields } from '../extensions/extension.js';
-import { UT_METADATA } from '@typetorrent/peer-wire';
+import { UT_METADATA, UT_PEX } from '@typetorrent/peer-wire';
 import { UtMetadata } from '../extensions/ut-metadata.js';
 import { UtPex } from '../extensions/ut-pex.js';
 import { PeerHost } from './peer-host.js';
@@ -28,6 +28,7 @@ export interface ConnectionsOptions {
 export interface Connections {
   readonly host: PeerHost;
   readonly utMetadata: UtMetadata;
+  readonly utPex: UtPex;
 }
 
 export function createConnections(options: ConnectionsOptions): Connections {
@@ -56,6 +57,12 @@ export function createConnections(options: ConnectionsOptions): Connections {
     options.info,
   );
   extensions.add(utMetadata);
-  extensions.add(new UtPex({ isPrivate: options.isPrivate, learnt: (peers: readonly Endpoint[]) => host.swarm.add(peers, 'pex') }));
-  return { host, utMetadata };
+  const utPex = new UtPex({
+    isPrivate: options.isPrivate,
+    learnt: (peers: readonly Endpoint[]) => host.swarm.add(peers, 'pex'),
+    peers: () => host.peers(),
+    send: (peer, payload) => extensions.send(peer, UT_PEX, payload),
+  });
+  extensions.add(utPex);
+  return { host, utMetadata, utPex };
 }

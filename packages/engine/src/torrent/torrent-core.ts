@@ -229,6 +229,7 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
       try {
         this._conn.host.tick(clock.now());
         this._conn.utMetadata.tick();
+        this._conn.utPex.tick(clock.now());
       } catch (error) {
         this._running()?.transfer.internalError(error);
       }
