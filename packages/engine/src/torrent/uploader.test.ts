@@ -298,15 +298,17 @@ describe('Uploader: failed reads', () => {
     expect(host.internal).toEqual([]);
   });
 
-  it('a failed read frees its slot under the read cap', async () => {
-    const { peer } = joined('a');
+  it('a failed read frees its slot under the read cap, and the queue goes on without another event', async () => {
+    const { peer, conn } = joined('a');
     for (let piece = 0; piece < 9; piece++) request(peer, piece);
     expect(host.reads).toHaveLength(8);
-    host.reads.shift()?.reject(new Error('EIO'));
+    // Every read in flight fails: nothing else (a completion, a drain, a new request) comes to serve the ninth.
+    for (const read of host.reads.splice(0)) read.reject(new Error('EIO'));
     await settle();
-    uploader.serve(peer);
-    expect(host.reads).toHaveLength(8);
+    expect(host.readLog.map((r) => r.piece)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
     expect(uploader.queued(peer)).toBe(0);
+    await completeRead();
+    expect(sentBlocks(conn)).toEqual([`8:0:${BLOCK_SIZE}`]);
   });
 
   it('says nothing of a failed read once the torrent closed', async () => {

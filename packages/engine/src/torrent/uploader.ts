@@ -225,6 +225,8 @@ export class Uploader {
     const piece = requests[0]?.piece;
     host.warn(new EngineError('STORAGE', `could not read piece ${piece} for upload: ${describeError(error)}`, { peer: peer.key, cause: error }));
     if (peer.conn.fast) for (const request of requests) peer.conn.sendReject(request.piece, request.begin, request.length);
+    // The freed read slot serves the rest of the queue: no completion may come to do it.
+    this.serve(peer);
   }
 
   /**
