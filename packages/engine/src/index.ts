@@ -21,7 +21,8 @@ export type {
 export { EngineError, type EngineErrorCode, type EngineErrorDetails } from './errors.js';
 export { DEFAULT_TUNING, type EngineTuning } from './tuning.js';
 export { systemClock, type Cancel, type Clock } from './clock.js';
-export { tcpSocketFactory, SOCKET_HIGH_WATER_MARK, type ConnectOptions, type SocketFactory } from './net/socket-factory.js';
+export { tcpSocketFactory, SOCKET_HIGH_WATER_MARK, type ConnectOptions, type DialEncryption, type SocketFactory } from './net/socket-factory.js';
+export { DEFAULT_ENCRYPTION, ENCRYPTION_POLICIES, isEncryptionPolicy, type EncryptionPolicy, type PeerCipher } from './net/encryption.js';
 export { PeerConnection, KEEP_ALIVE_MS, INACTIVITY_MS, type PeerConnectionEvents, type PeerConnectionOptions, type PeerDirection } from './peer/peer-connection.js';
 export { BanList, DEFAULT_BAN_MS, endpointKey, peerIdKey } from './peer/ban-list.js';
 

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type net from 'node:net';
+import { Rc4 } from '@typetorrent/mse';
 import { WireDecoder, createPeerId, encodeMessage, type WireMessage } from '@typetorrent/peer-wire';
 import type { EngineError } from '../errors.js';
+import type { PeerCipher } from '../net/encryption.js';
 import { ManualClock } from '../testing/manual-clock.js';
 import { readBytes, socketPair } from '../testing/socket-pair.js';
 import { PeerConnection } from './peer-connection.js';
@@ -129,5 +131,50 @@ describe('PeerConnection', () => {
     for (const [index, block] of blocks.entries()) remote.write(encodeMessage({ type: 'piece', index, begin: 0, block }));
     await until(() => seen === blocks.length);
     expect(mismatches).toEqual([]);
+  });
+});
+
+describe('PeerConnection over RC4 (MSE)', () => {
+  /** Both ends' streams, as a handshake leaves them: ours encrypts what theirs decrypts and back. */
+  function ciphers(): { ours: PeerCipher; theirs: PeerCipher } {
+    const a = new Uint8Array(20).fill(1);
+    const b = new Uint8Array(20).fill(2);
+    return { ours: { encrypt: Rc4.forMse(a), decrypt: Rc4.forMse(b) }, theirs: { encrypt: Rc4.forMse(b), decrypt: Rc4.forMse(a) } };
+  }
+
+  it('encrypts what it sends, piece blocks included, without touching the block it was given', async () => {
+    const { ours, theirs } = ciphers();
+    const [local, remote] = await socketPair({ sharedRead: true });
+    sockets.push(local, remote);
+    const conn = new PeerConnection({ socket: local, decoder: new WireDecoder({ handshake: false }), clock: new ManualClock(), key: 'test', direction: 'out', peerId: createPeerId(), fast: true, extended: true, cipher: ours });
+    conn.start();
+    const block = Uint8Array.from({ length: 16384 }, (_, i) => (i * 7) & 0xff);
+    const untouched = new Uint8Array(block);
+    const expected = [encodeMessage({ type: 'have', index: 5 }), encodeMessage({ type: 'piece', index: 1, begin: 0, block }), encodeMessage({ type: 'unchoke' })];
+    const total = expected.reduce((sum, m) => sum + m.length, 0);
+    const reading = readBytes(remote, total);
+    conn.sendHave(5);
+    conn.sendPiece(1, 0, block);
+    conn.send({ type: 'unchoke' });
+    const wire = new Uint8Array(await reading);
+    expect(Buffer.from(wire).equals(Buffer.concat(expected))).toBe(false);
+    theirs.decrypt.process(wire);
+    expect(Buffer.from(wire).equals(Buffer.concat(expected))).toBe(true);
+    expect(Buffer.from(block).equals(Buffer.from(untouched))).toBe(true);
+  });
+
+  it('decrypts what it reads, sent in many small writes, before decoding', async () => {
+    const { ours, theirs } = ciphers();
+    const [local, remote] = await socketPair({ sharedRead: true });
+    sockets.push(local, remote);
+    const conn = new PeerConnection({ socket: local, decoder: new WireDecoder({ handshake: false }), clock: new ManualClock(), key: 'test', direction: 'out', peerId: createPeerId(), fast: true, extended: true, cipher: ours });
+    const messages: WireMessage[] = [];
+    conn.on('message', (m) => messages.push(m));
+    conn.start();
+    const sent: WireMessage[] = Array.from({ length: 50 }, (_, i) => ({ type: 'have', index: i }));
+    const wire = theirs.encrypt.update(Buffer.concat(sent.map((m) => encodeMessage(m))));
+    for (let at = 0; at < wire.length; at += 7) remote.write(wire.subarray(at, at + 7));
+    await until(() => messages.length === sent.length);
+    expect(messages).toEqual(sent);
   });
 });
