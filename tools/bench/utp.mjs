@@ -64,6 +64,7 @@ async function utpOnce(packetSize) {
   const { port } = await server.listen(0, '127.0.0.1');
   await client.listen(0, '127.0.0.1');
   const start = performance.now();
+  const cpu0 = process.cpuUsage();
   const accepted = once(server, 'connection');
   const stream = client.connect(port, '127.0.0.1');
   void pump(stream, data);
@@ -73,6 +74,8 @@ async function utpOnce(packetSize) {
   const got = await drain(incoming);
   const seconds = (performance.now() - start) / 1000;
   await clientDone;
+  const cpu = process.cpuUsage(cpu0);
+  cpuSecondsPerGiB.push(((cpu.user + cpu.system) / 1e6) * (2 ** 30 / BYTES));
   if (got !== BYTES) throw new Error(`uTP moved ${got} of ${BYTES}`);
   await Promise.all([server.close(), client.close()]);
   return BYTES / seconds / 1e6;
@@ -82,12 +85,15 @@ async function tcpOnce() {
   const server = net.createServer();
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const start = performance.now();
+  const cpu0 = process.cpuUsage();
   const accepted = once(server, 'connection');
   const socket = net.connect(server.address().port, '127.0.0.1');
   void pump(socket, data);
   const [incoming] = await accepted;
   const got = await drain(incoming);
   const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  cpuSecondsPerGiB.push(((cpu.user + cpu.system) / 1e6) * (2 ** 30 / BYTES));
   socket.destroy();
   server.close();
   if (got !== BYTES) throw new Error(`TCP moved ${got}`);
@@ -234,12 +240,15 @@ async function libtorrentPairOnce(seeder, round) {
 }
 
 const rows = [];
+/** CPU seconds per GiB of this process (sender and receiver both live here), for in-process rows. */
+let cpuSecondsPerGiB = [];
 async function row(name, fn) {
   const runs = [];
+  cpuSecondsPerGiB = [];
   for (let i = 0; i < ROUNDS; i++) {
     try { runs.push(await fn(i)); } catch (e) { log(name, 'failed:', e.message); }
   }
-  rows.push({ name, runs });
+  rows.push({ name, runs, cpu: cpuSecondsPerGiB.length ? median(cpuSecondsPerGiB) : undefined });
   log(name, runs.map((r) => r.toFixed(1)).join(' '));
 }
 
@@ -258,9 +267,10 @@ fs.rmSync(work, { recursive: true, force: true });
 
 const tcp = median(rows.find((r) => r.name.startsWith('Node TCP')).runs);
 console.log(`\n### uTP on 127.0.0.1: ${opts.mib} MiB, median of ${ROUNDS}\n`);
-console.log('| transfer | MB/s (median) | runs | vs TCP |');
-console.log('|---|---:|---|---:|');
+console.log('| transfer | MB/s (median) | runs | vs TCP | CPU s/GiB, both ends |');
+console.log('|---|---:|---|---:|---:|');
 for (const r of rows) {
   const m = r.runs.length ? median(r.runs) : NaN;
-  console.log(`| ${r.name} | ${m.toFixed(1)} | ${r.runs.map((x) => x.toFixed(1)).join(', ')} | ${(m / tcp).toFixed(2)}x |`);
+  const cpu = r.cpu === undefined ? '' : r.cpu.toFixed(2);
+  console.log(`| ${r.name} | ${m.toFixed(1)} | ${r.runs.map((x) => x.toFixed(1)).join(', ')} | ${(m / tcp).toFixed(2)}x | ${cpu} |`);
 }

@@ -30,7 +30,7 @@ export function handleAck(conn: Connection, p: Packet, now: number): boolean {
     // BEP 29: the same ack_nr three times means the packet after it is lost.
     if (++conn.dupAcks === DUPLICATE_ACKS) {
       const first = send.first();
-      if (first !== undefined) lose(conn, first, true);
+      if (first !== undefined && !first.lost) lose(conn, first, true);
     }
   }
 
