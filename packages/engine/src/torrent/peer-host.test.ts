@@ -324,6 +324,23 @@ describe('PeerHost: the work starts', () => {
     expect(picker.isInteresting(transfer.downloader.pickView(host.peer('10.0.0.1:1') as Peer))).toBe(true);
   });
 
+  it('a peer whose kept announcements turn out to be lies is dropped and banned when the work starts; the others join', async () => {
+    const liar = await connect('10.0.0.1:1');
+    const honest = await connect('10.0.0.2:1');
+    // Piece 9 of 4: nothing could tell it was a lie before the piece count was known.
+    liar.send({ type: 'have', index: 9 });
+    honest.send({ type: 'have', index: 3 });
+    await liar.barrier(0);
+    await honest.barrier(0);
+    host.learnPieceCount(PIECES);
+    const { transfer } = transferOver([0]);
+    expect(() => host.startWork(transfer)).not.toThrow();
+    await liar.waitClosed();
+    expect(services.bans.isBanned('10.0.0.1:1')).toBe(true);
+    await honest.waitFor(isType('interested'));
+    expect(host.peer('10.0.0.2:1')?.has(3)).toBe(true);
+  });
+
   it('a peer arriving once the work runs is greeted by it and joins at once', async () => {
     const work = new RecordingWork();
     host.startWork(work);

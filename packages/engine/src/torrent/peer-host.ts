@@ -137,8 +137,13 @@ export class PeerHost implements SwarmHost, AdmissionHost {
     this.#work = work;
     for (const peer of [...this.#peers.values()]) {
       if (peer.conn.closed) continue;
-      work.join(peer, this.#greetedEarly.has(peer));
-      this.#greetedEarly.delete(peer);
+      const early = this.#greetedEarly.delete(peer);
+      try {
+        work.join(peer, early);
+      } catch (error) {
+        // What it announced before the piece count was known is checked only now: a lie drops (and bans) it alone.
+        peer.conn.close(error instanceof EngineError ? error : new EngineError('PROTOCOL', describeError(error), { peer: peer.key, cause: error }));
+      }
     }
   }
 
