@@ -1,5 +1,5 @@
 import { expect, test } from '@jest/globals';
-import { parseEndpoint, parseFileSelection, parsePort, parseRate, parseThreads } from './options.js';
+import { parseEncryption, parseEndpoint, parseFileSelection, parsePort, parseRate, parseThreads } from './options.js';
 
 test('parseRate reads binary units per second and 0 as unlimited', () => {
   expect([parseRate('0'), parseRate('500K'), parseRate('2M'), parseRate('1.5M/s'), parseRate('1024')]).toEqual([0, 512000, 2097152, 1572864, 1024]);
@@ -33,4 +33,9 @@ test('parseThreads accepts 0 (the main thread) to 16', () => {
   expect(() => parseThreads('17')).toThrow(/0 to 16/);
   expect(() => parseThreads('1.5')).toThrow(/0 to 16/);
   expect(() => parseThreads('many')).toThrow(/0 to 16/);
+});
+
+test('parseEncryption takes the three policies and nothing else', () => {
+  expect(['prefer', 'require', 'disable'].map(parseEncryption)).toEqual(['prefer', 'require', 'disable']);
+  for (const bad of ['', 'Require', 'on', 'rc4']) expect(() => parseEncryption(bad)).toThrow('expected one of prefer, require, disable');
 });

@@ -1,5 +1,6 @@
 // Parsing of the option values that transfers take: ports, counts, rates, file selections, peers.
 import { InvalidArgumentError } from 'commander';
+import { ENCRYPTION_POLICIES, isEncryptionPolicy, type EncryptionPolicy } from '@typetorrent/engine';
 import { parseSize } from './format/size.js';
 
 export function parsePort(text: string): number {
@@ -52,6 +53,15 @@ export function parseEndpoint(text: string): { host: string; port: number } {
   if (m === null || port < 1 || port > 65535) throw new InvalidArgumentError('a peer is host:port, like 127.0.0.1:6881 or [::1]:6881');
   return { host: m[1] ?? m[2]!, port };
 }
+
+/** --encryption: prefer (the default), require or disable. */
+export function parseEncryption(text: string): EncryptionPolicy {
+  if (!isEncryptionPolicy(text)) throw new InvalidArgumentError(`expected one of ${ENCRYPTION_POLICIES.join(', ')}`);
+  return text;
+}
+
+export const ENCRYPTION_HELP =
+  'peer encryption (MSE/PE, RC4): prefer = encrypt when the peer can, plaintext otherwise; require = refuse plaintext peers; disable = never encrypt';
 
 /** Commander collector for repeatable options. */
 export function collect<T>(parse: (text: string) => T): (text: string, previous: T[] | undefined) => T[] {

@@ -7,14 +7,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { Session } from '@typetorrent/engine';
-import type { Torrent } from '@typetorrent/engine';
+import type { EncryptionPolicy, Torrent } from '@typetorrent/engine';
 import { seededUint32 } from '@typetorrent/metainfo';
 import { createTorrentFromPath } from '@typetorrent/metainfo/node';
 import { CliError, EXIT_FAILURE, EXIT_OK } from '../errors.js';
 import { interruptSignal, runTransfers } from '../engine/run-transfers.js';
 import { formatBytes } from '../format/size.js';
 import { jsonText } from '../format/terminal-text.js';
-import { parsePositiveInt } from '../options.js';
+import { ENCRYPTION_HELP, parseEncryption, parsePositiveInt } from '../options.js';
 import { processTerminal } from '../terminal.js';
 import type { Terminal } from '../terminal.js';
 
@@ -23,6 +23,8 @@ export interface DemoOptions {
   readonly size: number;
   readonly keep?: boolean;
   readonly json?: boolean;
+  /** Both sessions' policy (default prefer: the demo transfer is RC4-encrypted). */
+  readonly encryption?: EncryptionPolicy;
 }
 
 /** Deterministic demo data: a few files of odd sizes, one empty, in nested folders. */
@@ -66,8 +68,9 @@ export async function runDemo(options: DemoOptions, terminal: Terminal, signal: 
   const seedDir = path.join(work, 'seeder');
   const leechDir = path.join(work, 'leecher');
   const content = path.join(seedDir, 'demo-files');
-  const seeder = new Session({ port: 0, host: '127.0.0.1' });
-  const leecher = new Session({ port: 0, host: '127.0.0.1' });
+  const encryption = options.encryption ?? 'prefer';
+  const seeder = new Session({ port: 0, host: '127.0.0.1', encryption });
+  const leecher = new Session({ port: 0, host: '127.0.0.1', encryption });
   try {
     const say = (line: string): void => (options.json === true ? terminal.out(jsonText({ type: 'message', message: line })) : terminal.err(line));
     say(`demo: writing ${options.size} MiB of files under ${work}`);
@@ -105,6 +108,7 @@ export function registerDemo(program: Command): void {
     .option('--size <MiB>', 'how much demo data to make', parsePositiveInt, 64)
     .option('--keep', 'keep the demo folder afterwards')
     .option('--json', 'progress as lines of JSON')
+    .option('--encryption <policy>', ENCRYPTION_HELP, parseEncryption, 'prefer')
     .action(async (options: DemoOptions) => {
       const interrupt = interruptSignal();
       try {

@@ -2,12 +2,12 @@
 // resumes where it left off, shows live progress and exits 0 when done (or keeps seeding with --seed).
 import type { Command } from 'commander';
 import { Session } from '@typetorrent/engine';
-import type { Torrent } from '@typetorrent/engine';
+import type { EncryptionPolicy, Torrent } from '@typetorrent/engine';
 import type { MagnetLink, Metainfo } from '@typetorrent/metainfo';
 import { CliError, EXIT_BAD_INPUT } from '../errors.js';
 import { interruptSignal, runTransfers } from '../engine/run-transfers.js';
-import { printable } from '../format/terminal-text.js';
-import { collect, parseEndpoint, parseFileSelection, parsePort, parsePositiveInt, parseRate, parseThreads } from '../options.js';
+import { jsonText, printable } from '../format/terminal-text.js';
+import { ENCRYPTION_HELP, collect, parseEncryption, parseEndpoint, parseFileSelection, parsePort, parsePositiveInt, parseRate, parseThreads } from '../options.js';
 import { dhtFindsPeers, sessionDht } from '../dht-options.js';
 import { processTerminal } from '../terminal.js';
 import type { Terminal } from '../terminal.js';
@@ -32,6 +32,7 @@ export interface DownloadOptions {
   readonly dht: boolean;
   readonly dhtBootstrap?: { host: string; port: number }[];
   readonly stateDir?: string;
+  readonly encryption?: EncryptionPolicy;
 }
 
 /** Reads every .torrent argument first, so a bad one fails before anything starts. */
@@ -53,6 +54,17 @@ export async function loadSources(sources: readonly string[]): Promise<(Metainfo
     out.push(input.kind === 'magnet' ? input.magnet : input.metainfo);
   }
   return out;
+}
+
+/**
+ * Session-level warnings (a peer refused under --encryption require): one line each, escaped, on
+ * stderr, or a JSON `warning` line.
+ */
+export function reportSessionWarnings(session: Session, terminal: Terminal, json: boolean): void {
+  session.on('warning', (warning) => {
+    if (json) terminal.out(jsonText({ type: 'warning', message: warning.message }));
+    else terminal.err(`warning: ${printable(warning.message)}`);
+  });
 }
 
 function isMetainfo(source: Metainfo | MagnetLink): source is Metainfo {
@@ -91,7 +103,9 @@ export async function runDownload(sources: readonly string[], options: DownloadO
     rateLimits: { download: options.limitDown ?? 0, upload: options.limitUp ?? 0 },
     ...(options.hashThreads === undefined ? {} : { hashThreads: options.hashThreads }),
     ...(dht === undefined ? {} : { dht }),
+    encryption: options.encryption,
   });
+  reportSessionWarnings(session, terminal, options.json === true);
   let torrents: Torrent[];
   try {
     const port = await listenOrExplain(session, options.port);
@@ -142,6 +156,7 @@ export function registerDownload(program: Command): void {
     .option('--no-announce', 'do not contact trackers (use with --peer)')
     .option('--full-check', 'ignore resume data and hash every piece already on disk')
     .option('--fsync', 'fsync the data before reporting done (default: left to the OS, fsynced every 15 s while seeding; resume data trusts unsynced pieces only until a reboot)')
+    .option('--encryption <policy>', ENCRYPTION_HELP, parseEncryption, 'prefer')
     .option('--hash-threads <n>', 'threads hashing pieces (default 1; 0: hash on the main thread)', parseThreads)
     .option('--no-dht', 'do not look for peers in the DHT (BEP 5; on by default for public torrents)')
     .option('--dht-bootstrap <host:port>', 'join the DHT through this node instead of the public routers (repeatable)', collect(parseEndpoint))

@@ -3,16 +3,17 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { Session } from '@typetorrent/engine';
+import type { EncryptionPolicy } from '@typetorrent/engine';
 import type { Metainfo } from '@typetorrent/metainfo';
 import { CliError, EXIT_BAD_INPUT } from '../errors.js';
 import { interruptSignal, runTransfers } from '../engine/run-transfers.js';
 import { jsonText, printable } from '../format/terminal-text.js';
-import { collect, parseEndpoint, parsePort, parsePositiveInt, parseRate } from '../options.js';
+import { ENCRYPTION_HELP, collect, parseEncryption, parseEndpoint, parsePort, parsePositiveInt, parseRate } from '../options.js';
 import { sessionDht } from '../dht-options.js';
 import { defaultStateDir, resumeDirIn } from '../state-dir.js';
 import { processTerminal } from '../terminal.js';
 import type { Terminal } from '../terminal.js';
-import { loadTorrents } from './download.js';
+import { loadTorrents, reportSessionWarnings } from './download.js';
 import { listenOrExplain, whenChecked } from './transfer-checks.js';
 
 export interface SeedOptions {
@@ -26,6 +27,7 @@ export interface SeedOptions {
   readonly stateDir?: string;
   readonly dht: boolean;
   readonly dhtBootstrap?: { host: string; port: number }[];
+  readonly encryption?: EncryptionPolicy;
 }
 
 /**
@@ -53,7 +55,8 @@ export async function runSeed(source: string, dataPath: string, options: SeedOpt
   if (metainfo === undefined) throw new CliError('no torrent given', EXIT_BAD_INPUT);
   const savePath = await savePathFor(metainfo, dataPath);
   const dht = sessionDht(options);
-  const session = new Session({ port: options.port, rateLimits: { upload: options.limitUp ?? 0 }, ...(dht === undefined ? {} : { dht }) });
+  const session = new Session({ port: options.port, rateLimits: { upload: options.limitUp ?? 0 }, ...(dht === undefined ? {} : { dht }), encryption: options.encryption });
+  reportSessionWarnings(session, terminal, options.json === true);
   try {
     const port = await listenOrExplain(session, options.port);
     if (options.json === true) terminal.out(jsonText({ type: 'listening', port }));
@@ -97,6 +100,7 @@ export function registerSeed(program: Command): void {
     .option('--peer <host:port>', 'connect to this peer too (repeatable)', collect(parseEndpoint))
     .option('--no-announce', 'do not contact trackers')
     .option('--full-check', 'ignore resume data and hash every piece')
+    .option('--encryption <policy>', ENCRYPTION_HELP, parseEncryption, 'prefer')
     .option('--no-dht', 'do not announce in the DHT (BEP 5; on by default for public torrents)')
     .option('--dht-bootstrap <host:port>', 'join the DHT through this node instead of the public routers (repeatable)', collect(parseEndpoint))
     .option('--state-dir <dir>', 'where resume data and the DHT routing table are kept (default $XDG_STATE_HOME/typetorrent or ~/.local/state/typetorrent)')
