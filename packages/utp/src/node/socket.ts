@@ -97,7 +97,11 @@ export class UtpSocket extends EventEmitter<UtpSocketEvents> {
     return this.udp.address();
   }
 
-  /** Opens a connection to an IP address (no DNS); the stream emits 'connect' when it is up. */
+  /**
+   * Opens a connection to an IP address (no DNS); the stream emits 'connect' when it is up. Throws
+   * UtpError EINVAL (bad port or host), ECLOSED or ELIMIT synchronously. Call `listen()` first to
+   * pick the interface: otherwise the OS binds the owned socket to all interfaces on the first send.
+   */
   connect(port: number, host: string, options: { signal?: AbortSignal } = {}): UtpStream {
     if (this.closed) throw new UtpError('ECLOSED', 'socket is closed');
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UtpError('EINVAL', `bad port ${port}`, { field: 'port' });
@@ -111,7 +115,11 @@ export class UtpSocket extends EventEmitter<UtpSocketEvents> {
         if (!stream.connected) stream.destroy(new UtpError('ECLOSED', 'connect aborted', { cause: signal.reason }));
       };
       if (signal.aborted) process.nextTick(abort);
-      else signal.addEventListener('abort', abort, { once: true });
+      else {
+        signal.addEventListener('abort', abort, { once: true });
+        const forget = (): void => signal.removeEventListener('abort', abort);
+        stream.once('connect', forget).once('close', forget);
+      }
     }
     if (!this.bound) {
       // The SYN went out through dgram's implicit bind; mark it bound so listen() only flips accepting.
