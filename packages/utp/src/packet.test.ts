@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { seededRandom } from './clock.js';
 import { decodePacket, encodePacket, isUtpDatagram, PacketType, sackedSeqs, type Packet } from './packet.js';
 
 function packet(overrides: Partial<Packet> = {}): Packet {
@@ -67,5 +68,29 @@ describe('packet codec (BEP 29 header)', () => {
   it('tells uTP from KRPC (bencoded dictionaries start with "d")', () => {
     expect(isUtpDatagram(encodePacket(packet()))).toBe(true);
     expect(isUtpDatagram(new TextEncoder().encode('d1:ad2:id20:aaaaaaaaaaaaaaaaaaaae1:q4:ping1:t2:aa1:y1:qe'))).toBe(false);
+  });
+});
+
+describe('packet codec properties', () => {
+  it('round-trips 2,000 random packets and never throws on their truncations', () => {
+    const random = seededRandom(2024);
+    const u = (n: number): number => random.nextU32() % n;
+    for (let i = 0; i < 2000; i++) {
+      const p: Packet = {
+        type: u(5) as Packet['type'],
+        connectionId: u(0x10000),
+        timestamp: random.nextU32(),
+        timestampDifference: random.nextU32(),
+        windowSize: random.nextU32(),
+        seq: u(0x10000),
+        ack: u(0x10000),
+        payload: Uint8Array.from({ length: u(64) }, () => u(256)),
+      };
+      if (u(2) === 0) p.sack = Uint8Array.from({ length: 4 * (1 + u(8)) }, () => u(256));
+      const bytes = encodePacket(p);
+      expect(decodePacket(bytes)).toEqual({ ok: true, packet: p });
+      const cut = bytes.subarray(0, u(bytes.length + 1));
+      expect(() => decodePacket(cut)).not.toThrow();
+    }
   });
 });
