@@ -195,6 +195,8 @@ function transferOver(own: readonly number[]): { transfer: Transfer; picker: Pie
     has: (piece: number) => picker.has(piece),
     readBlock: async (_piece: number, _begin: number, length: number) => new Uint8Array(length),
     canAccept: () => true,
+    reserve: () => true,
+    unreserve: () => undefined,
     offerBlock: (piece: number) => ({ kind: 'stored', piece, missingBlocks: 1 }),
     waitForMemory: async () => undefined,
   } as unknown as PieceStore;
@@ -339,6 +341,22 @@ describe('PeerHost: the work starts', () => {
     expect(services.bans.isBanned('10.0.0.1:1')).toBe(true);
     await honest.waitFor(isType('interested'));
     expect(host.peer('10.0.0.2:1')?.has(3)).toBe(true);
+  });
+
+  it('keeps the pieces a peer allowed us (BEP 6 ALLOWED FAST) before the work, and asks for them while choked once it starts', async () => {
+    const remote = await connect('10.0.0.1:1');
+    // What libtorrent sends right after its handshake, while we are still fetching the metadata.
+    remote.send({ type: 'have', index: 3 }, { type: 'allowed-fast', index: 3 });
+    await remote.barrier(0);
+    host.learnPieceCount(PIECES);
+    const { transfer } = transferOver([0]);
+    host.startWork(transfer);
+    const peer = host.peer('10.0.0.1:1');
+    if (peer === undefined) throw new Error('no peer');
+    expect(peer.peerChoking).toBe(true);
+    expect([...(transfer.downloader.stateOf(peer)?.allowedFast ?? [])]).toEqual([3]);
+    const request = await remote.waitFor(isType('request'));
+    expect(request.index).toBe(3);
   });
 
   it('a peer arriving once the work runs is greeted by it and joins at once', async () => {

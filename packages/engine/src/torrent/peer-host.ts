@@ -16,6 +16,9 @@ import type { SessionServices } from './services.js';
 import { Swarm, type SwarmHost } from './swarm.js';
 import type { PeerEvent } from './types.js';
 
+/** ALLOWED FAST pieces kept per peer before there is work (BEP 6 suggests sets of 10); more are ignored. */
+const MAX_ALLOWED_FAST_KEPT = 64;
+
 /** The running phase's side of every connection (the Transfer). */
 export interface PeerWork {
   /** The first message of a new connection (BEP 6: BITFIELD, HAVE ALL or HAVE NONE). */
@@ -59,6 +62,8 @@ export class PeerHost implements SwarmHost, AdmissionHost {
   readonly #peers = new Map<string, Peer>();
   /** Peers greeted before there was work: they were told HAVE NONE (or nothing) and get HAVEs later. */
   readonly #greetedEarly = new Set<Peer>();
+  /** BEP 6 ALLOWED FAST pieces a peer gave us before there was work (peers send them right after the handshake). */
+  readonly #allowedEarly = new Map<Peer, Set<number>>();
   #work: PeerWork | undefined;
   #pieceCount: number | undefined;
   #active = false;
@@ -138,8 +143,11 @@ export class PeerHost implements SwarmHost, AdmissionHost {
     for (const peer of [...this.#peers.values()]) {
       if (peer.conn.closed) continue;
       const early = this.#greetedEarly.delete(peer);
+      const allowed = this.#allowedEarly.get(peer) ?? [];
+      this.#allowedEarly.delete(peer);
       try {
         work.join(peer, early);
+        for (const index of allowed) if (!peer.conn.closed) work.onMessage(peer, { type: 'allowed-fast', index });
       } catch (error) {
         // What it announced before the piece count was known is checked only now: a lie drops (and bans) it alone.
         peer.conn.close(error instanceof EngineError ? error : new EngineError('PROTOCOL', describeError(error), { peer: peer.key, cause: error }));
@@ -247,6 +255,12 @@ export class PeerHost implements SwarmHost, AdmissionHost {
         return;
       case 'piece':
         throw new EngineError('PROTOCOL', `unrequested block: piece ${message.index} offset ${message.begin}`, { peer: peer.key });
+      case 'allowed-fast': {
+        let allowed = this.#allowedEarly.get(peer);
+        if (allowed === undefined) this.#allowedEarly.set(peer, (allowed = new Set()));
+        if (allowed.size < MAX_ALLOWED_FAST_KEPT) allowed.add(message.index);
+        return;
+      }
       default:
         return;
     }
@@ -267,6 +281,7 @@ export class PeerHost implements SwarmHost, AdmissionHost {
     if (this.#peers.get(peer.key) !== peer) return;
     this.#peers.delete(peer.key);
     this.#greetedEarly.delete(peer);
+    this.#allowedEarly.delete(peer);
     this.services.budget.release();
     this.#work?.leave(peer, reason);
     this.extensions.leave(peer);

@@ -79,6 +79,8 @@ function start(tuning: Partial<EngineTuning> = {}): void {
     has: (piece: number) => picker.has(piece),
     readBlock: async (_piece: number, _begin: number, length: number) => new Uint8Array(length),
     canAccept: () => true,
+    reserve: () => true,
+    unreserve: () => undefined,
     offerBlock: (piece: number) => ({ kind: 'stored', piece, missingBlocks: 1 }),
     waitForMemory: async () => undefined,
   } as unknown as PieceStore;
