@@ -217,6 +217,18 @@ describe('Uploader: caps', () => {
     expect(() => request(peer, 0)).toThrow(expect.objectContaining({ code: 'PROTOCOL', message: expect.stringMatching(/65 requests/) }));
   });
 
+  it('a peer without BEP 6 whose requests cross our CHOKE now and then is not dropped: only refusals in a row count', () => {
+    const { peer } = joined('a', { fast: false, unchoked: false });
+    // Many rechoke rounds, each with a burst of requests the peer sent before our CHOKE reached it.
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 40; i++) request(peer, 1);
+      peer.setAmChoking(false);
+      expect(() => request(peer, 2)).not.toThrow();
+      peer.setAmChoking(true);
+      uploader.onChoke(peer);
+    }
+  });
+
   it('never counts refused requests against a BEP 6 peer: it was told no each time', () => {
     host.verified.delete(0);
     const { peer, conn } = joined('a');

@@ -28,8 +28,9 @@ export const MAX_INCOMING_REQUESTS = 2000;
 const MAX_READS_PER_PEER = 8;
 
 /**
- * Requests for pieces we lack, or while we choke the peer, from a peer without BEP 6 (which has no
- * way to be told no). A few happen (a HAVE crossed a CHOKE); many mean a broken peer.
+ * Requests in a row for pieces we lack, or while we choke the peer, from a peer without BEP 6 (which
+ * has no way to be told no). A few happen at each CHOKE (requests cross it); many in a row mean a
+ * broken peer. An accepted request starts the count again (libtorrent counts the same way).
  */
 const MAX_BAD_REQUESTS = 64;
 
@@ -61,7 +62,7 @@ class UploadState {
   readonly grantedFast = new Set<number>();
   /** Reads in flight for this peer's requests. */
   serving = 0;
-  /** Requests for pieces we do not have, from a peer without BEP 6 (we cannot reject them). */
+  /** Requests in a row we could not serve, from a peer without BEP 6 (we cannot reject them). */
   badRequests = 0;
 }
 
@@ -126,6 +127,7 @@ export class Uploader {
       this.#refuse(peer, state, request);
       return;
     }
+    state.badRequests = 0;
     state.queue.push(request);
     this.serve(peer);
   }
