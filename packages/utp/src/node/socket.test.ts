@@ -136,6 +136,17 @@ describe('UtpSocket over real UDP on 127.0.0.1', () => {
     expect(sha1(received)).toBe(sha1(data));
   });
 
+  it('dial() resolves with a connected stream, and rejects when refused', async () => {
+    const { server, client, port } = await pair();
+    server.on('connection', (s) => s.end('hi'));
+    const stream = await client.dial(port, '127.0.0.1');
+    expect(stream.connected).toBe(true);
+    stream.end();
+    expect((await readAll(stream)).toString()).toBe('hi');
+    server.endpoint.accepting = false;
+    await expect(client.dial(port, '127.0.0.1')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
   it('refuses a connection to a socket that is not listening (ECONNREFUSED)', async () => {
     const quiet = createUtpSocket();
     sockets.push(quiet);

@@ -129,6 +129,23 @@ export class UtpSocket extends EventEmitter<UtpSocketEvents> {
     return stream;
   }
 
+  /** `connect`, resolved once the SYN is answered; rejects with the stream's error (and destroys it). */
+  async dial(port: number, host: string, options: { signal?: AbortSignal } = {}): Promise<UtpStream> {
+    const stream = this.connect(port, host, options);
+    await new Promise<void>((resolve, reject) => {
+      const onConnect = (): void => {
+        stream.off('error', onError);
+        resolve();
+      };
+      const onError = (error: Error): void => {
+        stream.off('connect', onConnect);
+        reject(error);
+      };
+      stream.once('connect', onConnect).once('error', onError);
+    });
+    return stream;
+  }
+
   /** Feeds one datagram from a shared socket; false when it is not uTP (for the caller to route). */
   handleDatagram(bytes: Uint8Array, remote: { address: string; port: number }): boolean {
     if (this.closed) return false;
