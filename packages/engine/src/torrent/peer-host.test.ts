@@ -445,7 +445,51 @@ describe('PeerHost: the extension protocol', () => {
   });
 });
 
+describe('PeerHost: ticks', () => {
+  it('sends a keep-alive to a connection we said nothing on for the keep-alive interval', async () => {
+    const remote = await connect('10.0.0.1:1');
+    await remote.waitFor(isType('extended'));
+    services.clock.advance(services.tuning.keepAliveMs);
+    host.tick(services.clock.now());
+    await remote.waitFor(isType('keep-alive'));
+    expect(remote.isClosed).toBe(false);
+  });
+
+  it('closes a connection silent for the inactivity time, without a ban', async () => {
+    const remote = await connect('10.0.0.1:1');
+    await remote.waitFor(isType('extended'));
+    services.clock.advance(services.tuning.inactivityMs);
+    host.tick(services.clock.now());
+    await remote.waitClosed();
+    const disconnect = events.find((e) => e.type === 'disconnect');
+    expect(disconnect?.type === 'disconnect' && disconnect.reason.code).toBe('INACTIVE');
+    expect(services.bans.isBanned('10.0.0.1:1')).toBe(false);
+  });
+
+  it('passes the tick to the work only while active', async () => {
+    const ticks: number[] = [];
+    const work = new RecordingWork();
+    work.tick = (now: number) => void ticks.push(now);
+    host.startWork(work);
+    host.tick(services.clock.now());
+    host.deactivate('paused');
+    host.tick(services.clock.now());
+    expect(ticks).toHaveLength(1);
+  });
+});
+
 describe('PeerHost: stopping', () => {
+  it('stopWork takes every peer out of the work and closes it; messages reach no work after', async () => {
+    const work = new RecordingWork();
+    host.startWork(work);
+    const remote = await connect('10.0.0.1:1');
+    await remote.waitFor(isType('extended'));
+    host.stopWork('stopped');
+    await remote.waitClosed();
+    expect(work.calls).toEqual(['greet 10.0.0.1:1', 'join 10.0.0.1:1', 'leave 10.0.0.1:1 CLOSED']);
+    expect(host.active).toBe(false);
+  });
+
   it('deactivate closes every connection (CLOSED, no ban) and keeps none', async () => {
     const a = await connect('10.0.0.1:1');
     const b = await connect('10.0.0.2:1');

@@ -375,6 +375,31 @@ describe('Transfer: messages and slots', () => {
   });
 });
 
+describe('Transfer: ticks', () => {
+  it('asks again for timed-out requests on the tick, but not while paused', () => {
+    own(0, 1, 2);
+    const a = seed('a');
+    expect(blocksAsked(a.conn)).toHaveLength(2);
+    services.clock.advance(services.tuning.requestTimeoutMs + 1);
+    transfer.deactivate();
+    transfer.tick(services.clock.now());
+    expect(blocksAsked(a.conn)).toEqual([]);
+    transfer.activate();
+    transfer.tick(services.clock.now());
+    expect(blocksAsked(a.conn)).toEqual(['3:0', `3:${BLOCK_SIZE}`]);
+  });
+
+  it('a paused transfer neither downloads nor uploads', () => {
+    own(1);
+    transfer.deactivate();
+    const { peer, conn } = connect('a', { before: (p) => p.peerSaid('interested') });
+    expect(peer.amChoking).toBe(true);
+    transfer.onMessage(peer, { type: 'request', index: 1, begin: 0, length: BLOCK_SIZE });
+    expect(conn.take('reject-request')).toHaveLength(1);
+    expect([transfer.downloading, transfer.uploading]).toEqual([false, false]);
+  });
+});
+
 describe('Transfer: failures', () => {
   it('a storage write error fails the torrent; aborted or closed storage does not', () => {
     transfer.storageFailed(new StorageError('ABORTED', 'aborted'));
