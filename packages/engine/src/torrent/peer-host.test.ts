@@ -135,7 +135,7 @@ class RecordingWork implements PeerWork {
   }
   onChunk(): void {}
   onDrain(): void {}
-  tick(): void {}
+  tick(_now: number): void {}
   snubbed(): boolean {
     return false;
   }
