@@ -7,6 +7,7 @@ export type {
   AnnounceRequest,
   AnnounceResult,
   AnnounceSuccess,
+  CryptoSupport,
   Peer,
   RequestOptions,
   ScrapeResult,

@@ -26,7 +26,14 @@ export interface AnnounceRequest {
   readonly key?: number;
   /** HTTP only: the `tracker id` an earlier response carried, echoed back as `trackerid` (BEP 3). */
   readonly trackerId?: Uint8Array;
+  /**
+   * HTTP only: we speak Message Stream Encryption (`supportcrypto=1`, as libtorrent and Azureus
+   * send), or accept only encrypted peers (`requirecrypto=1` too). Left out: nothing is said.
+   */
+  readonly crypto?: CryptoSupport;
 }
+
+export type CryptoSupport = 'supported' | 'required';
 
 /** A peer as trackers report it. `host` is an IPv4/IPv6 literal, or a DNS name from a dict peer list. */
 export interface Peer {

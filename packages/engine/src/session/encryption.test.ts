@@ -2,6 +2,7 @@
 // three policies against each other, routing by the obfuscated info-hash, and what a hostile or
 // stalling peer gets. A relay between the sessions records the wire, so "encrypted" is checked on
 // the bytes themselves, not taken from a flag.
+import http from 'node:http';
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { MseInitiator, cryptoRandom, handshakeOverSocket, type MseResult } from '@typetorrent/mse';
@@ -198,6 +199,37 @@ describe('incoming MSE', () => {
     socket.write(encodeHandshake({ reserved: encodeReserved({}), infoHash: fixture.metainfo.infoHash, peerId: createPeerId({ prefix: '-XX0000-' }) }));
     const reply = await answer(socket, { method: 'plaintext', infoHash: fixture.metainfo.infoHash, received: new Uint8Array(0), encrypt: undefined, decrypt: undefined });
     expect(Buffer.from(reply.infoHash).toString('hex')).toBe(fixture.metainfo.infoHashHex);
+  });
+});
+
+describe('tracker announces', () => {
+  /** The query of the first announce a session with `encryption` sends for a fresh torrent. */
+  async function firstAnnounce(encryption: EncryptionPolicy, seed: number): Promise<string> {
+    let resolveQuery: (query: string) => void = () => undefined;
+    const query = new Promise<string>((resolve) => (resolveQuery = resolve));
+    const server = http.createServer((req, res) => {
+      resolveQuery(req.url ?? '');
+      res.end('d8:intervali1800e5:peers0:e');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = server.address();
+      const port = address !== null && typeof address === 'object' ? address.port : 0;
+      const tracked = await makeFixture({ name: `mse-tracked-${seed}`, seed, files: [{ path: ['t.bin'], length: 1000 }], trackers: [[`http://127.0.0.1:${port}/announce`]] });
+      dirs.push(tracked.dir);
+      await session({ encryption }).add(tracked.torrent, { savePath: tracked.dir });
+      return await query;
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+
+  it('say whether we speak encryption: supportcrypto, plus requirecrypto under require, nothing when disabled', async () => {
+    const crypto = (query: string): string[] => query.split(/[?&]/).filter((p) => p.includes('crypto'));
+    expect(crypto(await firstAnnounce('prefer', 81))).toEqual(['supportcrypto=1']);
+    expect(crypto(await firstAnnounce('require', 82))).toEqual(['supportcrypto=1', 'requirecrypto=1']);
+    expect(crypto(await firstAnnounce('disable', 83))).toEqual([]);
   });
 });
 

@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import { InfoHashIndex, MseRateLimiter } from '@typetorrent/mse';
 import { MetainfoError, parseMagnet, parseTorrent, type MagnetLink, type Metainfo } from '@typetorrent/metainfo';
 import { createPeerId, encodeReserved, PEER_ID_LENGTH } from '@typetorrent/peer-wire';
-import { UdpTrackerClient, type TrackerTransport } from '@typetorrent/tracker';
+import { HttpTrackerClient, UdpTrackerClient, type TrackerTransport } from '@typetorrent/tracker';
 import type { StorageFactory } from '@typetorrent/storage';
 import { systemClock, type Clock } from '../clock.js';
 import { EngineError } from '../errors.js';
@@ -50,7 +50,10 @@ export interface SessionOptions {
   readonly tuning?: Partial<EngineTuning>;
   /** Worker threads hashing pieces, shared by all torrents (default 1; 0: hash on the event loop). */
   readonly hashThreads?: number;
-  /** Tracker clients; default an HttpTrackerClient per announcer and one shared UDP client. */
+  /**
+   * Tracker clients; default one shared HttpTrackerClient (announcing `supportcrypto`, and
+   * `requirecrypto` under `encryption: 'require'`) and one shared UDP client.
+   */
   readonly trackers?: { readonly http?: TrackerTransport; readonly udp?: TrackerTransport };
   /**
    * Message Stream Encryption (default `prefer`): `prefer` dials with MSE, falls back to plaintext
@@ -133,7 +136,7 @@ export class Session extends EventEmitter<SessionEvents> {
       tuning,
       listenPort: () => this.#listener.port,
       hasher: this.#hasher,
-      trackers: { ...(options.trackers?.http === undefined ? {} : { http: options.trackers.http }), ...(udp === undefined ? {} : { udp }) },
+      trackers: { http: options.trackers?.http ?? new HttpTrackerClient(trackerCrypto(this.encryption)), ...(udp === undefined ? {} : { udp }) },
     };
     this.#listener = new Listener({
       clock,
@@ -246,6 +249,11 @@ export class Session extends EventEmitter<SessionEvents> {
   #checkOpen(): void {
     if (this.#closed) throw new EngineError('CLOSED', 'the session is closed');
   }
+}
+
+/** What HTTP announces say about encryption: trackers may then hand encrypting peers out first. */
+function trackerCrypto(policy: EncryptionPolicy): { crypto?: 'supported' | 'required' } {
+  return policy === 'disable' ? {} : { crypto: policy === 'require' ? 'required' : 'supported' };
 }
 
 function magnet(uri: string): MagnetLink {

@@ -35,6 +35,11 @@ describe('announceRequestUrl', () => {
     ]);
   });
 
+  test('says whether we speak encryption (MSE) only when asked to', () => {
+    const keys = (request: AnnounceRequest): string[] => params(announceRequestUrl('http://t.example/announce', request)).map(([k]) => k).filter((k) => k.endsWith('crypto'));
+    expect([keys(base), keys({ ...base, crypto: 'supported' }), keys({ ...base, crypto: 'required' })]).toEqual([[], ['supportcrypto'], ['supportcrypto', 'requirecrypto']]);
+  });
+
   test('leaves event out for a regular announce', () => {
     const url = announceRequestUrl('http://t.example/announce', { ...base, event: 'none' });
     expect(params(url).map(([k]) => k)).not.toContain('event');

@@ -42,6 +42,8 @@ export function announceRequestUrl(announceUrl: string, request: AnnounceRequest
   if (request.numWant !== undefined) params.push(`numwant=${request.numWant}`);
   if (request.key !== undefined) params.push(`key=${request.key.toString(16).toUpperCase().padStart(8, '0')}`);
   if (request.trackerId !== undefined) params.push(`trackerid=${percentEncodeBytes(request.trackerId)}`);
+  if (request.crypto !== undefined) params.push('supportcrypto=1');
+  if (request.crypto === 'required') params.push('requirecrypto=1');
   return appendQuery(announceUrl, params);
 }
 

@@ -32,6 +32,21 @@ describe('HttpTrackerClient announce', () => {
     expect(fake.requests[0]).toMatch(/^\/announce\?passkey=s3cret&info_hash=AAAAAAAAAAAAAAAAAAAA&peer_id=BBBBBBBBBBBBBBBBBBBB&port=6881&/);
   });
 
+  test('a client told we speak encryption says so in every announce, unless the request says otherwise', async () => {
+    const fake = await tracker((_req, res) => res.end(okBody));
+    const url = `${fake.origin}/announce`;
+    await client({ crypto: 'required' }).announce(url, request);
+    await client({ crypto: 'supported' }).announce(url, request);
+    await client({ crypto: 'required' }).announce(url, { ...request, crypto: 'supported' });
+    await client().announce(url, request);
+    expect(fake.requests.map((path) => path.split('&').filter((p) => p.includes('crypto')).join('&'))).toEqual([
+      'supportcrypto=1&requirecrypto=1',
+      'supportcrypto=1',
+      'supportcrypto=1',
+      '',
+    ]);
+  });
+
   test('a failure reason is a result, even with a 4xx status', async () => {
     const fake = await tracker((req, res) => {
       res.statusCode = req.url?.includes('event=started') === true ? 200 : 403;

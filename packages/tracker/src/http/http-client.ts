@@ -3,7 +3,7 @@ import { TrackerError, withUrl } from '../errors.js';
 import { announceRequestUrl, scrapeRequestUrl } from '../codec/http-query.js';
 import { parseAnnounceResponse } from '../codec/http-announce-response.js';
 import { parseScrapeResponse } from '../codec/http-scrape-response.js';
-import type { AnnounceRequest, AnnounceResult, RequestOptions, ScrapeResult, TrackerTransport } from '../types.js';
+import type { AnnounceRequest, AnnounceResult, CryptoSupport, RequestOptions, ScrapeResult, TrackerTransport } from '../types.js';
 import { boundedGet, type BoundedGetResponse } from './bounded-get.js';
 
 /** 1 MiB: about 170,000 compact peers, far more than any tracker sends in one reply. */
@@ -19,6 +19,8 @@ export interface HttpTrackerClientOptions {
   /** Whole-request limit, redirects included, on top of any caller signal. Default 30 s. */
   readonly timeoutMs?: number;
   readonly userAgent?: string;
+  /** Said in every announce that does not say otherwise (`supportcrypto`, `requirecrypto`). */
+  readonly crypto?: CryptoSupport;
 }
 
 export class HttpTrackerClient implements TrackerTransport {
@@ -26,17 +28,20 @@ export class HttpTrackerClient implements TrackerTransport {
   readonly #maxRedirects: number;
   readonly #timeoutMs: number;
   readonly #headers: Readonly<Record<string, string>>;
+  readonly #crypto: CryptoSupport | undefined;
 
   constructor(options: HttpTrackerClientOptions = {}) {
     this.#maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.#maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
     this.#headers = { 'user-agent': options.userAgent ?? 'TypeTorrent' };
+    this.#crypto = options.crypto;
   }
 
   /** Announces; a `failure reason` comes back as `{ ok: false }`, transport problems throw TrackerError. */
   async announce(url: string, request: AnnounceRequest, options: RequestOptions = {}): Promise<AnnounceResult> {
-    return await this.#exchange(url, () => announceRequestUrl(url, request), parseAnnounceResponse, options.signal);
+    const withCrypto = request.crypto === undefined && this.#crypto !== undefined ? { ...request, crypto: this.#crypto } : request;
+    return await this.#exchange(url, () => announceRequestUrl(url, withCrypto), parseAnnounceResponse, options.signal);
   }
 
   /** Scrapes by the BEP 48 URL convention; throws SCRAPE_UNSUPPORTED when the URL has no scrape form. */
