@@ -7,7 +7,8 @@
 //
 // Options: --size MiB (single-file torrent, default 1024), --files N (many-file torrent, default 300,
 // 0 to skip), --rounds N (default 3), --clients a,b,c, --no-seed (skip the seeding comparison),
-// --no-micro (skip micro-benchmarks), --work DIR (data folder, default /tmp/typetorrent-bench, reused
+// --no-encrypted (skip the encrypted download: the single file from a libtorrent seeder that requires
+// RC4, typetorrent and libtorrent only), --no-micro (skip micro-benchmarks), --work DIR (data folder, default /tmp/typetorrent-bench, reused
 // between runs), --out FILE (default bench-results/latest.md).
 // Needs `npm run build` first. Run as root to get a loopback-only network namespace (required for
 // webtorrent-cli, which cannot turn off DHT).
@@ -35,6 +36,7 @@ const { values: opts } = parseArgs({
     rounds: { type: 'string', default: '3' },
     clients: { type: 'string', default: Object.keys(clients).join(',') },
     'no-seed': { type: 'boolean', default: false },
+    'no-encrypted': { type: 'boolean', default: false },
     'no-micro': { type: 'boolean', default: false },
     'no-netns': { type: 'boolean', default: false },
     work: { type: 'string', default: path.join(os.tmpdir(), 'typetorrent-bench') },
@@ -71,10 +73,13 @@ async function settle() {
 }
 const SETTLE_MS = 1000;
 
-async function leechRounds(swarm, payloadBytes) {
+/** Clients that speak MSE and take part in the encrypted row. */
+const ENCRYPTING_CLIENTS = ['typetorrent', 'libtorrent'];
+
+async function leechRounds(swarm, payloadBytes, names = wanted) {
   const rows = new Map();
   const active = [];
-  for (const name of wanted) {
+  for (const name of names) {
     const client = clients[name];
     if (!client) { rows.set(name, { client: name, runs: [], note: 'unknown client' }); continue; }
     const why = client.unavailable();
@@ -100,7 +105,7 @@ async function leechRounds(swarm, payloadBytes) {
       fs.rmSync(outDir, { recursive: true, force: true });
     }
   }
-  return wanted.map((name) => {
+  return names.map((name) => {
     const row = rows.get(name);
     return { client: row.client, runs: row.runs, note: row.note || clients[name]?.note || '' };
   });
@@ -207,6 +212,17 @@ for (const data of datasets) {
     await swarm.stop();
   }
   if (!opts['no-seed'] && data === datasets[0]) sections.push(await seedingComparison(data, payload), '');
+  const encrypting = ENCRYPTING_CLIENTS.filter((name) => wanted.includes(name));
+  if (!opts['no-encrypted'] && data === datasets[0] && encrypting.length > 0) {
+    log(`encrypted swarm for ${data.label}: the seeder requires RC4 ...`);
+    const encrypted = await startSwarm(data, opts.work, { encryption: 'require' });
+    try {
+      const rows = await leechRounds(encrypted, payload, encrypting);
+      sections.push(downloadTable(`Encrypted download (MSE, RC4) from a libtorrent seeder that refuses plaintext: ${data.label}, ${(payload / 2 ** 20).toFixed(0)} MiB`, payload, rows), '');
+    } finally {
+      await encrypted.stop();
+    }
+  }
 }
 if (!opts['no-micro']) sections.push('### Micro-benchmarks', '', microBenchmarks(), '');
 const report = sections.join('\n');

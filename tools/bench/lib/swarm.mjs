@@ -49,9 +49,10 @@ export function makeManyFiles(workDir, count) {
 
 /**
  * Starts opentracker and a libtorrent seeder for `data`; returns the torrent path, the expected
- * output fingerprint and a stop function.
+ * output fingerprint and a stop function. `encryption: 'require'` makes the seeder refuse plaintext
+ * peers and RC4-encrypt every connection (MSE).
  */
-export async function startSwarm(data, workDir) {
+export async function startSwarm(data, workDir, { encryption } = {}) {
   const tracker = await startOpentracker({ infoHashes: [] });
   const { torrent, metainfo } = await createTorrentFromPath(data.sourcePath, {
     trackers: [[tracker.httpAnnounceUrl]],
@@ -61,7 +62,7 @@ export async function startSwarm(data, workDir) {
   const torrentPath = path.join(workDir, `${path.basename(data.sourcePath)}.torrent`);
   fs.writeFileSync(torrentPath, torrent);
   await tracker.allow(metainfo.infoHashHex);
-  const seeder = await startLibtorrentSeeder({ torrentPath, savePath: data.seedDir, startTimeoutMs: 600_000 });
+  const seeder = await startLibtorrentSeeder({ torrentPath, savePath: data.seedDir, startTimeoutMs: 600_000, ...(encryption === undefined ? {} : { encryption }) });
   const expected = await fingerprint(data.sourcePath);
   return {
     torrentPath,
