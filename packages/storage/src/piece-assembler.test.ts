@@ -26,6 +26,33 @@ class RecordingStorage extends MemoryStorage {
 }
 
 describe('PieceAssembler', () => {
+  test('a reserved piece keeps its buffer for its blocks, so they are never answered busy', async () => {
+    const storage = new MemoryStorage(fixture.torrent);
+    // Room for one piece only.
+    const assembler = new PieceAssembler(fixture.torrent, storage, { memoryLimit: 65536 });
+    expect(assembler.reserve(0)).toBe(true);
+    expect(assembler.reserve(0)).toBe(true);
+    expect(assembler.reserve(1)).toBe(false);
+    expect(assembler.canAccept(1)).toBe(false);
+    const results = await feed(assembler, fixture, 0);
+    expect(results.map((r) => r.kind)).toEqual(['stored', 'stored', 'stored', 'verified']);
+    expect(assembler.reserve(1)).toBe(true);
+  });
+
+  test('unreserve gives back the buffer of a piece none of whose blocks came, and keeps one that has blocks', async () => {
+    const assembler = new PieceAssembler(fixture.torrent, new MemoryStorage(fixture.torrent), { memoryLimit: 65536 });
+    expect(assembler.reserve(0)).toBe(true);
+    assembler.unreserve(0);
+    expect(assembler.piecesInProgress).toEqual([]);
+    expect(assembler.reserve(1)).toBe(true);
+    const [first] = fixture.blocks(1);
+    if (first === undefined) throw new Error('no block');
+    await assembler.addBlock(1, first.begin, first.data, 'peer-a');
+    assembler.unreserve(1);
+    expect(assembler.piecesInProgress).toEqual([1]);
+    expect(assembler.reserve(2)).toBe(false);
+  });
+
   test('a complete piece with the right hash is verified and written', async () => {
     const storage = new MemoryStorage(fixture.torrent);
     const verified: number[] = [];

@@ -178,6 +178,19 @@ export class PieceStore {
     return this.#assembler.canAccept(piece);
   }
 
+  /**
+   * Holds memory for `piece` before its blocks are requested, so none of them is dropped for want of
+   * a buffer when it arrives; false when the memory cap is reached. See PieceAssembler.reserve.
+   */
+  reserve(piece: number): boolean {
+    return this.#assembler.reserve(piece);
+  }
+
+  /** Gives back a reservation none of whose blocks arrived. */
+  unreserve(piece: number): void {
+    this.#assembler.unreserve(piece);
+  }
+
   /** Resolves when memory for a new piece is free again. */
   async waitForMemory(options: IoOptions = {}): Promise<void> {
     await this.#assembler.waitForMemory(options);

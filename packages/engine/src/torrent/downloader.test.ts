@@ -27,8 +27,19 @@ class Host implements DownloaderHost {
   downloaded = 0;
   /** Blocks the store was offered, by piece. */
   readonly offered = new Map<number, number>();
+  /** Pieces holding memory, and how many pieces may. */
+  readonly reserved = new Set<number>();
+  memoryFor = Number.POSITIVE_INFINITY;
   readonly store = {
-    canAccept: (): boolean => true,
+    canAccept: (piece: number): boolean => this.reserved.has(piece) || this.reserved.size < this.memoryFor,
+    reserve: (piece: number): boolean => {
+      if (!this.reserved.has(piece) && this.reserved.size >= this.memoryFor) return false;
+      this.reserved.add(piece);
+      return true;
+    },
+    unreserve: (piece: number): void => {
+      if ((this.offered.get(piece) ?? 0) === 0) this.reserved.delete(piece);
+    },
     offerBlock: (piece: number): BlockResult => {
       const count = (this.offered.get(piece) ?? 0) + 1;
       this.offered.set(piece, count);
@@ -196,5 +207,19 @@ describe('Downloader', () => {
     other.peer.peerSaid('unchoke');
     downloader.fill(other.peer);
     expect(other.conn.take('request')).toHaveLength(4);
+  });
+
+  it('asks only for pieces it could hold memory for, and gives the memory back when their requests are given up', () => {
+    host.memoryFor = 1;
+    const { peer, conn } = seedPeer('a');
+    peer.peerSaid('unchoke');
+    downloader.fill(peer);
+    // Four requests fit the queue, but only one piece (two blocks) fits in memory.
+    const requests = conn.take('request');
+    expect(new Set(requests.map((r) => r.index)).size).toBe(1);
+    expect(requests).toHaveLength(2);
+    expect(host.reserved.size).toBe(1);
+    downloader.leave(peer);
+    expect(host.reserved.size).toBe(0);
   });
 });

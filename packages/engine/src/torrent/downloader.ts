@@ -20,8 +20,8 @@ const REFILL_FRACTION = 4;
 /** Rejections (BEP 6) while unchoked after which a peer is dropped. */
 const MAX_REJECTS = 256;
 
-export type DownloadPicker = Pick<PiecePicker, 'pickBlocks' | 'abortRequest' | 'blockReceived' | 'has' | 'isInteresting' | 'pieceFailed'>;
-export type DownloadStore = Pick<PieceStore, 'canAccept' | 'offerBlock' | 'waitForMemory'>;
+export type DownloadPicker = Pick<PiecePicker, 'pickBlocks' | 'abortRequest' | 'blockReceived' | 'has' | 'isInteresting' | 'pieceFailed' | 'pieceState'>;
+export type DownloadStore = Pick<PieceStore, 'canAccept' | 'reserve' | 'unreserve' | 'offerBlock' | 'waitForMemory'>;
 
 /** What the downloader may use of its torrent. */
 export interface DownloaderHost {
@@ -69,7 +69,7 @@ export class Downloader {
     const state = this.#state.get(peer);
     this.#state.delete(peer);
     if (state === undefined) return;
-    for (const request of state.requests.clear()) this.#host.picker.abortRequest(request.piece, request.begin / BLOCK_SIZE, peer.key);
+    for (const request of state.requests.clear()) this.#abort(request.piece, request.begin / BLOCK_SIZE, peer.key);
   }
 
   /** The peer's request queue, for the choker and peer listings (undefined for a peer not joined). */
@@ -111,8 +111,9 @@ export class Downloader {
     const batch: BlockRequest[] = [];
     for (const pick of picks) {
       const begin = pick.block * BLOCK_SIZE;
-      if (!host.store.canAccept(pick.piece)) {
-        host.picker.abortRequest(pick.piece, pick.block, peer.key);
+      // Memory for the piece is held from its first request, so no block we ask for is dropped.
+      if (!host.store.reserve(pick.piece)) {
+        this.#abort(pick.piece, pick.block, peer.key);
         this.#waitForMemory();
         continue;
       }
@@ -160,7 +161,7 @@ export class Downloader {
     const index = begin / BLOCK_SIZE;
     if (host.picker.has(piece)) return; // a late or endgame duplicate
     if (!host.store.canAccept(piece)) {
-      host.picker.abortRequest(piece, index, peer.key);
+      this.#abort(piece, index, peer.key);
       this.#waitForMemory();
       return;
     }
@@ -195,7 +196,7 @@ export class Downloader {
     const state = this.#state.get(peer);
     const request = state?.requests.rejected(piece, begin);
     if (state === undefined || request === undefined) return;
-    this.#host.picker.abortRequest(piece, begin / BLOCK_SIZE, peer.key);
+    this.#abort(piece, begin / BLOCK_SIZE, peer.key);
     // A peer that unchoked us and keeps refusing what it claims to have is lying or broken; a few
     // refusals happen (a queue that was full), so only many end the connection (without a ban).
     if (!peer.peerChoking && ++state.rejects > MAX_REJECTS) {
@@ -226,7 +227,7 @@ export class Downloader {
     if (other === undefined || state === undefined) return;
     const request = state.requests.cancelled(piece, begin);
     if (request === undefined) return;
-    this.#host.picker.abortRequest(piece, begin / BLOCK_SIZE, key);
+    this.#abort(piece, begin / BLOCK_SIZE, key);
     state.giveUp(this.blockId(piece, begin));
     other.conn.sendCancel(piece, begin, request.length);
   }
@@ -238,9 +239,15 @@ export class Downloader {
 
   #abandon(peer: Peer, state: DownloadState, requests: readonly BlockRequest[]): void {
     for (const request of requests) {
-      this.#host.picker.abortRequest(request.piece, request.begin / BLOCK_SIZE, peer.key);
+      this.#abort(request.piece, request.begin / BLOCK_SIZE, peer.key);
       state.giveUp(this.blockId(request.piece, request.begin));
     }
+  }
+
+  /** A request given up: back to the picker, and a piece nobody is fetching any more gives its memory back. */
+  #abort(piece: number, block: number, peer: string): void {
+    this.#host.picker.abortRequest(piece, block, peer);
+    if (this.#host.picker.pieceState(piece) === 'not-started') this.#host.store.unreserve(piece);
   }
 
   #stored(outcome: BlockResult): void {
