@@ -5,7 +5,7 @@
 import { decodeReserved, encodeHandshake, negotiate } from '@typetorrent/peer-wire';
 import { EngineError } from '../errors.js';
 import type { SessionServices } from '../torrent/services.js';
-import { peerIdKey } from './ban-list.js';
+import { addressKey, peerIdKey } from './ban-list.js';
 import { outgoing, sameBytes, type Handshaken } from './handshake-io.js';
 import { PeerConnection, type PeerDirection } from './peer-connection.js';
 
@@ -18,6 +18,8 @@ export interface AdmissionHost {
   connections(): Iterable<PeerConnection>;
   /** The endpoint turned out to be us: never dial it again. */
   markSelf(key: string): void;
+  /** The torrent is full: close an idle, unproductive connection if there is one (true when it did). */
+  makeRoom(): boolean;
 }
 
 /**
@@ -67,7 +69,7 @@ function refusalOf(host: AdmissionHost, handshaken: Handshaken, key: string, dir
   const { services } = host;
   if (!host.active) return new EngineError('INVALID_STATE', 'torrent is not running', { peer: key });
   if (sameBytes(peerId, services.peerId)) return new EngineError('SELF_CONNECTION', 'connected to ourselves', { peer: key });
-  if (services.bans.isBanned(key, peerIdKey(peerId))) return new EngineError('BANNED', 'peer is banned', { peer: key });
+  if (services.bans.isBanned(key, peerIdKey(peerId), addressKey(handshaken.socket.remoteAddress))) return new EngineError('BANNED', 'peer is banned', { peer: key });
   let count = 0;
   for (const other of host.connections()) {
     if (other.closed) continue;
@@ -82,7 +84,7 @@ function refusalOf(host: AdmissionHost, handshaken: Handshaken, key: string, dir
     other.close(new EngineError('DUPLICATE_PEER', 'replaced by a connection the other way', { peer: other.key }));
     count--;
   }
-  if (count >= host.maxPeers) return new EngineError('TOO_MANY_PEERS', 'torrent connection limit reached', { peer: key });
+  if (count >= host.maxPeers && !host.makeRoom()) return new EngineError('TOO_MANY_PEERS', 'torrent connection limit reached', { peer: key });
   return undefined;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ManualClock } from '../testing/manual-clock.js';
-import { BanList, MAX_BANS, endpointKey, peerIdKey } from './ban-list.js';
+import { BanList, MAX_BANS, addressKey, endpointKey, peerIdKey } from './ban-list.js';
 
 describe('BanList', () => {
   it('bans every key given until the ban expires', () => {
@@ -30,5 +30,20 @@ describe('BanList', () => {
     expect(endpointKey('::1', 2)).toBe('[::1]:2');
     expect(endpointKey('::ffff:127.0.0.1', 3)).toBe('127.0.0.1:3');
     expect(peerIdKey(Uint8Array.of(0xab, 0x01))).toBe('id:ab01');
+  });
+});
+
+describe('addressKey', () => {
+  it('names a whole address, IPv4-mapped or not, so a new port or peer id does not walk past a ban', () => {
+    expect(addressKey('10.1.2.3')).toBe('ip:10.1.2.3');
+    expect(addressKey('::ffff:10.1.2.3')).toBe('ip:10.1.2.3');
+    expect(addressKey('2001:db8::1')).toBe('ip:2001:db8::1');
+  });
+
+  it('gives no key for loopback addresses, which every local process shares', () => {
+    expect(addressKey('127.0.0.1')).toBeUndefined();
+    expect(addressKey('::1')).toBeUndefined();
+    expect(addressKey('::ffff:127.0.0.1')).toBeUndefined();
+    expect(addressKey(undefined)).toBeUndefined();
   });
 });

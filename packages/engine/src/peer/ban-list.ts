@@ -1,6 +1,8 @@
-// Peers that sent corrupt data or broke the protocol are kept away for a while. Every lab peer is
-// 127.0.0.1, so a ban names an endpoint ("host:port") and, when known, a peer id ("id:<hex>"),
-// never a bare address: banning an IP would ban every honest peer on the same machine.
+// Peers that sent corrupt data or broke the protocol are kept away for a while. A ban names the
+// endpoint ("host:port"), the peer id ("id:<hex>") and the address ("ip:<host>"), so reconnecting
+// from another port with another peer id does not walk past it. Loopback addresses are the
+// exception (addressKey gives none): every process on this machine shares them, so banning one would
+// ban every honest local peer, which is all a test swarm has.
 import type { Clock } from '../clock.js';
 
 /** libtorrent bans for the session's lifetime; an hour lets a peer that was briefly broken back in. */
@@ -69,4 +71,12 @@ export function peerIdKey(peerId: Uint8Array): string {
 export function endpointKey(host: string, port: number): string {
   const plain = host.startsWith('::ffff:') && host.includes('.') ? host.slice(7) : host;
   return plain.includes(':') ? `[${plain}]:${port}` : `${plain}:${port}`;
+}
+
+/** The ban key of a whole address, or undefined for loopback addresses (see the file comment). */
+export function addressKey(host: string | undefined): string | undefined {
+  if (host === undefined) return undefined;
+  const plain = host.startsWith('::ffff:') && host.includes('.') ? host.slice(7) : host;
+  if (plain === '::1' || plain.startsWith('127.')) return undefined;
+  return `ip:${plain}`;
 }

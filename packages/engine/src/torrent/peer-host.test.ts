@@ -18,12 +18,12 @@ import {
 import type { PieceStore } from '@typetorrent/storage';
 import { EngineError } from '../errors.js';
 import { ExtensionSet, type Extension } from '../extensions/extension.js';
-import { peerIdKey } from '../peer/ban-list.js';
+import { addressKey, peerIdKey } from '../peer/ban-list.js';
 import { PiecePicker } from '../picker/piece-picker.js';
 import { RateLimiter } from '../rate/rate-limiter.js';
 import { testServices, type TestServices } from '../testing/services.js';
 import { socketPair } from '../testing/socket-pair.js';
-import { PeerHost, type PeerWork } from './peer-host.js';
+import { EVICT_AFTER_MS, PeerHost, type PeerWork } from './peer-host.js';
 import type { Peer } from './peer.js';
 import { Transfer } from './transfer.js';
 import type { PeerEvent } from './types.js';
@@ -263,6 +263,46 @@ describe('PeerHost: admission', () => {
     const second = await connect('10.0.0.2:1');
     await second.waitClosed();
     expect(host.peerCount).toBe(1);
+  });
+
+  it('when full, lets a newcomer take the slot of a peer that exchanged no data for 30 s', async () => {
+    host.close('replaced');
+    host = makeHost(1);
+    host.activate();
+    const silent = await connect('10.0.0.1:1');
+    await silent.waitFor(isType('handshake'));
+    // Not yet: a fresh connection gets its chance.
+    const early = await connect('10.0.0.2:1');
+    await early.waitClosed();
+    expect(host.peer('10.0.0.1:1')).toBeDefined();
+    services.clock.advance(EVICT_AFTER_MS);
+    const late = await connect('10.0.0.3:1');
+    await late.waitFor(isType('handshake'));
+    await silent.waitClosed();
+    expect([...host.peers()].map((p) => p.key)).toEqual(['10.0.0.3:1']);
+  });
+
+  it('bans the address of a peer that broke the protocol, so another port and peer id do not get back in', async () => {
+    // The sockets are on loopback (never banned by address); this one says it comes from 10.0.0.9.
+    const [client, server] = await socketPair();
+    Object.defineProperty(server, 'remoteAddress', { value: '10.0.0.9' });
+    const liar = new Remote(client);
+    remotes.push(liar);
+    services.budget.acquire();
+    const handshake = { type: 'handshake' as const, reserved: encodeReserved({ fast: true, extended: true }), infoHash, peerId: liar.peerId };
+    host.attach({ socket: server, decoder: new WireDecoder({ handshake: false }), handshake }, '10.0.0.9:1', 'in');
+    liar.send(handshake);
+    await liar.waitClosed();
+    expect(services.bans.isBanned(addressKey('10.0.0.9'))).toBe(true);
+    // Back from another port with another peer id: refused at admission.
+    const [client2, server2] = await socketPair();
+    Object.defineProperty(server2, 'remoteAddress', { value: '10.0.0.9' });
+    const again = new Remote(client2);
+    remotes.push(again);
+    services.budget.acquire();
+    host.attach({ socket: server2, decoder: new WireDecoder({ handshake: false }), handshake: { ...handshake, peerId: createPeerId() } }, '10.0.0.9:2', 'in');
+    await again.waitClosed();
+    expect(host.peer('10.0.0.9:2')).toBeUndefined();
   });
 });
 

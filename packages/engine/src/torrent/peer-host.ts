@@ -7,7 +7,7 @@ import { decodeReserved, type WireMessage } from '@typetorrent/peer-wire';
 import { EngineError, describeError } from '../errors.js';
 import type { ExtensionSet, HandshakeFields } from '../extensions/extension.js';
 import { admit, type AdmissionHost } from '../peer/admission.js';
-import { endpointKey, peerIdKey } from '../peer/ban-list.js';
+import { addressKey, endpointKey, peerIdKey } from '../peer/ban-list.js';
 import type { Handshaken } from '../peer/handshake-io.js';
 import type { PeerConnection, PeerDirection } from '../peer/peer-connection.js';
 import { Peer } from './peer.js';
@@ -18,6 +18,9 @@ import type { PeerEvent } from './types.js';
 
 /** ALLOWED FAST pieces kept per peer before there is work (BEP 6 suggests sets of 10); more are ignored. */
 const MAX_ALLOWED_FAST_KEPT = 64;
+
+/** How long a connection may stay without exchanging payload before a newcomer may take its slot. */
+export const EVICT_AFTER_MS = 30_000;
 
 /** The running phase's side of every connection (the Transfer). */
 export interface PeerWork {
@@ -109,6 +112,25 @@ export class PeerHost implements SwarmHost, AdmissionHost {
 
   markSelf(key: string): void {
     this.swarm.markSelf(key);
+  }
+
+  /**
+   * The torrent is full and a new peer completed its handshake: closes the least useful connection
+   * if one has had its chance (connected for EVICT_AFTER_MS) and given or taken no payload, so
+   * silent peers cannot hold every slot (libtorrent, too, prefers peers that give data). True when
+   * a slot was freed.
+   */
+  makeRoom(): boolean {
+    const now = this.services.clock.now();
+    let victim: Peer | undefined;
+    for (const peer of this.#peers.values()) {
+      if (peer.conn.closed || now - peer.connectedAt < EVICT_AFTER_MS) continue;
+      if (peer.downloadMeter.total > 0 || peer.uploadMeter.total > 0) continue;
+      if (victim === undefined || peer.connectedAt < victim.connectedAt) victim = peer;
+    }
+    if (victim === undefined) return false;
+    this.drop(victim, new EngineError('TOO_MANY_PEERS', 'made room for a new peer: no data exchanged', { peer: victim.key }));
+    return true;
   }
 
   /** Starts (or restarts after a pause) connecting and accepting. */
@@ -289,6 +311,8 @@ export class PeerHost implements SwarmHost, AdmissionHost {
       const keys = [peer.key, peerIdKey(peer.conn.peerId)];
       const host = peer.conn.remoteAddress;
       if (host !== undefined && peer.listenPort !== undefined) keys.push(endpointKey(host, peer.listenPort));
+      const address = addressKey(host);
+      if (address !== undefined) keys.push(address);
       this.services.bans.ban(keys, reason.message);
       this.#hooks.warn(new EngineError(reason.code, `banned ${peer.key}: ${reason.message}`, { peer: peer.key, cause: reason }));
     }

@@ -3,7 +3,7 @@
 // lab peer is 127.0.0.1), never ourselves, never a banned peer, with a growing wait after failures.
 import { isLoopbackOrUnspecified } from '@typetorrent/tracker';
 import { EngineError } from '../errors.js';
-import { endpointKey } from '../peer/ban-list.js';
+import { addressKey, endpointKey } from '../peer/ban-list.js';
 import { dial, type Handshaken } from '../peer/handshake-io.js';
 import type { PeerDirection } from '../peer/peer-connection.js';
 import type { SessionServices } from './services.js';
@@ -31,7 +31,7 @@ const MAX_FAILURES = 5;
 /** Longest wait before redialling. */
 const MAX_RETRY_MS = 30 * 60_000;
 
-export type PeerSource = 'tracker' | 'manual' | 'incoming' | 'pex' | 'dht';
+export type PeerSource = 'tracker' | 'manual' | 'incoming' | 'pex' | 'dht' | 'lsd';
 
 interface Candidate {
   readonly host: string;
@@ -90,7 +90,7 @@ export class Swarm {
     for (const candidate of this.#candidates.values()) {
       if (rt.peerCount + this.#dialing.size >= rt.maxPeers) return;
       if (candidate.retryAt > now || this.isConnected(candidate.key)) continue;
-      if (bans.isBanned(candidate.key)) continue;
+      if (bans.isBanned(candidate.key, addressKey(candidate.host))) continue;
       if (!budget.acquireConnect()) return;
       if (!budget.acquire()) {
         budget.releaseConnect();
