@@ -18,6 +18,8 @@ export type {
   TorrentState,
   TorrentStatus,
 } from './torrent/types.js';
+// Local Service Discovery (BEP 14) messages, for tools that speak it.
+export { decodeLsdAnnounce, encodeLsdAnnounce, LSD_GROUP_V4, LSD_GROUP_V6, LSD_PORT, type LsdAnnounce } from './lsd/lsd-message.js';
 export { EngineError, type EngineErrorCode, type EngineErrorDetails } from './errors.js';
 export { DEFAULT_TUNING, type EngineTuning } from './tuning.js';
 export { systemClock, type Cancel, type Clock } from './clock.js';

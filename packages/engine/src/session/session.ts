@@ -23,6 +23,7 @@ import { DEFAULT_TUNING, type EngineTuning } from '../tuning.js';
 import { Budget, DEFAULT_MAX_CONNECTING, DEFAULT_MAX_CONNECTIONS } from './budget.js';
 import { Listener } from './listener.js';
 import { SessionDht, type SessionDhtOptions } from './session-dht.js';
+import { SessionLsd, type SessionLsdOptions } from './session-lsd.js';
 
 export const DEFAULT_PORT = 6881;
 
@@ -67,6 +68,12 @@ export interface SessionOptions {
    * torrent. Off unless given; `{}` joins through the public routers, `bootstrap` names others.
    */
   readonly dht?: SessionDhtOptions;
+  /**
+   * Local Service Discovery (BEP 14): announce every public torrent to the local network by UDP
+   * multicast (239.192.152.143:6771, and [ff15::efc0:988f]:6771 where IPv6 allows) and take the
+   * peers announcing it there. Off unless given.
+   */
+  readonly lsd?: SessionLsdOptions;
 }
 
 export type SessionEvents = {
@@ -89,6 +96,7 @@ export class Session extends EventEmitter<SessionEvents> {
   readonly #ownUdp: UdpTrackerClient | undefined;
   readonly #hasher: SessionHasher | undefined;
   readonly #dht: SessionDht | undefined;
+  readonly #lsd: SessionLsd | undefined;
   /** Every torrent's info-hash by HASH('req2', info-hash): how incoming MSE handshakes find theirs. */
   readonly #infoHashes = new InfoHashIndex();
   /** Peers already told about in a warning (a refused peer redials; one line per peer is enough). */
@@ -122,11 +130,13 @@ export class Session extends EventEmitter<SessionEvents> {
     };
     const encryption: DialEncryption = { policy: this.encryption, plaintextPeers: new BoundedKeys(REMEMBERED_PEERS), warn: warnOnce };
     this.#dht = options.dht === undefined ? undefined : new SessionDht(options.dht, (warning) => this.emit('warning', warning));
+    this.#lsd = options.lsd === undefined ? undefined : new SessionLsd(options.lsd, { clock, warn: (warning) => this.emit('warning', warning) });
     this.#services = {
       clock,
       peerId: this.peerId,
       reserved: encodeReserved({ fast: true, extended: true, dht: this.#dht !== undefined }),
       dht: this.#dht,
+      lsd: this.#lsd,
       socketFactory: withEncryption(options.socketFactory ?? tcpSocketFactory, encryption),
       encryption,
       bans: new BanList(clock, tuning.banMs),
@@ -155,11 +165,12 @@ export class Session extends EventEmitter<SessionEvents> {
     return this.#listener.port;
   }
 
-  /** Opens the listen port (once; later calls return the same port), and the DHT node on it. */
+  /** Opens the listen port (once; later calls return the same port), the DHT node on it and LSD. */
   async listen(): Promise<number> {
     this.#checkOpen();
     this.#listening ??= this.#listener.listen(this.#options.port ?? DEFAULT_PORT, this.#options.host ?? '0.0.0.0').then(async (port) => {
       await this.#dht?.start(port, this.#options.host ?? '0.0.0.0');
+      await this.#lsd?.start(port);
       return port;
     });
     return await this.#listening;
@@ -231,6 +242,7 @@ export class Session extends EventEmitter<SessionEvents> {
     for (const torrent of torrents) this.#infoHashes.delete(torrent.infoHash);
     await Promise.all(torrents.map(async (torrent) => await torrent.remove()));
     await this.#dht?.close();
+    await this.#lsd?.close();
     await this.#ownUdp?.close();
     await this.#hasher?.close();
   }

@@ -6,6 +6,7 @@ import type { Clock } from '../clock.js';
 import type { DialEncryption, SocketFactory } from '../net/socket-factory.js';
 import type { BanList } from '../peer/ban-list.js';
 import type { DhtService } from './dht-service.js';
+import type { LsdService } from './lsd-service.js';
 import type { Limiter } from '../rate/rate-limiter.js';
 import type { EngineTuning } from '../tuning.js';
 
@@ -38,6 +39,8 @@ export interface SessionServices {
   readonly hasher: Hasher | undefined;
   /** The session's DHT node (BEP 5); undefined: no DHT. */
   readonly dht?: DhtService | undefined;
+  /** The session's Local Service Discovery (BEP 14); undefined: none. */
+  readonly lsd?: LsdService | undefined;
   /** Shared tracker clients (one UDP socket for the whole session). */
   readonly trackers: { readonly http?: TrackerTransport; readonly udp?: TrackerTransport };
   /**

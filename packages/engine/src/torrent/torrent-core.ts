@@ -11,6 +11,7 @@ import { RateLimiter } from '../rate/rate-limiter.js';
 import { TorrentAnnouncer } from './announce.js';
 import { createConnections, type Connections } from './connections.js';
 import { DhtAnnouncer } from './dht-announcer.js';
+import { LsdAnnouncer } from './lsd-announcer.js';
 import { filePrioritiesFrom, type Opened } from './open.js';
 import type { Phase, Running } from './phase.js';
 import { ByteCounts } from './progress.js';
@@ -48,6 +49,8 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
   protected readonly _conn: Connections;
   /** The DHT peer source, when the session runs a DHT node. */
   protected readonly _dht: DhtAnnouncer | undefined;
+  /** The local network peer source (BEP 14), when the session runs LSD. */
+  protected readonly _lsd: LsdAnnouncer | undefined;
   /** Resolves with a magnet link's info dict once a peer gave one that hashes right. */
   protected readonly _metadata: Promise<Uint8Array>;
   protected _metainfo: Metainfo | undefined;
@@ -105,6 +108,7 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
             found: (peers) => this._conn.host.swarm.add(peers, 'dht'),
             warn: (warning) => this._warn(warning),
           });
+    this._lsd = services.lsd === undefined ? undefined : new LsdAnnouncer(services.lsd, this.infoHash, (peers) => this._conn.host.swarm.add(peers, 'lsd'));
     this._announcer = new TorrentAnnouncer(services, {
       stats: () => ({
         downloaded: this._running()?.transfer.downloaded ?? 0,
@@ -241,8 +245,13 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
   protected _announce(): void {
     if (this._options.announce === false) return;
     // BEP 27: a private torrent's peers come from its tracker only (a magnet's privacy is known once its metadata is).
-    if (this._metainfo?.private !== true) this._dht?.start();
-    else this._dht?.stop();
+    if (this._metainfo?.private !== true) {
+      this._dht?.start();
+      this._lsd?.start();
+    } else {
+      this._dht?.stop();
+      this._lsd?.stop();
+    }
     const tiers = this._metainfo?.announce ?? this._magnet?.trackers.map((url) => [url]) ?? [];
     this._announcer.start({ infoHash: this.infoHash, infoHashHex: this.infoHashHex, tiers });
   }
@@ -294,6 +303,7 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
     if (phase.kind === 'fetching' || phase.kind === 'checking' || phase.kind === 'running') phase.ticker?.();
     this._running()?.transfer.deactivate();
     this._dht?.stop();
+    this._lsd?.stop();
     this._conn.host.deactivate(reason);
     await this._announcer.stop();
   }
