@@ -33,6 +33,13 @@ export interface EngineTuning {
   readonly stopTimeoutMs: number;
   /** First wait before redialling a peer that failed; doubles per failure. */
   readonly reconnectBaseMs: number;
+  /**
+   * Incoming MSE handshakes one address may start at once, and earns back per second (each costs
+   * Diffie-Hellman work: issue 16, defect 3). Past them its connections are closed unanswered; an
+   * encrypting peer that prefers MSE then retries in plaintext.
+   */
+  readonly mseBurst: number;
+  readonly msePerSecond: number;
 }
 
 export const DEFAULT_TUNING: EngineTuning = {
@@ -50,4 +57,6 @@ export const DEFAULT_TUNING: EngineTuning = {
   tickMs: 1000,
   stopTimeoutMs: 5000,
   reconnectBaseMs: 5000,
+  mseBurst: 8,
+  msePerSecond: 2,
 };

@@ -155,7 +155,7 @@ export class Session extends EventEmitter<SessionEvents> {
       route: (handshaken, key) => this.#route(handshaken, key),
       findInfoHash: this.#infoHashes.find,
       encryption: this.encryption,
-      mseLimiter: new MseRateLimiter(),
+      mseLimiter: new MseRateLimiter({ burst: tuning.mseBurst, perSecond: tuning.msePerSecond }),
       warn: warnOnce,
     });
   }
