@@ -56,6 +56,23 @@ describe('ResumeFile', () => {
     expect(await file.load()).toEqual(new Uint8Array([7, 7]));
   });
 
+  test('a save that runs out of space leaves no temporary file behind', async () => {
+    const dir = path.join(temp, 'full');
+    const fullDisk: FileSystem = {
+      ...nodeFileSystem,
+      async open(filePath, mode) {
+        const opened = await nodeFileSystem.open(filePath, mode);
+        const write = async (): Promise<number> => {
+          throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+        };
+        return { ...opened, handle: Object.assign(Object.create(opened.handle) as typeof opened.handle, { write, writeSync: undefined, close: opened.handle.close.bind(opened.handle), truncate: opened.handle.truncate.bind(opened.handle) }) };
+      },
+    };
+    const file = new ResumeFile(dir, hex, fullDisk);
+    await expect(file.save(new Uint8Array(100))).rejects.toMatchObject({ code: 'DISK_FULL' });
+    expect(await fs.readdir(path.dirname(file.path))).toEqual([]);
+  });
+
   describe('load reads only a regular file of bounded size, through no link', () => {
     const planted = async (name: string): Promise<ResumeFile> => {
       const file = new ResumeFile(path.join(temp, name), hex);

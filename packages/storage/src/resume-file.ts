@@ -95,14 +95,20 @@ export class ResumeFile implements ResumeStore {
       await ensureParentFolders(this.#fileSystem, this.#root, this.path, new Set());
       const { handle } = await this.#fileSystem.open(temporary, 'write');
       try {
-        await handle.truncate(0);
-        await writeFully(handle, record, 0);
-        await handle.sync();
-      } finally {
-        await handle.close();
+        try {
+          await handle.truncate(0);
+          await writeFully(handle, record, 0);
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+        throwIfAborted(options.signal);
+        await this.#fileSystem.rename(temporary, this.path);
+      } catch (error) {
+        // A full disk (or an abort) must not leave a half-written temporary beside the record.
+        await this.#fileSystem.unlink(temporary).catch(() => undefined);
+        throw error;
       }
-      throwIfAborted(options.signal);
-      await this.#fileSystem.rename(temporary, this.path);
       await this.#fileSystem.syncDirectory(path.dirname(this.path));
     } catch (error) {
       throw toStorageError(error, this.path);
