@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { createTorrentFromPath } from '@typetorrent/metainfo/node';
 import { freePort, LT_PEER_SCRIPT, SYSTEM_PYTHON } from '@typetorrent/testkit';
 import { clients, installWebtorrentCli } from './lib/clients.mjs';
-import { measure } from './lib/measure.mjs';
+import { measure, median } from './lib/measure.mjs';
 import { canUseNetns, rerunInNetns } from './lib/netns.mjs';
 import { downloadTable, seedingTable } from './lib/report.mjs';
 import { makeManyFiles, makeSingleFile, startSwarm } from './lib/swarm.mjs';
@@ -101,7 +101,7 @@ async function leechRounds(swarm, payloadBytes, names = wanted) {
       const check = r.code === 0 || name === 'libtorrent' ? await matches(swarm.expected, path.join(outDir, swarm.outputName)) : { ok: false, why: `exit ${r.code}${r.timedOut ? ' (timed out)' : ''}: ${r.tail.slice(-300)}` };
       if (!check.ok) row.note = `failed: ${check.why}`;
       log(`${name}: ${check.ok ? 'ok' : 'FAILED ' + check.why} ${r.wall}s cpu ${r.cpu.toFixed(2)}s rss ${r.rssMiB.toFixed(0)}MiB`);
-      row.runs.push({ ok: check.ok, wall: r.wall, cpu: r.cpu, rssMiB: r.rssMiB });
+      row.runs.push({ ok: check.ok, wall: r.wall, cpu: r.cpu, rssMiB: r.rssMiB, received: r.received });
       fs.rmSync(outDir, { recursive: true, force: true });
     }
   }
@@ -109,6 +109,14 @@ async function leechRounds(swarm, payloadBytes, names = wanted) {
     const row = rows.get(name);
     return { client: row.client, runs: row.runs, note: row.note || clients[name]?.note || '' };
   });
+}
+
+/** How much payload typetorrent received beyond the torrent's size (duplicates, refetched pieces). */
+function wasteLine(rows, payload) {
+  const received = rows.find((row) => row.client === 'typetorrent')?.runs.map((run) => run.received).filter((x) => Number.isFinite(x)) ?? [];
+  if (received.length === 0) return 'typetorrent payload received: not measured';
+  const worst = Math.max(...received);
+  return `typetorrent payload received: median ${(median(received) / 2 ** 20).toFixed(1)} MiB for ${(payload / 2 ** 20).toFixed(1)} MiB (waste ${((median(received) / payload - 1) * 100).toFixed(2)}% median, ${((worst / payload - 1) * 100).toFixed(2)}% worst of ${received.length})`;
 }
 
 /** A seeder process under GNU time until SIGINT; resolves the measurement once it exits. */
@@ -208,6 +216,7 @@ for (const data of datasets) {
   try {
     const rows = await leechRounds(swarm, payload);
     sections.push(downloadTable(`Download from a libtorrent seeder (opentracker over HTTP): ${data.label}, ${(payload / 2 ** 20).toFixed(0)} MiB`, payload, rows), '');
+    sections.push(wasteLine(rows, payload), '');
   } finally {
     await swarm.stop();
   }

@@ -33,10 +33,23 @@ async function waitForListener(port, timeoutMs) {
 export const clients = {
   typetorrent: {
     unavailable: () => (fs.existsSync(CLI) ? null : 'apps/cli/dist/main.js missing: run `npm run build` first'),
-    run: (swarm, outDir, port) =>
-      measure(process.execPath, [CLI, 'download', swarm.torrentPath, '-o', outDir, '--no-seed', '--port', String(port), '--json'], {
+    // --no-dht: the swarm is on loopback; the public DHT routers must never be contacted.
+    // The JSON `done` line says how much payload arrived, duplicates included (the waste figure).
+    run: async (swarm, outDir, port) => {
+      let received = NaN;
+      const r = await measure(process.execPath, [CLI, 'download', swarm.torrentPath, '-o', outDir, '--no-seed', '--no-dht', '--port', String(port), '--json'], {
         timeoutMs: CLIENT_TIMEOUT_MS,
-      }),
+        onLine: (line) => {
+          if (!line.includes('"done"')) return;
+          try {
+            received = JSON.parse(line).downloaded ?? received;
+          } catch {
+            // not a JSON line
+          }
+        },
+      });
+      return { ...r, received };
+    },
   },
   libtorrent: {
     unavailable: () => (spawnSync(SYSTEM_PYTHON, ['-c', 'import libtorrent'], { stdio: 'ignore' }).status === 0 ? null : 'python3-libtorrent not installed'),
