@@ -96,7 +96,7 @@ test('a download with no tracker and no --peer says there is no way to find peer
   const none = await cli(['download', trackerless, '-o', path.join(work, 'o1'), '--port', '0', '--no-dht']);
   expect(none.code).toBe(2);
   // Said once the data is checked: a rerun over complete data needs no peers.
-  expect(none.stderr).toMatch(/\ntypetorrent: data\.bin: no way to find peers: the torrent lists no trackers, no --peer was given and DHT is not on; add --peer host:port\n$/);
+  expect(none.stderr).toMatch(/\ntypetorrent: data\.bin: no way to find peers: the torrent lists no trackers, no --peer was given and neither DHT nor LSD is on; add --peer host:port\n$/);
   const off = await cli(['download', tracked, '-o', path.join(work, 'o2'), '--port', '0', '--no-announce']);
   expect(off.code).toBe(2);
   expect(off.stderr).toMatch(/no way to find peers: trackers are off \(--no-announce\)/);

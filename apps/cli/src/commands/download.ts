@@ -9,6 +9,7 @@ import { interruptSignal, runTransfers } from '../engine/run-transfers.js';
 import { jsonText, printable } from '../format/terminal-text.js';
 import { ENCRYPTION_HELP, collect, parseEncryption, parseEndpoint, parseFileSelection, parsePort, parsePositiveInt, parseRate, parseThreads } from '../options.js';
 import { dhtFindsPeers, sessionDht } from '../dht-options.js';
+import { lsdFindsPeers, sessionLsd } from '../lsd-options.js';
 import { processTerminal } from '../terminal.js';
 import type { Terminal } from '../terminal.js';
 import { loadTorrentInput } from '../torrent-input.js';
@@ -30,6 +31,7 @@ export interface DownloadOptions {
   readonly fsync?: boolean;
   readonly hashThreads?: number;
   readonly dht: boolean;
+  readonly lsd: boolean;
   readonly dhtBootstrap?: { host: string; port: number }[];
   readonly stateDir?: string;
   readonly encryption?: EncryptionPolicy;
@@ -85,9 +87,10 @@ export async function runDownload(sources: readonly string[], options: DownloadO
     throw new CliError('--files selects files of one torrent; give a single torrent with it', EXIT_BAD_INPUT);
   }
   const dht = sessionDht(options);
+  const lsd = sessionLsd(options);
   const peerless = new Map<Metainfo | MagnetLink, CliError>();
   for (const m of metainfos) {
-    const problem = noPeerSources(m, { announce: options.announce, manualPeers: options.peer?.length ?? 0, dht: dhtFindsPeers(m, dht) });
+    const problem = noPeerSources(m, { announce: options.announce, manualPeers: options.peer?.length ?? 0, dht: dhtFindsPeers(m, dht), lsd: lsdFindsPeers(m, lsd) });
     if (problem !== undefined) peerless.set(m, problem);
     if (!isMetainfo(m)) {
       if (options.files !== undefined) throw new CliError('--files needs the file list: give the .torrent file, not a magnet link', EXIT_BAD_INPUT);
@@ -103,6 +106,7 @@ export async function runDownload(sources: readonly string[], options: DownloadO
     rateLimits: { download: options.limitDown ?? 0, upload: options.limitUp ?? 0 },
     ...(options.hashThreads === undefined ? {} : { hashThreads: options.hashThreads }),
     ...(dht === undefined ? {} : { dht }),
+    ...(lsd === undefined ? {} : { lsd }),
     encryption: options.encryption,
   });
   reportSessionWarnings(session, terminal, options.json === true);
@@ -160,6 +164,7 @@ export function registerDownload(program: Command): void {
     .option('--hash-threads <n>', 'threads hashing pieces (default 1; 0: hash on the main thread)', parseThreads)
     .option('--no-dht', 'do not look for peers in the DHT (BEP 5; on by default for public torrents)')
     .option('--dht-bootstrap <host:port>', 'join the DHT through this node instead of the public routers (repeatable)', collect(parseEndpoint))
+    .option('--no-lsd', 'do not look for peers on the local network (BEP 14 multicast; on by default for public torrents)')
     .option('--state-dir <dir>', 'where the DHT routing table is kept (default $XDG_STATE_HOME/typetorrent or ~/.local/state/typetorrent)')
     .option('--json', 'print progress as lines of JSON on stdout (types: progress, warning, error, done)')
     .addHelpText('after', [

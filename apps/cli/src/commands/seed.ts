@@ -10,6 +10,7 @@ import { interruptSignal, runTransfers } from '../engine/run-transfers.js';
 import { jsonText, printable } from '../format/terminal-text.js';
 import { ENCRYPTION_HELP, collect, parseEncryption, parseEndpoint, parsePort, parsePositiveInt, parseRate } from '../options.js';
 import { sessionDht } from '../dht-options.js';
+import { sessionLsd } from '../lsd-options.js';
 import { defaultStateDir, resumeDirIn } from '../state-dir.js';
 import { processTerminal } from '../terminal.js';
 import type { Terminal } from '../terminal.js';
@@ -26,6 +27,7 @@ export interface SeedOptions {
   readonly fullCheck?: boolean;
   readonly stateDir?: string;
   readonly dht: boolean;
+  readonly lsd: boolean;
   readonly dhtBootstrap?: { host: string; port: number }[];
   readonly encryption?: EncryptionPolicy;
 }
@@ -55,7 +57,14 @@ export async function runSeed(source: string, dataPath: string, options: SeedOpt
   if (metainfo === undefined) throw new CliError('no torrent given', EXIT_BAD_INPUT);
   const savePath = await savePathFor(metainfo, dataPath);
   const dht = sessionDht(options);
-  const session = new Session({ port: options.port, rateLimits: { upload: options.limitUp ?? 0 }, ...(dht === undefined ? {} : { dht }), encryption: options.encryption });
+  const lsd = sessionLsd(options);
+  const session = new Session({
+    port: options.port,
+    rateLimits: { upload: options.limitUp ?? 0 },
+    ...(dht === undefined ? {} : { dht }),
+    ...(lsd === undefined ? {} : { lsd }),
+    encryption: options.encryption,
+  });
   reportSessionWarnings(session, terminal, options.json === true);
   try {
     const port = await listenOrExplain(session, options.port);
@@ -103,6 +112,7 @@ export function registerSeed(program: Command): void {
     .option('--encryption <policy>', ENCRYPTION_HELP, parseEncryption, 'prefer')
     .option('--no-dht', 'do not announce in the DHT (BEP 5; on by default for public torrents)')
     .option('--dht-bootstrap <host:port>', 'join the DHT through this node instead of the public routers (repeatable)', collect(parseEndpoint))
+    .option('--no-lsd', 'do not announce on the local network (BEP 14 multicast; on by default for public torrents)')
     .option('--state-dir <dir>', 'where resume data and the DHT routing table are kept (default $XDG_STATE_HOME/typetorrent or ~/.local/state/typetorrent)')
     .option('--json', 'print progress as lines of JSON on stdout')
     .addHelpText('after', ['', 'Examples:', '  typetorrent seed movie.torrent ~/Videos/movie.mkv', '  typetorrent seed album.torrent ~/Music   (holds the album folder)'].join('\n'))

@@ -69,8 +69,10 @@ export interface PeerSources {
   readonly announce: boolean;
   /** Peers given with --peer. */
   readonly manualPeers: number;
-  /** The session searches the DHT (none does yet; this check passes once one does). */
+  /** The session searches the DHT for this torrent. */
   readonly dht: boolean;
+  /** The session looks for this torrent on the local network (LSD, BEP 14). */
+  readonly lsd?: boolean;
 }
 
 /**
@@ -82,10 +84,10 @@ export function noPeerSources(source: Metainfo | MagnetLink, sources: PeerSource
   const isMagnet = !('pieceLength' in source);
   const trackers = isMagnet ? source.trackers.length : source.announce.flat().length;
   const magnetPeers = isMagnet ? source.peers.length : 0;
-  if (sources.dht || sources.manualPeers > 0 || magnetPeers > 0 || (sources.announce && trackers > 0)) return undefined;
+  if (sources.dht || sources.lsd === true || sources.manualPeers > 0 || magnetPeers > 0 || (sources.announce && trackers > 0)) return undefined;
   const name = printable(source.name ?? source.infoHashHex);
   const why = trackers === 0 ? `${isMagnet ? 'the magnet link has no tr=' : 'the torrent lists no'} trackers` : 'trackers are off (--no-announce)';
-  return new CliError(`${name}: no way to find peers: ${why}, no --peer was given and DHT is not on; add --peer host:port`, EXIT_USAGE);
+  return new CliError(`${name}: no way to find peers: ${why}, no --peer was given and neither DHT nor LSD is on; add --peer host:port`, EXIT_USAGE);
 }
 
 /** Resolves once the torrent has checked its data (its state is past `checking`). */

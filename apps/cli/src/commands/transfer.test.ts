@@ -27,7 +27,7 @@ interface Running extends Promise<Run> {
 
 function cli(args: string[], options: { timeoutMs?: number } = {}): Running {
   // Each run keeps its state (seeds' resume records) in the test's folder, never in a real home.
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_STATE_HOME: path.join(work, 'state'), TYPETORRENT_DHT_BOOTSTRAP: '' } });
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_STATE_HOME: path.join(work, 'state'), TYPETORRENT_DHT_BOOTSTRAP: '', TYPETORRENT_LSD: 'off' } });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

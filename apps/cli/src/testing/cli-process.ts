@@ -42,7 +42,7 @@ export interface CliOptions {
 
 export function cli(args: readonly string[], options: CliOptions = {}): Running {
   const command = options.asUser === undefined ? [process.execPath, CLI, ...args] : ['setpriv', `--reuid=${options.asUser}`, `--regid=${options.asUser}`, '--clear-groups', process.execPath, CLI, ...args];
-  const env = { ...process.env, XDG_STATE_HOME: STATE_HOME, TYPETORRENT_DHT_BOOTSTRAP: '' };
+  const env = { ...process.env, XDG_STATE_HOME: STATE_HOME, TYPETORRENT_DHT_BOOTSTRAP: '', TYPETORRENT_LSD: 'off' };
   const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env, ...(options.cwd === undefined ? {} : { cwd: options.cwd }) });
   let stdout = '';
   let stderr = '';
