@@ -5,11 +5,12 @@ import { registerPeers } from './peers.js';
 import { registerDemo } from './demo.js';
 import { registerDownload } from './download.js';
 import { registerSeed } from './seed.js';
+import { registerDaemon } from './daemon.js';
 
 /** Each command module exports a function that adds its command to the program. */
 export type RegisterCommand = (program: Command) => void;
 
-// One import and one entry per command module (info, create, peers, download, seed, demo).
+// One import and one entry per command module (info, create, peers, download, seed, demo, daemon).
 export const commands: RegisterCommand[] = [
   registerInfo,
   registerCreate,
@@ -17,4 +18,5 @@ export const commands: RegisterCommand[] = [
   registerDownload,
   registerSeed,
   registerDemo,
+  registerDaemon,
 ];
