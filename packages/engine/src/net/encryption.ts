@@ -31,13 +31,11 @@ export function checkEncryptionPolicy(value: unknown): EncryptionPolicy {
   throw new EngineError('INVALID_ARGUMENT', `encryption must be one of ${ENCRYPTION_POLICIES.join(', ')}, got ${String(value)}`);
 }
 
-/** crypto_provide of an outgoing MSE handshake. */
-export function offeredMethods(policy: Exclude<EncryptionPolicy, 'disable'>): CryptoMethod[] {
-  return policy === 'require' ? ['rc4'] : ['rc4', 'plaintext'];
-}
-
-/** What an incoming MSE handshake may select, most preferred first. */
-export function acceptedMethods(policy: Exclude<EncryptionPolicy, 'disable'>): CryptoMethod[] {
+/**
+ * The MSE payload methods a policy allows, most preferred first: what an outgoing handshake offers
+ * (crypto_provide) and what an incoming one may select.
+ */
+export function payloadMethods(policy: Exclude<EncryptionPolicy, 'disable'>): CryptoMethod[] {
   return policy === 'require' ? ['rc4'] : ['rc4', 'plaintext'];
 }
 

@@ -9,7 +9,7 @@ import { WireDecoder, encodeHandshake, type Handshake } from '@typetorrent/peer-
 import type { Clock } from '../clock.js';
 import { EngineError } from '../errors.js';
 import { deadline } from '../net/deadline.js';
-import { offeredMethods, plaintextRefused, type PeerCipher } from '../net/encryption.js';
+import { payloadMethods, plaintextRefused, type PeerCipher } from '../net/encryption.js';
 import { mseFailure, runMseHandshake, speaksNoMse } from '../net/mse-socket.js';
 import { onChunks } from '../net/socket-input.js';
 import type { DialEncryption, SocketFactory } from '../net/socket-factory.js';
@@ -183,7 +183,7 @@ async function dialOnce(options: DialOptions, mse: 'prefer' | 'require' | undefi
       // Our BitTorrent handshake rides in the MSE handshake's initial payload (IA).
       const initiator = new MseInitiator({
         infoHash: options.infoHash,
-        provide: offeredMethods(mse),
+        provide: payloadMethods(mse),
         initialPayload: encodeHandshake(options),
         random: cryptoRandom,
         now: clock.now(),

@@ -11,7 +11,7 @@ import { EngineError } from '../errors.js';
 import { endpointKey } from '../peer/ban-list.js';
 import { readHandshake, sameBytes, type Handshaken } from '../peer/handshake-io.js';
 import { deadline } from '../net/deadline.js';
-import { acceptedMethods, plaintextRefused, type EncryptionPolicy, type PeerCipher } from '../net/encryption.js';
+import { payloadMethods, plaintextRefused, type EncryptionPolicy, type PeerCipher } from '../net/encryption.js';
 import { readFirstBytes } from '../net/first-bytes.js';
 import { mseFailure, runMseHandshake } from '../net/mse-socket.js';
 import { SOCKET_HIGH_WATER_MARK } from '../net/socket-factory.js';
@@ -90,7 +90,7 @@ export class Listener {
     if (!this.#options.mseLimiter.tryAcquire(host, clock.now())) throw new EngineError('PROTOCOL', `too many encrypted handshakes from ${host}`, { peer: key });
     const responder = new MseResponder({
       findInfoHash: this.#options.findInfoHash,
-      allow: acceptedMethods(encryption),
+      allow: payloadMethods(encryption),
       random: cryptoRandom,
       now: clock.now(),
       timeoutMs: this.#options.handshakeTimeoutMs,
