@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerCreate } from './create.js';
 import { registerInfo } from './info.js';
 import { registerPeers } from './peers.js';
+import { registerDht } from './dht.js';
 import { registerDemo } from './demo.js';
 import { registerDownload } from './download.js';
 import { registerSeed } from './seed.js';
@@ -10,11 +11,12 @@ import { registerDaemon } from './daemon.js';
 /** Each command module exports a function that adds its command to the program. */
 export type RegisterCommand = (program: Command) => void;
 
-// One import and one entry per command module (info, create, peers, download, seed, demo, daemon).
+// One import and one entry per command module (info, create, peers, dht, download, seed, demo, daemon).
 export const commands: RegisterCommand[] = [
   registerInfo,
   registerCreate,
   registerPeers,
+  registerDht,
   registerDownload,
   registerSeed,
   registerDemo,
