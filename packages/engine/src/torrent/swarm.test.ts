@@ -3,7 +3,7 @@ import { EngineError } from '../errors.js';
 import type { Handshaken } from '../peer/handshake-io.js';
 import { Budget } from '../session/budget.js';
 import { testServices, type TestServices } from '../testing/services.js';
-import { Swarm, type SwarmHost } from './swarm.js';
+import { MAX_CANDIDATES, Swarm, type SwarmHost } from './swarm.js';
 
 function host(services: TestServices, maxPeers = 50): SwarmHost & { attached: string[] } {
   const attached: string[] = [];
@@ -94,5 +94,13 @@ describe('Swarm', () => {
     services.clock.advance(1000);
     swarm.connectMore();
     expect(services.dials.map((d) => d.host)).toEqual(['10.0.0.4', '10.0.0.5']);
+  });
+
+  it(`remembers at most ${MAX_CANDIDATES} addresses, however many trackers and peers hand out`, () => {
+    const services = testServices({ connect: () => new Promise(() => undefined) });
+    const swarm = new Swarm(host(services, 0));
+    const flood = Array.from({ length: 3 * MAX_CANDIDATES }, (_, i) => ({ host: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, port: 6881 }));
+    swarm.add(flood, 'pex');
+    expect(swarm.candidates).toBe(MAX_CANDIDATES);
   });
 });
