@@ -139,6 +139,26 @@ describe('PieceStore with MemoryStorage', () => {
     await store.close();
   });
 
+  test('a file that becomes wanted after its shared piece was verified is written out by setWanted', async () => {
+    // Odd layout: piece 1 holds the end of c.bin and the start of d.bin. Only d.bin is wanted first,
+    // so c.bin's bytes of piece 1 go to the side file; wanting c.bin later must bring them into it.
+    const fixture = oddLayout();
+    const dir = path.join(temp, 'materialize');
+    const storage = await FileStorage.open(fixture.torrent, dir, { wanted: [false, false, false, false, true] });
+    const store = await PieceStore.open(fixture.torrent, { storage, wanted: [false, false, false, false, true] });
+    await download(store, fixture, [1, 2, 3, 4]);
+    await store.setWanted([false, false, false, true, true]);
+    await store.close();
+    const range = fixture.torrent.geometry.piecesOfFile(3);
+    const c = await fs.readFile(path.join(dir, 'odd', ...fixture.torrent.files[3]!.path));
+    const file = fixture.torrent.files[3]!;
+    // The part of c.bin inside piece 1 is there, byte for byte (piece 0 was never downloaded).
+    const fromPiece1 = 32768 - file.offset;
+    expect(range?.last).toBe(1);
+    expect(c.length).toBe(file.length);
+    expect(differsAt(c.subarray(fromPiece1), fixture.fileBytes(3).subarray(fromPiece1))).toBe(-1);
+  });
+
   test('a full recheck of a fresh memory storage finds nothing, reporting progress', async () => {
     const fixture = oddLayout();
     const progress: CheckProgress[] = [];

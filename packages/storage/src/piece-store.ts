@@ -259,10 +259,32 @@ export class PieceStore {
     this.#checkOpen();
     const flags = wantedFlags(this.torrent, wanted);
     await this.#serially(async () => {
+      const before = this.#wanted;
       if (isSelectable(this.#storage)) await this.#storage.setWanted(flags, options);
       this.#wanted = flags;
       this.#needed = neededFor(this.torrent, flags);
+      await this.#materialize(before, flags, options);
     });
+  }
+
+  /**
+   * Files that became wanted after pieces they share with a neighbour were verified: the storage
+   * kept their bytes of those pieces aside (FileStorage's side file), and no write will come for a
+   * verified piece, so the file would never appear. Writing such a piece again, as read back, routes
+   * the bytes to the now wanted file. Only a file's first and last piece can be shared.
+   */
+  async #materialize(before: readonly boolean[], after: readonly boolean[], options: IoOptions): Promise<void> {
+    const geometry = this.torrent.geometry;
+    for (const [index, file] of this.torrent.files.entries()) {
+      if (file.length === 0 || file.padding || before[index] === true || after[index] !== true) continue;
+      const range = geometry.piecesOfFile(index);
+      if (range === undefined) continue;
+      for (const piece of new Set([range.first, range.last])) {
+        if (!this.#verified.has(piece)) continue;
+        const data = await this.#storage.read(piece, 0, new Uint8Array(geometry.pieceSize(piece)), options);
+        await this.#storage.write(piece, 0, data, options);
+      }
+    }
   }
 
   /**

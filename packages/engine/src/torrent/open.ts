@@ -2,7 +2,7 @@
 // resume record matches the files), and a picker that starts from the verified pieces with the
 // file priorities applied.
 import type { Metainfo } from '@typetorrent/metainfo';
-import { FileStorage, PieceStore, ResumeFile, type CheckProgress, type Hasher, type Storage, type StorageError, type StorageFactory } from '@typetorrent/storage';
+import { FileStorage, PieceStore, ResumeFile, type CheckProgress, type Hasher, type StorageError, type StorageFactory } from '@typetorrent/storage';
 import { PiecePicker } from '../picker/piece-picker.js';
 import { piecePrioritiesFromFiles } from '../picker/priorities.js';
 import { EngineError } from '../errors.js';
@@ -29,8 +29,6 @@ export interface OpenOptions {
 export interface Opened {
   readonly store: PieceStore;
   readonly picker: PiecePicker;
-  /** The storage under the store, for the file-selection workaround in `materializeFiles`. */
-  readonly storage: Storage;
 }
 
 /**
@@ -73,7 +71,7 @@ export async function openTorrentData(metainfo: Metainfo, options: OpenOptions):
   const picker = new PiecePicker(metainfo.geometry, { sequential: options.sequential });
   picker.setPiecePriorities(piecePriorities(metainfo, options.filePriorities));
   for (const piece of store.verifiedPieces()) picker.markHave(piece);
-  return { store, picker, storage };
+  return { store, picker };
 }
 
 /** Piece priorities from file priorities: a piece takes the highest priority among its files. */
@@ -106,30 +104,9 @@ export function filePrioritiesFrom(metainfo: Metainfo, options: { filePriorities
   return new Array<number>(count).fill(4);
 }
 
-/**
- * Files that became wanted after pieces they share with a neighbour were verified: FileStorage put
- * their bytes of those pieces in its side file, and no write would ever come for a verified piece,
- * so the file would never appear. Writing such a piece again, as read back, routes the bytes to the
- * now wanted file, which FileStorage creates (copying in the side-file bytes first). Only a file's
- * first and last piece can be shared, and only those can be verified already.
- */
-export async function materializeFiles(opened: Opened, metainfo: Metainfo, before: readonly number[], after: readonly number[]): Promise<void> {
-  const geometry = metainfo.geometry;
-  for (const [index, file] of metainfo.files.entries()) {
-    if (file.length === 0 || file.padding || (before[index] ?? 0) > 0 || (after[index] ?? 0) === 0) continue;
-    const range = geometry.piecesOfFile(index);
-    if (range === undefined) continue;
-    for (const piece of new Set([range.first, range.last])) {
-      if (!opened.store.has(piece)) continue;
-      const data = await opened.storage.read(piece, 0, new Uint8Array(geometry.pieceSize(piece)));
-      await opened.storage.write(piece, 0, data);
-    }
-  }
-}
-
 /** New file priorities on open data: the store's selection, files to write out, the picker's piece priorities. */
-export async function applyFilePriorities(opened: Opened, metainfo: Metainfo, before: readonly number[], after: readonly number[]): Promise<void> {
+export async function applyFilePriorities(opened: Opened, metainfo: Metainfo, after: readonly number[]): Promise<void> {
+  // The store writes out files that became wanted (it owns file selection); the picker follows.
   await opened.store.setWanted(after.map((p) => p > 0));
-  await materializeFiles(opened, metainfo, before, after);
   opened.picker.setPiecePriorities(piecePriorities(metainfo, after));
 }

@@ -146,12 +146,11 @@ export class Torrent extends TorrentCore {
     if (metainfo === undefined) throw new EngineError('INVALID_STATE', 'the files are not known before the metadata', { infoHash: this.infoHashHex });
     const checked = filePrioritiesFrom(metainfo, { filePriorities: priorities });
     await this._serially(async () => {
-      const before = this._filePriorities ?? checked;
       this._filePriorities = checked;
       const run = this._running();
       if (run === undefined) return;
       const { opened, transfer } = run;
-      await applyFilePriorities(opened, metainfo, before, checked);
+      await applyFilePriorities(opened, metainfo, checked);
       this._counts.recount(opened.picker, metainfo.geometry);
       if (this._finished && !opened.picker.isFinished) {
         this._finished = false;
