@@ -139,7 +139,7 @@ export async function runDownload(sources: readonly string[], options: DownloadO
     await session.close();
     throw error;
   }
-  return await runTransfers(session, torrents, { terminal, json: options.json === true, keepSeeding: options.seed, signal });
+  return await runTransfers(session, torrents, { terminal, json: options.json === true, keepSeeding: options.seed, dht: dht !== undefined, signal });
 }
 
 export function registerDownload(program: Command): void {

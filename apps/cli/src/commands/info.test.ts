@@ -50,8 +50,9 @@ describe('typetorrent info', () => {
       'version:    v1',
       'size:       39.1 KiB (40,010 bytes) in 2 files',
       'pieces:     3 pieces of 16 KiB (last 7.07 KiB)',
-      'private:    yes (BEP 27: trackers only, no DHT or PEX)',
+      'private:    yes (BEP 27: trackers only, no DHT, PEX or LSD)',
     ]);
+    expect(terminal.lines[6]).toBe('peers from: trackers only (private)');
     expect(text).toContain('created:    2024-01-02T03:04:05.000Z');
     expect(text).toContain('created by: tests');
     expect(text).toContain('comment:    test album');
@@ -76,6 +77,7 @@ describe('typetorrent info', () => {
       pieceLength: 16384,
       pieceCount: 3,
       private: true,
+      peerSources: ['trackers'],
       multiFile: true,
       files: [
         { index: 0, path: ['cd1', 'a.flac'], length: 40000, offset: 0, padding: false },

@@ -90,7 +90,7 @@ export async function runSeed(source: string, dataPath: string, options: SeedOpt
       );
     }
     if (options.json === true) terminal.out(jsonText({ type: 'seeding', infoHash: torrent.infoHashHex, port }));
-    return await runTransfers(session, [torrent], { terminal, json: options.json === true, keepSeeding: true, reportDoneAtStart: false, signal });
+    return await runTransfers(session, [torrent], { terminal, json: options.json === true, keepSeeding: true, reportDoneAtStart: false, dht: dht !== undefined, signal });
   } catch (error) {
     await session.close();
     throw error;

@@ -24,6 +24,8 @@ export interface RunTransfersOptions {
   readonly labels?: ReadonlyMap<Torrent, string>;
   /** Print the `done` line of a torrent already complete when this starts (default true; `seed` says so itself). */
   readonly reportDoneAtStart?: boolean;
+  /** The session runs a DHT node: progress shows how many nodes it knows. */
+  readonly dht?: boolean;
   /** Aborted on Ctrl-C / SIGTERM (the caller wires signals; tests abort it directly). */
   readonly signal: AbortSignal;
 }
@@ -33,7 +35,7 @@ export async function runTransfers(session: Session, torrents: readonly Torrent[
   const { terminal, json } = options;
   const progress = createTransferProgress(terminal, { json });
   const label = (t: Torrent): string => options.labels?.get(t) ?? t.name;
-  const snapshot = (t: Torrent): TransferSnapshot => snapshotOf(t, { keepSeeding: options.keepSeeding, label: options.labels?.get(t) });
+  const snapshot = (t: Torrent): TransferSnapshot => snapshotOf(t, { keepSeeding: options.keepSeeding, label: options.labels?.get(t), dhtNodes: options.dht === true ? session.dhtNodes : undefined });
   // The progress display escapes names and messages (terminal-text.ts); tracker request URLs in
   // messages lose their query (our peer id and key) here.
   const message = (e: Error): string => withoutUrlQueries(e.message);

@@ -12,7 +12,11 @@ export function displayState(torrent: Pick<Torrent, 'done'>, progress: Pick<Torr
   return keepSeeding ? 'seeding' : 'done';
 }
 
-export function snapshotOf(torrent: Torrent, options: { keepSeeding: boolean; label?: string | undefined }, progress: TorrentProgress = torrent.progress()): TransferSnapshot {
+export function snapshotOf(
+  torrent: Torrent,
+  options: { keepSeeding: boolean; label?: string | undefined; dhtNodes?: number | undefined },
+  progress: TorrentProgress = torrent.progress(),
+): TransferSnapshot {
   return {
     name: options.label ?? torrent.name,
     infoHash: torrent.infoHashHex,
@@ -27,5 +31,6 @@ export function snapshotOf(torrent: Torrent, options: { keepSeeding: boolean; la
     uploaded: progress.uploaded,
     peers: progress.peers,
     eta: progress.eta,
+    dhtNodes: options.dhtNodes,
   };
 }

@@ -3,6 +3,7 @@
 // are null, never missing.
 import { formatMagnet, metainfoToMagnet, toHex } from '@typetorrent/metainfo';
 import type { MagnetLink, Metainfo } from '@typetorrent/metainfo';
+import { peerSources, type PeerSource } from './peer-sources.js';
 
 export const INFO_JSON_SCHEMA = 1;
 
@@ -17,6 +18,8 @@ export interface TorrentInfoJson {
   readonly pieceLength: number;
   readonly pieceCount: number;
   readonly private: boolean;
+  /** Where download and seed look for peers by default: trackers, dht, pex, lsd (trackers only when private). */
+  readonly peerSources: PeerSource[];
   readonly multiFile: boolean;
   /** In torrent order; `index` is the number `download --files` takes. */
   readonly files: { index: number; path: string[]; length: number; offset: number; padding: boolean }[];
@@ -38,6 +41,8 @@ export interface MagnetInfoJson {
   readonly trackers: string[];
   readonly webSeeds: string[];
   readonly peers: string[];
+  /** As for a torrent; a magnet link is taken as public. */
+  readonly peerSources: PeerSource[];
   readonly exactLength: number | null;
   readonly magnet: string;
 }
@@ -54,6 +59,7 @@ export function torrentInfoJson(meta: Metainfo): TorrentInfoJson {
     pieceLength: meta.pieceLength,
     pieceCount: meta.pieceCount,
     private: meta.private,
+    peerSources: peerSources(meta.private, meta.announce.flat().length),
     multiFile: meta.isMultiFile,
     files: meta.files.map((f, index) => ({ index, path: [...f.path], length: f.length, offset: f.offset, padding: f.padding })),
     trackers: meta.announce.map((tier) => [...tier]),
@@ -76,6 +82,7 @@ export function magnetInfoJson(magnet: MagnetLink): MagnetInfoJson {
     trackers: [...magnet.trackers],
     webSeeds: [...magnet.webSeeds],
     peers: [...magnet.peers],
+    peerSources: peerSources(false, magnet.trackers.length),
     exactLength: magnet.exactLength ?? null,
     magnet: formatMagnet(magnet),
   };

@@ -3,6 +3,7 @@
 import { formatMagnet, metainfoToMagnet, toHex } from '@typetorrent/metainfo';
 import type { MagnetLink, Metainfo } from '@typetorrent/metainfo';
 import { renderFileTree } from './file-tree.js';
+import { peerSourcesText } from './peer-sources.js';
 import { formatBytes, groupDigits } from './size.js';
 import { printable } from './terminal-text.js';
 
@@ -28,7 +29,8 @@ export function torrentInfoText(meta: Metainfo): string[] {
       (padCount > 0 ? ` and ${plural(padCount, 'pad file')}` : '')),
     line('pieces', `${plural(meta.pieceCount, 'piece')} of ${formatBytes(meta.pieceLength)}` +
       (meta.geometry.lastPieceLength === meta.pieceLength ? '' : ` (last ${formatBytes(meta.geometry.lastPieceLength)})`)),
-    line('private', meta.private ? 'yes (BEP 27: trackers only, no DHT or PEX)' : 'no'),
+    line('private', meta.private ? 'yes (BEP 27: trackers only, no DHT, PEX or LSD)' : 'no'),
+    line('peers from', peerSourcesText(meta.private, meta.announce.flat().length)),
   ];
   if (meta.creationDate !== undefined) lines.push(line('created', meta.creationDate.toISOString()));
   if (meta.createdBy !== undefined) lines.push(line('created by', printable(meta.createdBy)));
@@ -44,7 +46,7 @@ export function torrentInfoText(meta: Metainfo): string[] {
 }
 
 function trackerLines(tiers: readonly (readonly string[])[]): string[] {
-  if (tiers.length === 0) return [line('trackers', 'none (DHT and peer exchange only)')];
+  if (tiers.length === 0) return [line('trackers', 'none')];
   return ['trackers:', ...tiers.flatMap((tier, t) => tier.map((url, i) => `  ${i === 0 ? `tier ${t + 1}:` : ''}`.padEnd(10) + printable(url)))];
 }
 
@@ -57,6 +59,7 @@ export function magnetInfoText(magnet: MagnetLink): string[] {
   if (magnet.exactLength !== undefined) {
     lines.push(line('size', `${formatBytes(magnet.exactLength)} (${groupDigits(magnet.exactLength)} bytes)`));
   }
+  lines.push(line('peers from', peerSourcesText(false, magnet.trackers.length)));
   lines.push(...trackerLines(magnet.trackers.map((url) => [url])));
   if (magnet.webSeeds.length > 0) lines.push('web seeds:', ...magnet.webSeeds.map((url) => `  ${printable(url)}`));
   if (magnet.peers.length > 0) lines.push('peers:', ...magnet.peers.map((peer) => `  ${printable(peer)}`));

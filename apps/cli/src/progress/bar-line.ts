@@ -1,9 +1,10 @@
 // One torrent's progress as a line that fits the terminal: the figures (percent, state, sizes,
 // rates, peers, ETA) are kept whole and the name is shortened to make room. Only when even a short
-// name does not fit are whole figures left out, least useful first (bar, ratio, sizes, upload rate).
+// name does not fit are whole figures left out, least useful first (bar, DHT nodes, ratio, sizes,
+// upload rate).
 import { formatBytes } from '../format/size.js';
 import { printable } from '../format/terminal-text.js';
-import { formatEta, formatRate, percentOf, peersText, ratioText, type TransferSnapshot } from './figures.js';
+import { dhtText, formatEta, formatRate, percentOf, peersText, ratioText, type TransferSnapshot } from './figures.js';
 
 /** The name keeps at least this many columns before any figure is left out. */
 export const MIN_NAME_COLUMNS = 12;
@@ -18,6 +19,12 @@ interface Segment {
 }
 
 function segmentsOf(s: TransferSnapshot): Segment[] {
+  const segments = figureSegments(s);
+  // The DHT's size says whether peers can be found without trackers; it goes first when space is short.
+  return s.dhtNodes === undefined || s.state === 'checking' ? segments : [...segments, { text: dhtText(s.dhtNodes), drop: 0 }];
+}
+
+function figureSegments(s: TransferSnapshot): Segment[] {
   if (s.state === 'fetching-metadata') return [{ text: 'fetching metadata' }, { text: peersText(s.peers) }];
   const percent = `${percentOf(s).toFixed(1)}%`;
   if (s.state === 'checking') return [{ text: 'checking' }, { text: percent }];

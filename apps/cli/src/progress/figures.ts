@@ -22,6 +22,8 @@ export interface TransferSnapshot {
   readonly peers: number;
   /** Seconds, or undefined when unknown. */
   readonly eta: number | undefined;
+  /** Nodes in the session's DHT routing table; undefined when the session runs no DHT. */
+  readonly dhtNodes?: number | undefined;
 }
 
 export function formatRate(bytesPerSecond: number): string {
@@ -38,6 +40,10 @@ export function formatEta(seconds: number | undefined): string {
 
 export function peersText(count: number): string {
   return `${count} ${count === 1 ? 'peer' : 'peers'}`;
+}
+
+export function dhtText(nodes: number): string {
+  return `DHT ${nodes} ${nodes === 1 ? 'node' : 'nodes'}`;
 }
 
 export function ratioOf(s: TransferSnapshot): number {

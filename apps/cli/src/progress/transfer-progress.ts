@@ -7,7 +7,7 @@ import { jsonText, printable } from '../format/terminal-text.js';
 import type { Terminal } from '../terminal.js';
 import { barLine } from './bar-line.js';
 import { createLiveLines } from './live-lines.js';
-import { formatEta, formatRate, peersText, percentOf, ratioOf, ratioText, type TransferSnapshot } from './figures.js';
+import { dhtText, formatEta, formatRate, peersText, percentOf, ratioOf, ratioText, type TransferSnapshot } from './figures.js';
 
 export type { TransferSnapshot } from './figures.js';
 export { formatEta, formatRate, peersText, percentOf } from './figures.js';
@@ -21,6 +21,11 @@ export interface TransferProgress {
 
 /** The plain-text status line (non-interactive output), made printable. */
 export function statusLine(s: TransferSnapshot): string {
+  const line = statusFigures(s);
+  return s.dhtNodes === undefined ? line : `${line} | ${dhtText(s.dhtNodes)}`;
+}
+
+function statusFigures(s: TransferSnapshot): string {
   const head = `${printable(s.name)}: ${s.state}`;
   if (s.state === 'fetching-metadata') return [`${head} (the size comes with it)`, peersText(s.peers)].join(' | ');
   const sizes = `${formatBytes(s.wantedBytes - s.leftBytes)} of ${formatBytes(s.wantedBytes)}`;
@@ -57,6 +62,7 @@ export function jsonLine(type: string, s: TransferSnapshot): string {
     peers: s.peers,
     eta: s.eta === undefined || !Number.isFinite(s.eta) ? null : Math.round(s.eta),
     ratio: Number.isFinite(ratioOf(s)) ? Number(ratioOf(s).toFixed(3)) : null,
+    dhtNodes: s.dhtNodes ?? null,
   });
 }
 
