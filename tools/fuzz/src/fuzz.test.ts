@@ -1,6 +1,7 @@
 // The short pass `npm test` runs: every target for about two seconds from its committed seeds, with
 // a fixed seed so a failure repeats. The long runs are `npm run fuzz` (README).
 import { describe, expect, test } from '@jest/globals';
+import { CoverageProbe } from './coverage.js';
 import { CORPUS_DIR, CRASHERS_DIR, readInputs } from './files.js';
 import { fuzz } from './runner.js';
 import { TARGETS } from './targets/index.js';
@@ -12,12 +13,16 @@ describe('a short fuzz run of every target finds nothing', () => {
     const seeds = readInputs(CORPUS_DIR, target.name);
     // Every target has a committed seed corpus to start from.
     expect(seeds.length).toBeGreaterThan(0);
+    const coverage = CoverageProbe.start();
     const result = fuzz(target, {
       seconds: SECONDS,
       seed: 1,
       seeds: [...seeds, ...readInputs(CRASHERS_DIR, target.name)].map((s) => s.bytes),
+      coverage,
     });
+    coverage.stop();
     expect(result.findings.map((f) => `${f.kind}: ${f.message}`)).toEqual([]);
     expect(result.runs).toBeGreaterThan(seeds.length);
+    expect(result.blocks).toBeGreaterThan(0);
   });
 });

@@ -4,6 +4,7 @@ import { randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { CoverageProbe } from './coverage.js';
 import { CORPUS_DIR, CRASHERS_DIR, readInputs, saveFinding } from './files.js';
 import { fuzz } from './runner.js';
 import { seedInputs } from './seeds.js';
@@ -16,6 +17,7 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     list: { type: 'boolean', default: false },
     'write-seeds': { type: 'boolean', default: false },
+    'labels-only': { type: 'boolean', default: false },
   },
 });
 
@@ -52,15 +54,19 @@ console.error(`fuzz: seed ${seed}, ${seconds} s per target${(globalThis as { gc?
 let total = 0;
 for (const target of TARGETS.filter((t) => wanted.length === 0 || wanted.includes(t.name))) {
   const seeds = [...readInputs(CORPUS_DIR, target.name), ...readInputs(CRASHERS_DIR, target.name)].map((s) => s.bytes);
+  const coverage = values['labels-only'] ? undefined : CoverageProbe.start();
   const result = fuzz(target, {
     seconds,
     seed,
     seeds,
+    ...(coverage === undefined ? {} : { coverage }),
     onFinding: (finding) => {
       const file = saveFinding(finding);
       console.error(`  ${target.name}: ${finding.kind}: ${finding.message.split('\n').slice(0, 4).join('\n    ')}\n    saved as ${file}`);
     },
   });
+  coverage?.stop();
+  console.error(`  ${target.name}: corpus ${result.corpusSize} inputs, ${result.labels} outcome labels${coverage === undefined ? '' : `, ${result.blocks} blocks of parser code covered`}`);
   total += result.findings.length;
   console.log(`target ${target.name}: ${result.runs} runs, ${result.findings.length} findings`);
 }

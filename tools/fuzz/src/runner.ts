@@ -1,6 +1,7 @@
 // The fuzz loop for one target: run the seeds, then mutate corpus entries until the time is up.
 // An input whose outcome label was never seen before joins the corpus (the novelty signal: see
 // README: guidance). Findings are deduplicated by signature and handed to `onFinding`.
+import type { CoverageProbe } from './coverage.js';
 import { execute, type FindingKind } from './execute.js';
 import { minimize } from './minimize.js';
 import { mutate } from './mutate.js';
@@ -22,6 +23,8 @@ export interface FuzzOptions {
   readonly onFinding?: (finding: Finding) => void;
   /** Shrink each finding's input before reporting it (default true; see minimize.ts). */
   readonly minimize?: boolean;
+  /** Block coverage of the parsers: inputs that run new blocks join the corpus (coverage.ts). */
+  readonly coverage?: CoverageProbe;
 }
 
 export interface FuzzResult {
@@ -29,6 +32,8 @@ export interface FuzzResult {
   readonly findings: readonly Finding[];
   readonly corpusSize: number;
   readonly labels: number;
+  /** Blocks of parser code run so far (0 without a coverage probe). */
+  readonly blocks: number;
 }
 
 /** Corpus caps: entries and bytes, so a long run's memory stays bounded (and the leak check meaningful). */
@@ -70,15 +75,22 @@ export function fuzz(target: FuzzTarget, options: FuzzOptions): FuzzResult {
     // A fresh copy: a label may be a slice of a string made from the input, and a V8 sliced string
     // keeps all of its parent alive (64 KiB per label for an amplified input).
     labels.add(JSON.parse(JSON.stringify(label)) as string);
+    keep(input);
+  };
+  const keep = (input: Uint8Array): void => {
     if (corpus.length < MAX_CORPUS_ENTRIES && corpusBytes + input.length <= MAX_CORPUS_BYTES) {
       corpus.push(input.slice());
       corpusBytes += input.length;
     }
   };
+  const probe = options.coverage;
+  const attribute = probe === undefined ? undefined : attributor(target, probe, keep);
 
   const deadline = process.hrtime.bigint() + BigInt(Math.round(options.seconds * 1e9));
   for (const seed of options.seeds) run(seed);
   if (corpus.length === 0) corpus.push(new Uint8Array(0));
+  // What the seeds reach is the baseline: only blocks beyond it make a mutant worth keeping.
+  probe?.mark(probe.takeNew());
 
   const gc = (globalThis as { gc?: () => void }).gc;
   let baseline: number | undefined;
@@ -86,11 +98,16 @@ export function fuzz(target: FuzzTarget, options: FuzzOptions): FuzzResult {
   let last: Uint8Array = new Uint8Array(0);
   while (process.hrtime.bigint() < deadline) {
     // Checking the clock costs little next to a parse, but batch anyway.
+    const batch: Uint8Array[] = [];
     for (let i = 0; i < 64; i++) {
       const parent = rng.pick(corpus);
       last = mutate(parent, { rng, corpus, dictionary, maxLength });
       run(last);
+      batch.push(last);
     }
+    // One coverage take per batch (a fraction of a millisecond); only a batch that ran new blocks
+    // is searched for the inputs responsible.
+    if (attribute !== undefined && probe !== undefined && probe.takeNew().length > 0) attribute(batch);
     if (gc !== undefined && Date.now() >= nextLeakCheck) {
       nextLeakCheck = Date.now() + LEAK_CHECK_MS;
       gc();
@@ -106,7 +123,46 @@ export function fuzz(target: FuzzTarget, options: FuzzOptions): FuzzResult {
       }
     }
   }
-  return { runs, findings, corpusSize: corpus.length, labels: labels.size };
+  return { runs, findings, corpusSize: corpus.length, labels: labels.size, blocks: probe?.blocksSeen ?? 0 };
+}
+
+/**
+ * Finds the inputs of a batch that ran blocks never seen before, by halving: run one half, take
+ * coverage, keep the half with new blocks, down to one input, which joins the corpus with its blocks
+ * marked seen. Repeats while the batch still runs new blocks (at most 8 times); whatever cannot be
+ * pinned on one input (code that runs only on a first call) is marked seen and not chased again.
+ */
+function attributor(target: FuzzTarget, probe: CoverageProbe, keep: (input: Uint8Array) => void): (batch: readonly Uint8Array[]) => void {
+  const quietly = (inputs: readonly Uint8Array[]): void => {
+    for (const input of inputs) {
+      try {
+        target.run(input);
+      } catch {
+        // Outcomes were judged on the first run; only coverage matters here.
+      }
+    }
+  };
+  return (batch) => {
+    for (let round = 0; round < 8; round++) {
+      let candidates = batch;
+      while (candidates.length > 1) {
+        const half = candidates.slice(0, candidates.length >> 1);
+        probe.reset();
+        quietly(half);
+        candidates = probe.takeNew().length > 0 ? half : candidates.slice(candidates.length >> 1);
+      }
+      probe.reset();
+      quietly(candidates);
+      const own = probe.takeNew();
+      if (own.length === 0 || candidates[0] === undefined) break;
+      probe.mark(own);
+      keep(candidates[0]);
+      quietly(batch);
+      if (probe.takeNew().length === 0) return;
+    }
+    quietly(batch);
+    probe.mark(probe.takeNew());
+  };
 }
 
 /** Replays saved inputs (no mutation): the outcome of each, for regression tests. */
