@@ -1,7 +1,7 @@
 // ut_pex as registered in an extension set, so what is offered and what is read are both seen.
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { decodeExtendedHandshake, decodeUtPex, encodeExtendedHandshake, encodeUtPex, PexFlag, UT_PEX, WireError } from '@typetorrent/peer-wire';
-import { fakePeer } from '../testing/fake-connection.js';
+import { fakePeer, type FakeConnection } from '../testing/fake-connection.js';
 import { ManualClock } from '../testing/manual-clock.js';
 import type { Peer } from '../torrent/peer.js';
 import type { Endpoint } from '../torrent/types.js';
@@ -118,6 +118,15 @@ describe('ut_pex sending', () => {
     // Nothing changed since: nothing is sent.
     pex.tick(3 * PEX_INTERVAL_MS);
     expect(sentTo(a)).toHaveLength(2);
+  });
+
+  it('flags the peers connected over uTP as supporting it (0x04)', () => {
+    const a = pexPeer(1001);
+    const b = pexPeer(1002);
+    (b.conn as unknown as FakeConnection).transport = 'utp';
+    pex.tick(0);
+    expect(sentTo(a)).toEqual([{ added: [`10.0.0.1:1002/${PexFlag.reachable | PexFlag.utp}`], dropped: [] }]);
+    expect(sentTo(b)).toEqual([{ added: [`10.0.0.1:1001/${PexFlag.reachable}`], dropped: [] }]);
   });
 
   it('sends at most 50 added peers in one message, the rest a minute later', () => {

@@ -1,6 +1,6 @@
 // BEP 11 ut_pex as a plug-in, both ways: the peers a peer is connected to become candidates, and
 // each peer that supports it hears, at most once a minute, which peers we connected to or lost since
-// the last message (at most 50 of each, with seed and reachable flags). Never for a private torrent
+// the last message (at most 50 of each, with seed, reachable and uTP flags). Never for a private torrent
 // (BEP 27: its peers come from its tracker only). The decoder caps what we read; a malformed message
 // is fatal, as BEP 11 allows.
 import { decodeUtPex, encodeUtPex, PexFlag, UT_PEX } from '@typetorrent/peer-wire';
@@ -63,7 +63,7 @@ export class UtPex implements Extension {
     for (const peer of this.#host.peers()) {
       const endpoint = listenEndpoint(peer);
       if (endpoint === undefined) continue;
-      const flags = (peer.isSeed ? PexFlag.seed : 0) | (peer.conn.direction === 'out' ? PexFlag.reachable : 0);
+      const flags = (peer.isSeed ? PexFlag.seed : 0) | (peer.conn.direction === 'out' ? PexFlag.reachable : 0) | (peer.conn.transport === 'utp' ? PexFlag.utp : 0);
       connected.set(`${endpoint.host}|${endpoint.port}`, { ...endpoint, flags, peer });
     }
     for (const [peer, told] of this.#told) {

@@ -1,8 +1,8 @@
 // The first bytes of an incoming connection, read until they tell a plaintext BitTorrent handshake
 // from an MSE one (usually the very first byte does: 0x13 against a random Diffie-Hellman key).
-import type net from 'node:net';
 import { looksLikePlaintextHandshake } from '@typetorrent/mse';
 import { EngineError } from '../errors.js';
+import type { PeerSocket } from './peer-socket.js';
 import { onChunks } from './socket-input.js';
 
 export interface FirstBytes {
@@ -12,7 +12,7 @@ export interface FirstBytes {
 }
 
 /** Resolves with the socket paused; rejects with the signal's reason, or SOCKET when the peer leaves. */
-export async function readFirstBytes(socket: net.Socket, signal: AbortSignal, peer: string): Promise<FirstBytes> {
+export async function readFirstBytes(socket: PeerSocket, signal: AbortSignal, peer: string): Promise<FirstBytes> {
   return await new Promise<FirstBytes>((resolve, reject) => {
     let bytes = new Uint8Array(0);
     const reading = { stop: (): void => undefined };

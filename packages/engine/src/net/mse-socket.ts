@@ -6,18 +6,20 @@ import type net from 'node:net';
 import { MseError, handshakeOverSocket, type MseHandshake, type MseResult, type ReadSubscription } from '@typetorrent/mse';
 import type { Clock } from '../clock.js';
 import { EngineError, type EngineErrorCode } from '../errors.js';
+import type { PeerSocket } from './peer-socket.js';
 import { onChunks } from './socket-input.js';
 
 /**
  * Runs `handshake` on `socket` on the engine's clock until `signal` (the handshake deadline, tied to
  * the caller's cancellation) fires. Rejects with MseError only; the socket is left paused.
  */
-export async function runMseHandshake(socket: net.Socket, handshake: MseHandshake, signal: AbortSignal, clock: Clock, first?: Uint8Array): Promise<MseResult> {
-  return await handshakeOverSocket(socket, handshake, { signal, now: () => clock.now(), read: readsOf(socket), ...(first === undefined ? {} : { first }) });
+export async function runMseHandshake(socket: PeerSocket, handshake: MseHandshake, signal: AbortSignal, clock: Clock, first?: Uint8Array): Promise<MseResult> {
+  // handshakeOverSocket is typed for net.Socket but uses only what every Duplex has (write, events).
+  return await handshakeOverSocket(socket as net.Socket, handshake, { signal, now: () => clock.now(), read: readsOf(socket), ...(first === undefined ? {} : { first }) });
 }
 
 /** Hands the socket's reads to a handshake, resuming it; the returned stop pauses it again. */
-export function readsOf(socket: net.Socket): ReadSubscription {
+export function readsOf(socket: PeerSocket): ReadSubscription {
   return (onChunk) => {
     const stop = onChunks(socket, onChunk);
     socket.resume();

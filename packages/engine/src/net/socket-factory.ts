@@ -1,10 +1,11 @@
-// Outgoing TCP connections as a dependency: the session opens every peer connection through a
+// Outgoing connections as a dependency: the session opens every peer connection through a
 // SocketFactory, so tests can count, delay or refuse connections without mocking `node:net`.
 import type net from 'node:net';
 import type { DuplexOptions } from 'node:stream';
 import { EngineError } from '../errors.js';
 import type { BoundedKeys } from './bounded-keys.js';
 import type { EncryptionPolicy } from './encryption.js';
+import type { PeerSocket } from './peer-socket.js';
 import { createSharedReadSocket } from './socket-input.js';
 
 /**
@@ -31,14 +32,15 @@ export interface DialEncryption {
 }
 
 /**
- * Opens an outgoing TCP connection. A session's factory also carries the session's `encryption`, so
- * every dial through it follows the session's policy (`dial` takes an explicit one first).
+ * Opens an outgoing connection (TCP; a session with uTP tries uTP first, see utp-dial.ts). A
+ * session's factory also carries the session's `encryption`, so every dial through it follows the
+ * session's policy (`dial` takes an explicit one first).
  */
-export type SocketFactory = ((options: ConnectOptions) => Promise<net.Socket>) & { readonly encryption?: DialEncryption };
+export type SocketFactory = ((options: ConnectOptions) => Promise<PeerSocket>) & { readonly encryption?: DialEncryption };
 
 /** `factory` opening the same sockets, with the session's encryption attached. */
 export function withEncryption(factory: SocketFactory, encryption: DialEncryption): SocketFactory {
-  const connect = async (options: ConnectOptions): Promise<net.Socket> => await factory(options);
+  const connect = async (options: ConnectOptions): Promise<PeerSocket> => await factory(options);
   return Object.assign(connect, { encryption });
 }
 

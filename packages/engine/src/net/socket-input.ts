@@ -5,6 +5,7 @@
 // since the next read, on any socket, overwrites them. Sockets opened elsewhere (accepted by a
 // server, or from a test's SocketFactory) keep 'data' events; handlers treat both the same way.
 import net from 'node:net';
+import type { PeerSocket } from './peer-socket.js';
 
 /**
  * Bytes one read may deliver; Node's own reads are 64 KiB. Larger reads mean fewer callbacks: on the
@@ -23,7 +24,7 @@ interface SharedInput {
 }
 
 let sharedBuffer: Uint8Array | undefined;
-const inputs = new WeakMap<net.Socket, SharedInput>();
+const inputs = new WeakMap<PeerSocket, SharedInput>();
 
 /** A socket whose reads land in the shared buffer; hand its bytes on with `onChunks`. */
 export function createSharedReadSocket(options: net.SocketConstructorOpts = {}): net.Socket {
@@ -55,9 +56,10 @@ export function createSharedReadSocket(options: net.SocketConstructorOpts = {}):
 /**
  * Sends every chunk read from `socket` to `handler` until the returned function is called. The
  * chunk may be reused memory: copy what outlives the call. The caller still resumes and pauses the
- * socket as usual. Chunks read while no handler was set come first, from a microtask.
+ * socket as usual. Chunks read while no handler was set come first, from a microtask. Other
+ * streams (accepted TCP sockets, uTP streams) hand over their 'data' events: each a Buffer of its own.
  */
-export function onChunks(socket: net.Socket, handler: ChunkHandler): () => void {
+export function onChunks(socket: PeerSocket, handler: ChunkHandler): () => void {
   const input = inputs.get(socket);
   if (input === undefined) {
     socket.on('data', handler);

@@ -74,8 +74,11 @@ function refusalOf(host: AdmissionHost, handshaken: Handshaken, key: string, dir
   for (const other of host.connections()) {
     if (other.closed) continue;
     count++;
-    if (other.key === key) return new EngineError('DUPLICATE_PEER', 'already connected', { peer: key });
-    if (!sameBytes(other.peerId, peerId)) continue;
+    const samePeer = sameBytes(other.peerId, peerId);
+    // Over uTP an incoming connection comes from the peer's listen port, so its key is the one we
+    // dial: the same key the other way round is two ends dialling each other (the tie-break below).
+    if (other.key === key && (!samePeer || other.direction === direction)) return new EngineError('DUPLICATE_PEER', 'already connected', { peer: key });
+    if (!samePeer) continue;
     // Both ends dialled each other. Each end keeps the connection opened by the larger peer id, so
     // both keep the same one (dropping "the newer one" on each side can drop both).
     if (initiator(services, other.direction, peerId) > initiator(services, direction, peerId)) {

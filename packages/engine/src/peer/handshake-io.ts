@@ -3,7 +3,6 @@
 // decoder that read the handshake keeps any bytes that came after it, for the PeerConnection.
 // Outgoing connections may open with Message Stream Encryption first (issue 14): under `prefer` a
 // peer that does not answer it is dialled again once in plaintext and remembered, as libtorrent does.
-import type net from 'node:net';
 import { MseInitiator, cryptoRandom, type Rc4 } from '@typetorrent/mse';
 import { WireDecoder, encodeHandshake, type Handshake } from '@typetorrent/peer-wire';
 import type { Clock } from '../clock.js';
@@ -11,6 +10,7 @@ import { EngineError } from '../errors.js';
 import { deadline } from '../net/deadline.js';
 import { payloadMethods, plaintextRefused, type PeerCipher } from '../net/encryption.js';
 import { mseFailure, runMseHandshake, speaksNoMse } from '../net/mse-socket.js';
+import type { PeerSocket } from '../net/peer-socket.js';
 import { onChunks } from '../net/socket-input.js';
 import type { DialEncryption, SocketFactory } from '../net/socket-factory.js';
 
@@ -25,7 +25,8 @@ export interface HandshakeFields {
 }
 
 export interface Handshaken {
-  readonly socket: net.Socket;
+  /** A TCP socket or a uTP stream. */
+  readonly socket: PeerSocket;
   /** Past the handshake; may hold bytes that followed it. */
   readonly decoder: WireDecoder;
   readonly handshake: Handshake;
@@ -47,7 +48,7 @@ export function outgoing(handshaken: Handshaken, bytes: Uint8Array): Uint8Array 
  * PeerConnection takes over); rejects with HANDSHAKE_TIMEOUT, PROTOCOL or SOCKET. `decrypt`: the
  * connection is encrypted; bytes already in the decoder are plaintext, every byte read here is not.
  */
-export async function readHandshake(socket: net.Socket, decoder: WireDecoder, signal: AbortSignal, peer: string, decrypt?: Rc4): Promise<Handshake> {
+export async function readHandshake(socket: PeerSocket, decoder: WireDecoder, signal: AbortSignal, peer: string, decrypt?: Rc4): Promise<Handshake> {
   return await new Promise<Handshake>((resolve, reject) => {
     const reading = { stop: (): void => undefined };
     const finish = (): void => {
@@ -165,7 +166,7 @@ class MseAttemptFailed extends Error {
 async function dialOnce(options: DialOptions, mse: 'prefer' | 'require' | undefined): Promise<Handshaken> {
   const { clock, key } = options;
   const connecting = deadline(clock, options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS, 'CONNECT_FAILED', `connect to ${key} timed out`, options.signal);
-  let socket: net.Socket;
+  let socket: PeerSocket;
   try {
     socket = await options.socketFactory({ host: options.host, port: options.port, signal: connecting.signal });
   } finally {

@@ -2,7 +2,6 @@
 // keep-alive and inactivity rules, and back-pressure. It knows nothing of torrents; the torrent
 // listens to its typed events and calls its send methods.
 import { EventEmitter } from 'node:events';
-import type net from 'node:net';
 import {
   KEEP_ALIVE,
   PIECE_HEADER_LENGTH,
@@ -20,6 +19,7 @@ import {
 import type { Clock } from '../clock.js';
 import { EngineError } from '../errors.js';
 import type { PeerCipher } from '../net/encryption.js';
+import { transportOf, type PeerSocket, type PeerTransport } from '../net/peer-socket.js';
 import { onChunks } from '../net/socket-input.js';
 
 /** BEP 3: "Keepalives are generally sent once every two minutes". */
@@ -47,7 +47,8 @@ export interface PeerConnectionEvents {
 }
 
 export interface PeerConnectionOptions {
-  readonly socket: net.Socket;
+  /** A TCP socket or a uTP stream. */
+  readonly socket: PeerSocket;
   /** The connection's decoder, already past the handshake (it may hold bytes read after it). */
   readonly decoder: WireDecoder;
   readonly clock: Clock;
@@ -78,7 +79,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
   /** Raw bytes read and written, protocol overhead included. */
   bytesIn = 0;
   bytesOut = 0;
-  readonly #socket: net.Socket;
+  readonly #socket: PeerSocket;
   readonly #decoder: WireDecoder;
   readonly #cipher: PeerCipher | undefined;
   readonly #clock: Clock;
@@ -134,6 +135,11 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
   /** False from a write that filled the socket's buffer until 'drain': stop sending blocks. */
   get writable(): boolean {
     return !this.#needDrain && this.#closed === undefined;
+  }
+
+  /** What the connection runs over: TCP, or uTP (BEP 29). */
+  get transport(): PeerTransport {
+    return transportOf(this.#socket);
   }
 
   /** True when the payload is RC4-encrypted (MSE). */

@@ -1,4 +1,5 @@
-// The session's one TCP port. An incoming connection is read up to its handshake (BEP 3), whose
+// The session's one TCP port (and the uTP connections accepted on its UDP twin, handed to `accept`:
+// they take the same path). An incoming connection is read up to its handshake (BEP 3), whose
 // info-hash picks the torrent; the torrent answers with its own handshake or the socket is closed.
 // Peers that open with Message Stream Encryption (issue 14) are answered by an MseResponder that
 // finds the torrent behind HASH('req2', info-hash) among all of the session's, after a per-address
@@ -14,6 +15,7 @@ import { deadline } from '../net/deadline.js';
 import { payloadMethods, plaintextRefused, type EncryptionPolicy, type PeerCipher } from '../net/encryption.js';
 import { readFirstBytes } from '../net/first-bytes.js';
 import { mseFailure, runMseHandshake } from '../net/mse-socket.js';
+import type { PeerSocket } from '../net/peer-socket.js';
 import { SOCKET_HIGH_WATER_MARK } from '../net/socket-factory.js';
 import type { ConnectionBudget } from '../torrent/services.js';
 
@@ -38,12 +40,13 @@ export interface ListenerOptions {
 export class Listener {
   readonly #options: ListenerOptions;
   readonly #server: net.Server;
-  readonly #pending = new Set<net.Socket>();
+  readonly #pending = new Set<PeerSocket>();
   #port = 0;
+  #closed = false;
 
   constructor(options: ListenerOptions) {
     this.#options = options;
-    this.#server = net.createServer({ highWaterMark: SOCKET_HIGH_WATER_MARK, noDelay: true }, (socket) => this.#onConnection(socket));
+    this.#server = net.createServer({ highWaterMark: SOCKET_HIGH_WATER_MARK, noDelay: true }, (socket) => this.accept(socket));
   }
 
   get port(): number {
@@ -65,6 +68,7 @@ export class Listener {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     for (const socket of this.#pending) socket.destroy();
     if (!this.#server.listening) return;
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
@@ -74,7 +78,7 @@ export class Listener {
    * Reads the peer's handshake: plaintext (it starts with "\x13BitTorrent protocol"), or behind
    * Message Stream Encryption, whose 96-byte key comes first and all but never looks like that.
    */
-  async #handshake(socket: net.Socket, decoder: WireDecoder, signal: AbortSignal, key: string, host: string): Promise<{ handshake: Handshake; cipher?: PeerCipher }> {
+  async #handshake(socket: PeerSocket, decoder: WireDecoder, signal: AbortSignal, key: string, host: string): Promise<{ handshake: Handshake; cipher?: PeerCipher }> {
     const { encryption, clock } = this.#options;
     const first = await readFirstBytes(socket, signal, key);
     if (first.kind === 'plaintext') {
@@ -109,11 +113,12 @@ export class Listener {
     return cipher === undefined ? { handshake } : { handshake, cipher };
   }
 
-  #onConnection(socket: net.Socket): void {
+  /** An incoming connection, TCP or uTP: read its handshake (plaintext or MSE) and route it. */
+  accept(socket: PeerSocket): void {
     const host = socket.remoteAddress;
     const port = socket.remotePort;
     socket.on('error', () => undefined); // reported through readHandshake or the PeerConnection
-    if (host === undefined || port === undefined || this.#pending.size >= MAX_PENDING_HANDSHAKES || !this.#options.budget.acquire()) {
+    if (this.#closed || host === undefined || port === undefined || this.#pending.size >= MAX_PENDING_HANDSHAKES || !this.#options.budget.acquire()) {
       socket.destroy();
       return;
     }

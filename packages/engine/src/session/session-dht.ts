@@ -1,10 +1,11 @@
-// The session's DHT node (BEP 5, @typetorrent/dht): one per session, on the session's port number
-// over UDP, started once the TCP port is known, bootstrapped in the background, its routing table
+// The session's DHT node (BEP 5, @typetorrent/dht): one per session, on the session's UDP socket
+// (session-udp.ts: the port number of the TCP listener, shared with uTP), started once it is bound, bootstrapped in the background, its routing table
 // kept in a file so a restart needs no bootstrap routers. Torrents see it as a DhtService.
 import { DhtNode, type Address } from '@typetorrent/dht';
 import { EngineError, describeError } from '../errors.js';
 import type { DhtService } from '../torrent/dht-service.js';
 import type { Endpoint } from '../torrent/types.js';
+import type { SharedUdp } from './session-udp.js';
 
 export interface SessionDhtOptions {
   /** Where to join: 'host:port' entries or endpoints; default the public routers (router.bittorrent.com, ...). */
@@ -18,6 +19,7 @@ export class SessionDht implements DhtService {
   readonly #warn: (warning: EngineError) => void;
   readonly #closing = new AbortController();
   #node: DhtNode | undefined;
+  #udp: SharedUdp | undefined;
   #starting: Promise<void> | undefined;
   /** Settles once the first bootstrap ended (joined or not): lookups wait for it. */
   #joined: Promise<void> | undefined;
@@ -27,17 +29,18 @@ export class SessionDht implements DhtService {
     this.#warn = warn;
   }
 
+  /** The UDP port our node answers on (told to peers in PORT messages); 0 while it is not running. */
   get port(): number {
-    return this.#node?.port ?? 0;
+    return this.#node === undefined ? 0 : (this.#udp?.port ?? 0);
   }
 
   get nodeCount(): number {
     return this.#node?.nodeCount ?? 0;
   }
 
-  /** Binds UDP `port` on `host` and bootstraps in the background; a failure is a warning, not fatal. */
-  async start(port: number, host: string): Promise<void> {
-    this.#starting ??= this.#start(port, host);
+  /** Runs on the session's UDP socket and bootstraps in the background; a failure is a warning, not fatal. */
+  async start(udp: SharedUdp): Promise<void> {
+    this.#starting ??= this.#start(udp);
     await this.#starting;
   }
 
@@ -64,22 +67,22 @@ export class SessionDht implements DhtService {
     await this.#node?.close().catch((error: unknown) => this.#warn(new EngineError('DHT', `saving the DHT routing table failed: ${describeError(error)}`, { cause: error })));
   }
 
-  async #start(port: number, host: string): Promise<void> {
+  async #start(udp: SharedUdp): Promise<void> {
     const { bootstrap, stateFile } = this.#options;
     try {
       const node = await DhtNode.create({
-        port,
-        host,
-        ipv6: false,
+        socket: { send: (bytes, port, host) => udp.send(bytes, port, host) },
         ...(bootstrap === undefined ? {} : { bootstrap: bootstrap as readonly (string | Address)[] }),
         ...(stateFile === undefined ? {} : { stateFile }),
       });
       node.on('warning', (warning) => {
         if (warning.code === 'STATE_FILE') this.#warn(new EngineError('DHT', `DHT state: ${warning.message}`, { cause: warning }));
       });
+      udp.onKrpc((bytes, from) => node.handleDatagram(bytes, from));
+      this.#udp = udp;
       this.#node = node;
     } catch (error) {
-      this.#warn(new EngineError('DHT', `the DHT could not start on UDP port ${port}: ${describeError(error)}`, { cause: error }));
+      this.#warn(new EngineError('DHT', `the DHT could not start: ${describeError(error)}`, { cause: error }));
       return;
     }
     // Joining can take a while (or fail on a closed network): lookups meanwhile use whatever answered.

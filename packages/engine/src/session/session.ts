@@ -12,8 +12,10 @@ import { EngineError } from '../errors.js';
 import { BoundedKeys } from '../net/bounded-keys.js';
 import { checkEncryptionPolicy, type EncryptionPolicy } from '../net/encryption.js';
 import { tcpSocketFactory, withEncryption, type DialEncryption, type SocketFactory } from '../net/socket-factory.js';
+import { UTP_HEAD_START_MS, utpFirstFactory } from '../net/utp-dial.js';
 import { BanList } from '../peer/ban-list.js';
 import type { Handshaken } from '../peer/handshake-io.js';
+import type { PeerSocket } from '../net/peer-socket.js';
 import { RateLimiter } from '../rate/rate-limiter.js';
 import type { SessionServices } from '../torrent/services.js';
 import { DEFAULT_HASH_THREADS, SessionHasher } from './session-hasher.js';
@@ -24,6 +26,7 @@ import { Budget, DEFAULT_MAX_CONNECTING, DEFAULT_MAX_CONNECTIONS } from './budge
 import { Listener } from './listener.js';
 import { SessionDht, type SessionDhtOptions } from './session-dht.js';
 import { SessionLsd, type SessionLsdOptions } from './session-lsd.js';
+import { SessionUdp, type SessionUtpOptions } from './session-udp.js';
 
 export const DEFAULT_PORT = 6881;
 
@@ -74,6 +77,12 @@ export interface SessionOptions {
    * peers announcing it there. Off unless given.
    */
   readonly lsd?: SessionLsdOptions;
+  /**
+   * uTP (BEP 29) beside TCP, on a UDP socket on the session's port number (shared with the DHT):
+   * incoming uTP connections are accepted like TCP ones, and peers are dialled over uTP first, TCP
+   * joining in when uTP has not connected within `headStartMs`. Off unless given (`true` or options).
+   */
+  readonly utp?: boolean | SessionUtpOptions;
 }
 
 export type SessionEvents = {
@@ -97,6 +106,8 @@ export class Session extends EventEmitter<SessionEvents> {
   readonly #hasher: SessionHasher | undefined;
   readonly #dht: SessionDht | undefined;
   readonly #lsd: SessionLsd | undefined;
+  /** The UDP socket of uTP and the DHT; undefined when neither runs. */
+  readonly #udp: SessionUdp | undefined;
   /** Every torrent's info-hash by HASH('req2', info-hash): how incoming MSE handshakes find theirs. */
   readonly #infoHashes = new InfoHashIndex();
   /** Peers already told about in a warning (a refused peer redials; one line per peer is enough). */
@@ -131,13 +142,21 @@ export class Session extends EventEmitter<SessionEvents> {
     const encryption: DialEncryption = { policy: this.encryption, plaintextPeers: new BoundedKeys(REMEMBERED_PEERS), warn: warnOnce };
     this.#dht = options.dht === undefined ? undefined : new SessionDht(options.dht, (warning) => this.emit('warning', warning));
     this.#lsd = options.lsd === undefined ? undefined : new SessionLsd(options.lsd, { clock, warn: (warning) => this.emit('warning', warning) });
+    const utp = options.utp === true ? {} : options.utp === false ? undefined : options.utp;
+    const accept = { accept: (stream: PeerSocket): void => this.#listener.accept(stream) };
+    this.#udp = this.#dht === undefined && utp === undefined ? undefined : new SessionUdp(utp === undefined ? {} : { utp: { ...accept, ...(utp.connection === undefined ? {} : { connection: utp.connection }) } });
+    const tcpFactory = options.socketFactory ?? tcpSocketFactory;
+    const dialer =
+      utp === undefined
+        ? tcpFactory
+        : utpFirstFactory({ clock, utp: () => this.#udp?.utp, tcp: utp.tcp === false ? undefined : tcpFactory, headStartMs: utp.headStartMs ?? UTP_HEAD_START_MS, tcpPeers: new BoundedKeys(REMEMBERED_PEERS) });
     this.#services = {
       clock,
       peerId: this.peerId,
       reserved: encodeReserved({ fast: true, extended: true, dht: this.#dht !== undefined }),
       dht: this.#dht,
       lsd: this.#lsd,
-      socketFactory: withEncryption(options.socketFactory ?? tcpSocketFactory, encryption),
+      socketFactory: withEncryption(dialer, encryption),
       encryption,
       bans: new BanList(clock, tuning.banMs),
       budget,
@@ -165,11 +184,11 @@ export class Session extends EventEmitter<SessionEvents> {
     return this.#listener.port;
   }
 
-  /** Opens the listen port (once; later calls return the same port), the DHT node on it and LSD. */
+  /** Opens the listen port (once; later calls return the same port), uTP and the DHT node on it, and LSD. */
   async listen(): Promise<number> {
     this.#checkOpen();
     this.#listening ??= this.#listener.listen(this.#options.port ?? DEFAULT_PORT, this.#options.host ?? '0.0.0.0').then(async (port) => {
-      await this.#dht?.start(port, this.#options.host ?? '0.0.0.0');
+      await this.#startUdp(port, this.#options.host ?? '0.0.0.0');
       await this.#lsd?.start(port);
       return port;
     });
@@ -242,9 +261,23 @@ export class Session extends EventEmitter<SessionEvents> {
     for (const torrent of torrents) this.#infoHashes.delete(torrent.infoHash);
     await Promise.all(torrents.map(async (torrent) => await torrent.remove()));
     await this.#dht?.close();
+    await this.#udp?.close();
     await this.#lsd?.close();
     await this.#ownUdp?.close();
     await this.#hasher?.close();
+  }
+
+  /** Binds the UDP socket on the TCP port's number; without it uTP and the DHT are off (a warning). */
+  async #startUdp(port: number, host: string): Promise<void> {
+    const udp = this.#udp;
+    if (udp === undefined) return;
+    try {
+      await udp.bind(port, host);
+    } catch (error) {
+      this.emit('warning', error instanceof EngineError ? error : new EngineError('LISTEN_FAILED', String(error), { cause: error }));
+      return;
+    }
+    await this.#dht?.start(udp);
   }
 
   #route(handshaken: Handshaken, key: string): void {

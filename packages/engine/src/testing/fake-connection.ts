@@ -20,6 +20,8 @@ export class FakeConnection {
   ) {}
 
   readonly direction = 'out';
+  /** What the real connection runs over; tests of the uTP PEX flag set 'utp'. */
+  transport: 'tcp' | 'utp' = 'tcp';
   readonly extended = true;
   readonly peerId = new Uint8Array(20);
 
