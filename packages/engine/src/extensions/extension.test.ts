@@ -124,6 +124,12 @@ describe('ExtensionSet: a peer’s handshake and messages', () => {
     const { peer } = fakePeer('a', clock);
     expect(() => set.onHandshake(peer, Uint8Array.of(0x69))).toThrow(WireError);
   });
+
+  it('reads a handshake that names a huge metadata_size (ut_metadata decides what to do with it, the peer stays)', () => {
+    const { peer } = fakePeer('a', clock);
+    const hs = set.onHandshake(peer, encodeExtendedHandshake({ m: { alpha: 3 }, metadataSize: 64 * 1024 * 1024 + 1 }));
+    expect(hs.metadataSize).toBe(64 * 1024 * 1024 + 1);
+  });
 });
 
 describe('ExtensionSet: sending', () => {
