@@ -35,6 +35,8 @@ export interface DownloadOptions {
   readonly dhtBootstrap?: { host: string; port: number }[];
   readonly stateDir?: string;
   readonly encryption?: EncryptionPolicy;
+  /** uTP beside TCP (default on; --no-utp). */
+  readonly utp?: boolean;
 }
 
 /** Reads every .torrent argument first, so a bad one fails before anything starts. */
@@ -108,6 +110,7 @@ export async function runDownload(sources: readonly string[], options: DownloadO
     ...(dht === undefined ? {} : { dht }),
     ...(lsd === undefined ? {} : { lsd }),
     encryption: options.encryption,
+    utp: options.utp !== false,
   });
   reportSessionWarnings(session, terminal, options.json === true);
   let torrents: Torrent[];
@@ -165,6 +168,7 @@ export function registerDownload(program: Command): void {
     .option('--no-dht', 'do not look for peers in the DHT (BEP 5; on by default for public torrents)')
     .option('--dht-bootstrap <host:port>', 'join the DHT through this node instead of the public routers (repeatable)', collect(parseEndpoint))
     .option('--no-lsd', 'do not look for peers on the local network (BEP 14 multicast; on by default for public torrents)')
+    .option('--no-utp', 'TCP only: no uTP (BEP 29) connections in or out (on by default, tried first)')
     .option('--state-dir <dir>', 'where the DHT routing table is kept (default $XDG_STATE_HOME/typetorrent or ~/.local/state/typetorrent)')
     .option('--json', 'print progress as lines of JSON on stdout (types: progress, warning, error, done)')
     .addHelpText('after', [

@@ -30,6 +30,8 @@ export interface SeedOptions {
   readonly lsd: boolean;
   readonly dhtBootstrap?: { host: string; port: number }[];
   readonly encryption?: EncryptionPolicy;
+  /** uTP beside TCP (default on; --no-utp). */
+  readonly utp?: boolean;
 }
 
 /**
@@ -64,6 +66,7 @@ export async function runSeed(source: string, dataPath: string, options: SeedOpt
     ...(dht === undefined ? {} : { dht }),
     ...(lsd === undefined ? {} : { lsd }),
     encryption: options.encryption,
+    utp: options.utp !== false,
   });
   reportSessionWarnings(session, terminal, options.json === true);
   try {
@@ -113,6 +116,7 @@ export function registerSeed(program: Command): void {
     .option('--no-dht', 'do not announce in the DHT (BEP 5; on by default for public torrents)')
     .option('--dht-bootstrap <host:port>', 'join the DHT through this node instead of the public routers (repeatable)', collect(parseEndpoint))
     .option('--no-lsd', 'do not announce on the local network (BEP 14 multicast; on by default for public torrents)')
+    .option('--no-utp', 'TCP only: no uTP (BEP 29) connections in or out (on by default, tried first)')
     .option('--state-dir <dir>', 'where resume data and the DHT routing table are kept (default $XDG_STATE_HOME/typetorrent or ~/.local/state/typetorrent)')
     .option('--json', 'print progress as lines of JSON on stdout')
     .addHelpText('after', ['', 'Examples:', '  typetorrent seed movie.torrent ~/Videos/movie.mkv', '  typetorrent seed album.torrent ~/Music   (holds the album folder)'].join('\n'))
