@@ -5,6 +5,9 @@ export const packageName = '@typetorrent/engine';
 // Sessions and torrents.
 export { Session, DEFAULT_PORT, type SessionEvents, type SessionOptions } from './session/session.js';
 export { DEFAULT_HASH_THREADS } from './session/session-hasher.js';
+export { UDP_BUFFER_BYTES, type SessionUtpOptions } from './session/session-udp.js';
+export { UTP_HEAD_START_MS } from './net/utp-dial.js';
+export type { PeerSocket, PeerTransport } from './net/peer-socket.js';
 export { DEFAULT_MAX_CONNECTING, DEFAULT_MAX_CONNECTIONS } from './session/budget.js';
 export { Torrent, DEFAULT_MAX_PEERS, type TorrentSource } from './torrent/torrent.js';
 export type {
