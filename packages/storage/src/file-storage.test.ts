@@ -5,6 +5,7 @@ import { createTorrentFromPath } from '@typetorrent/metainfo/node';
 import { deterministicBytes, makeTempDir, removeTempDir } from '@typetorrent/testkit';
 import { FileStorage } from './file-storage.js';
 import { nodeFileSystem, type FileSystem } from './file-system.js';
+import { OpenFilePool } from './open-files.js';
 import { differsAt, makeFixture, oddLayout, shuffled } from './test-fixtures.js';
 
 let temp: string;
@@ -173,6 +174,49 @@ describe('FileStorage layout details', () => {
     for (const [index] of files.entries()) {
       expect(differsAt(await fs.readFile(path.join(dir, 'many', `f${index}.bin`)), fixture.fileBytes(index))).toBe(-1);
     }
+  });
+
+  test('storages sharing an OpenFilePool stay under its cap together and reopen files to read them', async () => {
+    const files = Array.from({ length: 6 }, (_, i) => ({ length: 3000 + i, path: [`g${i}.bin`] }));
+    const first = makeFixture(files, 16384, { name: 'shared-a' });
+    const second = makeFixture(files, 16384, { name: 'shared-b' });
+    let open = 0;
+    let mostOpen = 0;
+    const counting: FileSystem = {
+      ...nodeFileSystem,
+      async open(filePath, mode) {
+        const opened = await nodeFileSystem.open(filePath, mode);
+        open++;
+        mostOpen = Math.max(mostOpen, open);
+        const close = opened.handle.close.bind(opened.handle);
+        return { ...opened, handle: Object.assign(opened.handle, { close: async () => { open--; await close(); } }) };
+      },
+    };
+    const pool = new OpenFilePool({ capacity: 2, maxIdleReadFiles: 0 });
+    const dir = path.join(temp, 'shared');
+    const a = await FileStorage.open(first.torrent, dir, { openFilePool: pool, fileSystem: counting });
+    const b = await FileStorage.open(second.torrent, dir, { openFilePool: pool, fileSystem: counting });
+    // Interleaved, one piece at a time: a piece spans at most 6 files of one torrent.
+    for (let piece = 0; piece < first.torrent.geometry.pieceCount; piece++) {
+      await a.write(piece, 0, first.pieceBytes(piece));
+      await b.write(piece, 0, second.pieceBytes(piece));
+    }
+    await a.flush();
+    await b.flush();
+    expect(pool.size).toBeLessThanOrEqual(2);
+    await a.close();
+    // Reading only (as a seed does): with no idle read handles kept, nothing stays open between reads.
+    const seed = await FileStorage.open(first.torrent, dir, { openFilePool: pool, fileSystem: counting });
+    await b.close();
+    for (let piece = 0; piece < first.torrent.geometry.pieceCount; piece++) {
+      const bytes = await seed.read(piece, 0, new Uint8Array(first.torrent.geometry.pieceSize(piece)));
+      expect(differsAt(bytes, first.pieceBytes(piece))).toBe(-1);
+      await new Promise((resolve) => setImmediate(resolve)); // the close runs after the read settles
+      expect(open).toBe(0);
+    }
+    await seed.close();
+    expect(mostOpen).toBeLessThanOrEqual(first.torrent.files.length);
+    expect(open).toBe(0);
   });
 
   test('a failed read returns only after the other segments stop filling the buffer', async () => {

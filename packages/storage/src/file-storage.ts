@@ -1,6 +1,6 @@
 // Storage on the local file system. Pieces map onto the torrent's files through Layout; files are
 // created lazily on first write, extended sparsely with ftruncate (no zeros written) and kept in a
-// bounded cache of open handles.
+// bounded pool of open handles (the storage's own, or one shared by a session's torrents).
 //
 // File selection: a file's bytes live in the file when it exists. A wanted file that does not exist
 // yet is created by the first write into it; an unwanted one is never created, and the bytes of it
@@ -13,7 +13,7 @@ import { AdaptiveWriter } from './adaptive-writer.js';
 import { StorageError, throwIfAborted, toStorageError } from './errors.js';
 import { type FileSystem, type PathInfo, nodeFileSystem } from './file-system.js';
 import { Layout, type Segment } from './layout.js';
-import { OpenFiles, DEFAULT_MAX_OPEN_FILES } from './open-files.js';
+import { ownOpenFiles, type OpenFilePool, type OpenFiles } from './open-files.js';
 import { readFully, writeFully } from './positioned-io.js';
 import { STATE_FOLDER, ensureParentFolders, resolveInside, resolveTorrentFile } from './safe-path.js';
 import type { FileStamp, FlushOptions, IoOptions, SelectableStorage, StampedStorage, StorageStamps } from './storage.js';
@@ -22,8 +22,13 @@ import { fileComponents, type StorageTorrent } from './torrent.js';
 export interface FileStorageOptions extends IoOptions {
   /** One flag per torrent file; all files are wanted when absent. */
   readonly wanted?: readonly boolean[];
-  /** Open file handles kept at most (default 64). */
+  /** Open file handles kept at most (default 64) when no `openFilePool` is given. */
   readonly maxOpenFiles?: number;
+  /**
+   * A pool of handles shared with other storages (a session passes one to all its torrents), so the
+   * cap holds for the process; `maxOpenFiles` is then unused. Default: a pool of this storage's own.
+   */
+  readonly openFilePool?: OpenFilePool;
   /** The file system to use; tests inject failures through it. */
   readonly fileSystem?: FileSystem;
 }
@@ -59,7 +64,7 @@ export class FileStorage implements SelectableStorage, StampedStorage {
     this.#torrent = torrent;
     this.#root = root;
     this.#fileSystem = options.fileSystem ?? nodeFileSystem;
-    this.#files = new OpenFiles(this.#fileSystem, options.maxOpenFiles ?? DEFAULT_MAX_OPEN_FILES);
+    this.#files = options.openFilePool?.view(this.#fileSystem) ?? ownOpenFiles(this.#fileSystem, options.maxOpenFiles);
     this.#layout = new Layout(torrent);
     this.#paths = torrent.files.map((_, index) => resolveTorrentFile(root, fileComponents(torrent, index)));
     this.#partsPath = resolveInside(root, [STATE_FOLDER, `${torrent.infoHashHex}.parts`]);

@@ -23,7 +23,13 @@ export { FileStorage, type FileStorageOptions } from './file-storage.js';
 export { MemoryStorage } from './memory-storage.js';
 export { NullStorage } from './null-storage.js';
 export { nodeFileSystem, type FileHandleLike, type FileSystem, type OpenMode, type PathInfo, type PathKind } from './file-system.js';
-export { DEFAULT_MAX_OPEN_FILES } from './open-files.js';
+export {
+  DEFAULT_MAX_IDLE_READ_FILES,
+  DEFAULT_MAX_OPEN_FILES,
+  DEFAULT_POOL_CAPACITY,
+  OpenFilePool,
+  type OpenFilePoolOptions,
+} from './open-files.js';
 export { STATE_FOLDER } from './safe-path.js';
 export { DEFAULT_TURN_BUDGET_MS, InlineHasher, inlineHasher, type Hasher, type InlineHasherOptions } from './hasher.js';
 export { WorkerHasher, type WorkerHasherOptions } from './worker-hasher.js';
