@@ -8,7 +8,9 @@
 // Options: --size MiB (single-file torrent, default 1024), --files N (many-file torrent, default 300,
 // 0 to skip), --rounds N (default 3), --clients a,b,c, --no-seed (skip the seeding comparison),
 // --no-encrypted (skip the encrypted download: the single file from a libtorrent seeder that requires
-// RC4, typetorrent and libtorrent only), --no-micro (skip micro-benchmarks), --work DIR (data folder, default /tmp/typetorrent-bench, reused
+// RC4, typetorrent and libtorrent only), --no-utp (skip the uTP table: typetorrent and libtorrent
+// downloading from a libtorrent seeder with TCP off), --utp-size MiB (its single file, default 256),
+// --no-micro (skip micro-benchmarks), --work DIR (data folder, default /tmp/typetorrent-bench, reused
 // between runs), --out FILE (default bench-results/latest.md).
 // Needs `npm run build` first. Run as root to get a loopback-only network namespace (required for
 // webtorrent-cli, which cannot turn off DHT).
@@ -25,6 +27,7 @@ import { measure, median } from './lib/measure.mjs';
 import { canUseNetns, rerunInNetns } from './lib/netns.mjs';
 import { downloadTable, seedingTable } from './lib/report.mjs';
 import { makeManyFiles, makeSingleFile, startSwarm } from './lib/swarm.mjs';
+import { utpComparison } from './lib/utp-rows.mjs';
 import { fingerprint, matches } from './lib/verify.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -38,6 +41,8 @@ const { values: opts } = parseArgs({
     'no-seed': { type: 'boolean', default: false },
     'no-encrypted': { type: 'boolean', default: false },
     'no-micro': { type: 'boolean', default: false },
+    'no-utp': { type: 'boolean', default: false },
+    'utp-size': { type: 'string', default: '256' },
     'no-netns': { type: 'boolean', default: false },
     work: { type: 'string', default: path.join(os.tmpdir(), 'typetorrent-bench') },
     out: { type: 'string', default: path.join(root, 'bench-results/latest.md') },
@@ -232,6 +237,11 @@ for (const data of datasets) {
       await encrypted.stop();
     }
   }
+}
+if (!opts['no-utp']) {
+  const data = makeSingleFile(opts.work, Number(opts['utp-size']));
+  log(`uTP: ${opts['utp-size']} MiB from a libtorrent seeder with TCP off ...`);
+  sections.push(await utpComparison({ data, label: `${opts['utp-size']} MiB single file, 1 MiB pieces`, workDir: opts.work, rounds, clients: wanted, settle, log }), '');
 }
 if (!opts['no-micro']) sections.push('### Micro-benchmarks', '', microBenchmarks(), '');
 const report = sections.join('\n');

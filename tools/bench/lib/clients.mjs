@@ -33,11 +33,13 @@ async function waitForListener(port, timeoutMs) {
 export const clients = {
   typetorrent: {
     unavailable: () => (fs.existsSync(CLI) ? null : 'apps/cli/dist/main.js missing: run `npm run build` first'),
-    // --no-dht: the swarm is on loopback; the public DHT routers must never be contacted.
+    // --no-dht: the swarm is on loopback; the public DHT routers must never be contacted. --no-utp:
+    // the seeder (lt_peer.py) and the libtorrent leecher run TCP only, so this row does too (with uTP
+    // on, the first dial would wait out uTP's 1 s head start against a seeder that ignores it).
     // The JSON `done` line says how much payload arrived, duplicates included (the waste figure).
     run: async (swarm, outDir, port) => {
       let received = NaN;
-      const r = await measure(process.execPath, [CLI, 'download', swarm.torrentPath, '-o', outDir, '--no-seed', '--no-dht', '--port', String(port), '--json'], {
+      const r = await measure(process.execPath, [CLI, 'download', swarm.torrentPath, '-o', outDir, '--no-seed', '--no-dht', '--no-utp', '--port', String(port), '--json'], {
         timeoutMs: CLIENT_TIMEOUT_MS,
         onLine: (line) => {
           if (!line.includes('"done"')) return;
