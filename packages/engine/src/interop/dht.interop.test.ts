@@ -11,13 +11,13 @@ import { Session } from '../session/session.js';
 import { differences, makeFixture } from '../testing/fixtures.js';
 import { writeTorrentFile } from '../testing/swarm-helpers.js';
 import type { PeerEvent } from '../torrent/types.js';
-import { startLtDhtPeer, type LtDhtPeer } from './lt-dht-peer.js';
+import { startLtDiscoveryPeer, type LtDiscoveryPeer } from './lt-discovery-peer.js';
 
 describeWithTools(['python3-libtorrent'], 'DHT interop with libtorrent (no trackers)', () => {
   let router: DhtNode;
   let bootstrap: string;
   const sessions: Session[] = [];
-  const peers: LtDhtPeer[] = [];
+  const peers: LtDiscoveryPeer[] = [];
   const dirs: string[] = [];
 
   beforeAll(async () => {
@@ -59,7 +59,7 @@ describeWithTools(['python3-libtorrent'], 'DHT interop with libtorrent (no track
 
     const target = await makeTempDir('typetorrent-lt-dht-');
     dirs.push(target);
-    const leecher = startLtDhtPeer({ savePath: target, bootstrap: [bootstrap], source: { magnet: trackerlessMagnet(fixture.metainfo) } });
+    const leecher = startLtDiscoveryPeer({ savePath: target, bootstrap: [bootstrap], source: { magnet: trackerlessMagnet(fixture.metainfo) } });
     peers.push(leecher);
     await leecher.waitFor('finished');
     expect(leecher.events.filter((e) => e.event === 'peer').map((e) => e.address)).toContain(`127.0.0.1:${seeder.port}`);
@@ -71,7 +71,7 @@ describeWithTools(['python3-libtorrent'], 'DHT interop with libtorrent (no track
     dirs.push(fixture.dir);
     const torrentPath = await writeTorrentFile(fixture.dir, fixture.metainfo.name, fixture.torrent);
     const announced = announcedToRouter(fixture.metainfo);
-    const seeder = startLtDhtPeer({ savePath: fixture.dir, bootstrap: [bootstrap], source: { torrentPath } });
+    const seeder = startLtDiscoveryPeer({ savePath: fixture.dir, bootstrap: [bootstrap], source: { torrentPath } });
     peers.push(seeder);
     const { port } = await seeder.waitFor('seeding');
     await announced;

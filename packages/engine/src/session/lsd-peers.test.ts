@@ -4,7 +4,7 @@
 // namespace whose only interface is `lo` with a route for 239.0.0.0/8, so nothing leaves the machine
 // and other clients' LSD traffic cannot reach the test. Needs root and iproute2 (`ip`); without them
 // the test is skipped with the reason, and under CI it fails.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { afterAll, expect, it } from '@jest/globals';
 import { formatMagnet, metainfoToMagnet } from '@typetorrent/metainfo';
 import { isCI, makeTempDir, removeTempDir } from '@typetorrent/testkit';
 import { differences, makeFixture } from '../testing/fixtures.js';
+import { deleteNamespace, inNamespace, makeLoopbackNamespace } from '../testing/netns.js';
 import { writeTorrentFile } from '../testing/swarm-helpers.js';
 
 const DIST = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
@@ -36,31 +37,11 @@ print({ event: 'done', leecherPort: leecher.port, verifiedBytes: torrent.progres
 await Promise.all([seeder.close(), leecher.close()]);
 `;
 
-function ip(args: readonly string[]): string | undefined {
-  const run = spawnSync('ip', args, { encoding: 'utf8', timeout: 10_000 });
-  if (run.error !== undefined) return run.error.message;
-  return run.status === 0 ? undefined : (run.stderr.trim() || `ip ${args.join(' ')} exited with ${run.status}`);
-}
-
-/** Creates the namespace with multicast routed on `lo`; the reason when it cannot. */
-function makeNamespace(): string | undefined {
-  if (process.getuid?.() !== 0) return 'not root (network namespaces need root)';
-  const made = ip(['netns', 'add', NAMESPACE]);
-  if (made !== undefined) return `ip netns add failed (iproute2 installed?): ${made}`;
-  for (const step of [['link', 'set', 'lo', 'up'], ['link', 'set', 'lo', 'multicast', 'on'], ['route', 'add', '239.0.0.0/8', 'dev', 'lo', 'src', '127.0.0.1']]) {
-    const failed = ip(['netns', 'exec', NAMESPACE, 'ip', ...step]);
-    if (failed !== undefined) return `ip ${step.join(' ')} in the namespace failed: ${failed}`;
-  }
-  // IPv6 multicast on lo is best effort: the sessions run on IPv4 alone without it.
-  ip(['netns', 'exec', NAMESPACE, 'ip', '-6', 'route', 'add', 'ff15::/16', 'dev', 'lo', 'table', 'local']);
-  return undefined;
-}
-
 const dirs: string[] = [];
-const unavailable = makeNamespace();
+const unavailable = makeLoopbackNamespace(NAMESPACE);
 
 afterAll(async () => {
-  if (unavailable === undefined) ip(['netns', 'del', NAMESPACE]);
+  if (unavailable === undefined) deleteNamespace(NAMESPACE);
   await Promise.all(dirs.map((d) => removeTempDir(d)));
 });
 
@@ -74,7 +55,7 @@ interface ChildEvent {
 }
 
 async function runChild(args: readonly string[]): Promise<{ events: ChildEvent[]; code: number | null; stderr: string }> {
-  const child = spawn('ip', ['netns', 'exec', NAMESPACE, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('ip', inNamespace(NAMESPACE, [process.execPath, ...args]), { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

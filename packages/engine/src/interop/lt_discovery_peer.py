@@ -1,17 +1,22 @@
 #!/usr/bin/python3
-"""A python3-libtorrent peer whose only peer source is its DHT, on loopback, for interop tests.
+"""A python3-libtorrent peer whose only peer sources are its DHT and/or LSD, for interop tests.
 
-  lt_dht_peer.py --save DIR --bootstrap HOST:PORT [--bootstrap ...] (--magnet URI | --torrent FILE --seed)
+  lt_discovery_peer.py --save DIR [--bootstrap HOST:PORT ...] [--lsd] (--magnet URI | --torrent FILE --seed)
 
-No trackers, no LSD/UPnP/NAT-PMP, TCP only; the DHT joins through the --bootstrap nodes with the
-loopback settings of shared/docs/interop.md (libtorrent drops 127.0.0.1 nodes unless told not to).
-JSON lines on stdout: {"event":"listening","port":N}; a seeder checks its data, prints
-{"event":"seeding","port":N} and announces itself to the DHT; a leecher prints {"event":"peer",
-"address":"HOST:PORT"} for each peer it talks to, {"event":"metadata"} once a magnet's metadata is in
-and {"event":"finished"} once complete. Stops when stdin closes.
+No trackers, no UPnP/NAT-PMP, TCP only, listening on 127.0.0.1. With --bootstrap the DHT joins through
+those nodes with the loopback settings of shared/docs/interop.md (libtorrent drops 127.0.0.1 nodes
+unless told not to); without, no DHT. --lsd turns Local Service Discovery (BEP 14) on: multicast, so
+run it in a network namespace of its own. JSON lines on stdout: {"event":"listening","port":N}; a
+seeder checks its data, prints {"event":"seeding","port":N} and announces itself to the DHT; with
+--lsd, {"event":"lsd_announced"} once libtorrent has sent its first LSD announce and
+{"event":"lsd_heard","address":"HOST:PORT","infoHash":HEX} for each announce of another client it
+accepts (from libtorrent's session log); a leecher prints
+{"event":"peer","address":"HOST:PORT"} for each peer it talks to, {"event":"metadata"} once a
+magnet's metadata is in and {"event":"finished"} once complete. Stops when stdin closes.
 """
 import argparse
 import json
+import re
 import sys
 import threading
 import time
@@ -34,6 +39,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--save", required=True)
     parser.add_argument("--bootstrap", action="append", default=[])
+    parser.add_argument("--lsd", action="store_true")
     parser.add_argument("--magnet")
     parser.add_argument("--torrent")
     parser.add_argument("--seed", action="store_true")
@@ -48,8 +54,8 @@ def main():
 
     ses = lt.session({
         "listen_interfaces": "127.0.0.1:0",
-        "enable_dht": True,
-        "enable_lsd": False,
+        "enable_dht": len(args.bootstrap) > 0,
+        "enable_lsd": args.lsd,
         "enable_upnp": False,
         "enable_natpmp": False,
         "enable_outgoing_utp": False,
@@ -60,7 +66,8 @@ def main():
         "dht_ignore_dark_internet": False,
         "dht_prefer_verified_node_ids": False,
         "dht_bootstrap_nodes": ",".join(args.bootstrap),
-        "alert_mask": lt.alert.category_t.error_notification,
+        # The session log tells when an LSD announce went out.
+        "alert_mask": lt.alert.category_t.error_notification | (lt.alert.category_t.session_log_notification if args.lsd else 0),
     })
     for node in args.bootstrap:
         host, _, port = node.rpartition(":")
@@ -81,7 +88,19 @@ def main():
     metadata = False
     finished = False
     seen = set()
+    lsd_announced = False
     while not stop.is_set():
+        for alert in ses.pop_alerts():
+            if not isinstance(alert, lt.log_alert):
+                continue
+            message = alert.message()
+            if not lsd_announced and message.startswith("==> LSD:"):
+                lsd_announced = True
+                emit("lsd_announced")
+            # "<== LSD: 127.0.0.1:41621 ih: <hex>": an announce from another client, read and accepted.
+            heard = re.match(r"<== LSD: (\S+) ih: ([0-9a-f]{40})", message)
+            if heard is not None:
+                emit("lsd_heard", address=heard.group(1), infoHash=heard.group(2))
         st = handle.status()
         if st.errc.value() != 0:
             emit("error", message=st.errc.message())

@@ -1,40 +1,49 @@
-// Test helper (not exported): runs lt_dht_peer.py, a python3-libtorrent peer whose only peer source
-// is its DHT, and reads its JSON lines.
+// Test helper (not exported): runs lt_discovery_peer.py, a python3-libtorrent peer whose only peer
+// sources are its DHT and/or LSD (optionally inside a network namespace), and reads its JSON lines.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { SYSTEM_PYTHON } from '@typetorrent/testkit';
 
-const SCRIPT = fileURLToPath(new URL('./lt_dht_peer.py', import.meta.url));
+const SCRIPT = fileURLToPath(new URL('./lt_discovery_peer.py', import.meta.url));
 
-export type LtDhtEvent =
+export type LtDiscoveryEvent =
   | { event: 'listening'; port: number }
   | { event: 'seeding'; port: number }
   | { event: 'peer'; address: string }
   | { event: 'metadata' }
+  | { event: 'lsd_announced' }
+  | { event: 'lsd_heard'; address: string; infoHash: string }
   | { event: 'finished'; totalDownload: number }
   | { event: 'stopped' }
   | { event: 'error'; message: string };
 
-export interface LtDhtPeerOptions {
+export interface LtDiscoveryPeerOptions {
   readonly savePath: string;
-  readonly bootstrap: readonly string[];
+  /** DHT bootstrap nodes; none: no DHT. */
+  readonly bootstrap?: readonly string[];
+  /** Local Service Discovery on (multicast: only inside `netns`). */
+  readonly lsd?: boolean;
+  /** Run inside this network namespace (`ip netns exec`). */
+  readonly netns?: string;
   /** A leecher's magnet link, or a seeder's .torrent file. */
   readonly source: { readonly magnet: string } | { readonly torrentPath: string };
 }
 
-export interface LtDhtPeer {
-  readonly events: LtDhtEvent[];
+export interface LtDiscoveryPeer {
+  readonly events: LtDiscoveryEvent[];
   /** The first event of this kind (one already seen counts); rejects on an `error` event or exit. */
-  waitFor<K extends LtDhtEvent['event']>(kind: K): Promise<Extract<LtDhtEvent, { event: K }>>;
+  waitFor<K extends LtDiscoveryEvent['event']>(kind: K): Promise<Extract<LtDiscoveryEvent, { event: K }>>;
   stop(): Promise<void>;
 }
 
-export function startLtDhtPeer(options: LtDhtPeerOptions): LtDhtPeer {
-  const args = ['-u', SCRIPT, '--save', options.savePath, ...options.bootstrap.flatMap((b) => ['--bootstrap', b])];
+export function startLtDiscoveryPeer(options: LtDiscoveryPeerOptions): LtDiscoveryPeer {
+  const args = ['-u', SCRIPT, '--save', options.savePath, ...(options.bootstrap ?? []).flatMap((b) => ['--bootstrap', b])];
+  if (options.lsd === true) args.push('--lsd');
   if ('magnet' in options.source) args.push('--magnet', options.source.magnet);
   else args.push('--torrent', options.source.torrentPath, '--seed');
-  const child = spawn(SYSTEM_PYTHON, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  const events: LtDhtEvent[] = [];
+  const command = options.netns === undefined ? [SYSTEM_PYTHON, ...args] : ['ip', 'netns', 'exec', options.netns, SYSTEM_PYTHON, ...args];
+  const child = spawn(command[0]!, command.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
+  const events: LtDiscoveryEvent[] = [];
   const listeners = new Set<() => void>();
   let stderr = '';
   let pending = '';
@@ -47,7 +56,7 @@ export function startLtDhtPeer(options: LtDhtPeerOptions): LtDhtPeer {
       const line = pending.slice(0, newline).trim();
       pending = pending.slice(newline + 1);
       if (!line.startsWith('{')) continue;
-      events.push(JSON.parse(line) as LtDhtEvent);
+      events.push(JSON.parse(line) as LtDiscoveryEvent);
       for (const listener of listeners) listener();
     }
   });
@@ -60,12 +69,12 @@ export function startLtDhtPeer(options: LtDhtPeerOptions): LtDhtPeer {
   );
   return {
     events,
-    waitFor<K extends LtDhtEvent['event']>(kind: K): Promise<Extract<LtDhtEvent, { event: K }>> {
-      type Wanted = Extract<LtDhtEvent, { event: K }>;
+    waitFor<K extends LtDiscoveryEvent['event']>(kind: K): Promise<Extract<LtDiscoveryEvent, { event: K }>> {
+      type Wanted = Extract<LtDiscoveryEvent, { event: K }>;
       return new Promise<Wanted>((resolve, reject) => {
         const check = (): void => {
           const found = events.find((e): e is Wanted => e.event === kind);
-          const error = events.find((e): e is Extract<LtDhtEvent, { event: 'error' }> => e.event === 'error');
+          const error = events.find((e): e is Extract<LtDiscoveryEvent, { event: 'error' }> => e.event === 'error');
           if (found === undefined && error === undefined && !exited) return;
           listeners.delete(check);
           if (found !== undefined) resolve(found);
