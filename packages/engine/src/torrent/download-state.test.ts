@@ -13,6 +13,15 @@ describe('DownloadState', () => {
     expect(state.forgive(18)).toBe(false);
   });
 
+  it('forgives as many late blocks as times it gave the request up (asked again, timed out again)', () => {
+    const state = new DownloadState(new ManualClock(), options);
+    state.giveUp(17);
+    state.giveUp(17);
+    expect(state.forgive(17)).toBe(true);
+    expect(state.forgive(17)).toBe(true);
+    expect(state.forgive(17)).toBe(false);
+  });
+
   it('remembers the latest 4096 given-up requests and forgets the oldest past that', () => {
     const state = new DownloadState(new ManualClock(), options);
     for (let block = 0; block <= 4096; block++) state.giveUp(block);

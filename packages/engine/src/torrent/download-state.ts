@@ -13,7 +13,11 @@ export class DownloadState {
   readonly allowedFast = new Set<number>();
   /** Requests the peer rejected (BEP 6) although it has us unchoked. */
   rejects = 0;
-  readonly #givenUp = new Set<number>();
+  /**
+   * Late blocks still owed per given-up request. A count, not a flag: a block asked for again and
+   * given up on a second time (a slow peer, past two timeouts) may come twice.
+   */
+  readonly #givenUp = new Map<number, number>();
 
   constructor(clock: Clock, requestOptions: Omit<PeerRequestsOptions, 'now'>) {
     this.requests = new PeerRequests({ ...requestOptions, now: () => clock.now() });
@@ -21,15 +25,19 @@ export class DownloadState {
 
   /** Remembers a request we gave up on, so its late block is not taken for an unrequested one. */
   giveUp(blockId: number): void {
-    this.#givenUp.add(blockId);
+    this.#givenUp.set(blockId, (this.#givenUp.get(blockId) ?? 0) + 1);
     if (this.#givenUp.size > MAX_GIVEN_UP) {
-      const oldest = this.#givenUp.values().next();
+      const oldest = this.#givenUp.keys().next();
       if (oldest.done !== true) this.#givenUp.delete(oldest.value);
     }
   }
 
-  /** True (once) when a block answers a request we gave up on. */
+  /** True when a block answers a request we gave up on (once per time we gave it up). */
   forgive(blockId: number): boolean {
-    return this.#givenUp.delete(blockId);
+    const owed = this.#givenUp.get(blockId);
+    if (owed === undefined) return false;
+    if (owed > 1) this.#givenUp.set(blockId, owed - 1);
+    else this.#givenUp.delete(blockId);
+    return true;
   }
 }
