@@ -6,6 +6,7 @@ import type { EncryptionPolicy } from '@typetorrent/engine';
 import { CliError, EXIT_OK, EXIT_USAGE } from '../errors.js';
 import { interruptSignal, STOP_TIMEOUT_MS } from '../engine/run-transfers.js';
 import { sessionDht } from '../dht-options.js';
+import { sessionLsd } from '../lsd-options.js';
 import { jsonText, printable } from '../format/terminal-text.js';
 import { ENCRYPTION_HELP, collect, parseEncryption, parseEndpoint, parsePort, parseRate, parseThreads } from '../options.js';
 import { defaultStateDir } from '../state-dir.js';
@@ -29,6 +30,7 @@ export interface DaemonCommandOptions {
   readonly encryption: EncryptionPolicy;
   readonly hashThreads?: number;
   readonly dht: boolean;
+  readonly lsd: boolean;
   readonly dhtBootstrap?: { host: string; port: number }[];
   readonly json?: boolean;
 }
@@ -42,6 +44,7 @@ export function parseListen(text: string): ListenAddress {
 export async function runDaemon(options: DaemonCommandOptions, terminal: Terminal, signal: AbortSignal): Promise<number> {
   const stateDir = options.stateDir ?? defaultStateDir();
   const dht = sessionDht({ dht: options.dht, announce: true, stateDir, ...(options.dhtBootstrap === undefined ? {} : { dhtBootstrap: options.dhtBootstrap }) });
+  const lsd = sessionLsd({ lsd: options.lsd, announce: true });
   const log = (line: string): void => (options.json === true ? terminal.out(jsonText({ type: 'log', message: line })) : terminal.err(printable(line)));
   let daemon;
   try {
@@ -56,6 +59,7 @@ export async function runDaemon(options: DaemonCommandOptions, terminal: Termina
       ...(options.limitUp === undefined ? {} : { limitUp: options.limitUp }),
       encryption: options.encryption,
       ...(dht === undefined ? {} : { dht }),
+      ...(lsd === undefined ? {} : { lsd }),
       ...(options.hashThreads === undefined ? {} : { hashThreads: options.hashThreads }),
       log,
     });
@@ -99,6 +103,7 @@ export function registerDaemon(program: Command): void {
     .option('--hash-threads <n>', 'threads hashing pieces (default 1; 0: hash on the main thread)', parseThreads)
     .option('--no-dht', 'do not look for peers in the DHT (BEP 5; on by default for public torrents)')
     .option('--dht-bootstrap <host:port>', 'join the DHT through this node instead of the public routers (repeatable)', collect(parseEndpoint))
+    .option('--no-lsd', 'do not look for peers on the local network (BEP 14 multicast; on by default for public torrents)')
     .option('--json', 'print lines of JSON on stdout (types: listening, log)')
     .addHelpText('after', [
       '',

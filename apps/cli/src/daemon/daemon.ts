@@ -37,6 +37,7 @@ export interface DaemonOptions {
   readonly limitUp?: number;
   readonly encryption?: EncryptionPolicy;
   readonly dht?: SessionOptions['dht'];
+  readonly lsd?: SessionOptions['lsd'];
   readonly hashThreads?: number;
   readonly bodyLimit?: number;
   /** Lines for the operator (stderr in the CLI). */
@@ -92,6 +93,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       rateLimits: settings.limits,
       ...(options.encryption === undefined ? {} : { encryption: options.encryption }),
       ...(options.dht === undefined ? {} : { dht: options.dht }),
+      ...(options.lsd === undefined ? {} : { lsd: options.lsd }),
       ...(options.hashThreads === undefined ? {} : { hashThreads: options.hashThreads }),
     });
     session.on('warning', (warning) => log(`warning: ${warning.message}`));

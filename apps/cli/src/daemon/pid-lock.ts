@@ -15,12 +15,18 @@ export class StateFolderBusyError extends Error {
   }
 }
 
+/** Lock files this process holds (a second daemon in the same process sees its own pid in them). */
+const held = new Set<string>();
+
 export async function lockStateFolder(stateDir: string, pid: number = process.pid): Promise<() => Promise<void>> {
   const file = path.join(stateDir, PID_FILE);
+  if (held.has(file)) throw new StateFolderBusyError(stateDir, pid);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       await fs.writeFile(file, `${pid}\n`, { flag: 'wx', mode: 0o600 });
+      held.add(file);
       return async () => {
+        held.delete(file);
         // Only our own lock: never a successor's.
         const text = await fs.readFile(file, 'utf8').catch(() => '');
         if (Number(text.trim()) === pid) await fs.rm(file, { force: true });
