@@ -6,9 +6,9 @@ import { InfoHashIndex, MseRateLimiter } from '@typetorrent/mse';
 import { MetainfoError, parseMagnet, parseTorrent, type MagnetLink, type Metainfo } from '@typetorrent/metainfo';
 import { createPeerId, encodeReserved, PEER_ID_LENGTH } from '@typetorrent/peer-wire';
 import { HttpTrackerClient, UdpTrackerClient, type TrackerTransport } from '@typetorrent/tracker';
-import type { StorageFactory } from '@typetorrent/storage';
+import { OpenFilePool, type Hasher, type StorageFactory } from '@typetorrent/storage';
 import { systemClock, type Clock } from '../clock.js';
-import { EngineError } from '../errors.js';
+import { EngineError, describeError } from '../errors.js';
 import { BoundedKeys } from '../net/bounded-keys.js';
 import { checkEncryptionPolicy, type EncryptionPolicy } from '../net/encryption.js';
 import { tcpSocketFactory, withEncryption, type DialEncryption, type SocketFactory } from '../net/socket-factory.js';
@@ -19,10 +19,13 @@ import type { PeerSocket } from '../net/peer-socket.js';
 import { RateLimiter } from '../rate/rate-limiter.js';
 import type { SessionServices } from '../torrent/services.js';
 import { DEFAULT_HASH_THREADS, SessionHasher } from './session-hasher.js';
+import { MAX_OPEN_FILES } from '../torrent/open.js';
 import { Torrent } from '../torrent/torrent.js';
 import type { AddTorrentOptions, TorrentRateLimits } from '../torrent/types.js';
 import { DEFAULT_TUNING, type EngineTuning } from '../tuning.js';
 import { Budget, DEFAULT_MAX_CONNECTING, DEFAULT_MAX_CONNECTIONS } from './budget.js';
+import { CheckQueue } from './check-queue.js';
+import { fileLimitWarning, openFileLimit } from './file-limit.js';
 import { Listener } from './listener.js';
 import { SessionDht, type SessionDhtOptions } from './session-dht.js';
 import { SessionLsd, type SessionLsdOptions } from './session-lsd.js';
@@ -48,12 +51,22 @@ export interface SessionOptions {
   readonly rateLimits?: TorrentRateLimits;
   /** Storage for torrents added without one (default FileStorage under each torrent's save path). */
   readonly storage?: StorageFactory;
+  /**
+   * Open file handles of the default storage, one pool for all torrents (default 256): the least
+   * recently used closes first, and a seeding torrent's files are open only while read (but the 8
+   * most recently read). A warning at `listen()` when this plus `maxConnections` nears the process limit.
+   */
+  readonly maxOpenFiles?: number;
+  /** Torrents hashing data on disk at once (default 1); others wait in `checking`. Resume data that vouches for everything skips the queue. */
+  readonly maxChecking?: number;
   readonly clock?: Clock;
   readonly socketFactory?: SocketFactory;
   /** Timeouts and queue sizes (see EngineTuning); tests shorten them. */
   readonly tuning?: Partial<EngineTuning>;
   /** Worker threads hashing pieces, shared by all torrents (default 1; 0: hash on the event loop). */
   readonly hashThreads?: number;
+  /** Hashes pieces for every torrent instead of the `hashThreads` threads (the caller closes it). */
+  readonly hasher?: Hasher;
   /**
    * Tracker clients; default one shared HttpTrackerClient (announcing `supportcrypto`, and
    * `requirecrypto` under `encryption: 'require'`) and one shared UDP client.
@@ -164,7 +177,9 @@ export class Session extends EventEmitter<SessionEvents> {
       uploadLimiter: this.#uploadLimiter,
       tuning,
       listenPort: () => this.#listener.port,
-      hasher: this.#hasher,
+      hasher: options.hasher ?? this.#hasher,
+      openFiles: new OpenFilePool({ capacity: options.maxOpenFiles ?? MAX_OPEN_FILES }),
+      checkSlots: new CheckQueue(options.maxChecking),
       trackers: { http: options.trackers?.http ?? new HttpTrackerClient(trackerCrypto(this.encryption)), ...(udp === undefined ? {} : { udp }) },
     };
     this.#listener = new Listener({
@@ -187,6 +202,7 @@ export class Session extends EventEmitter<SessionEvents> {
   /** Opens the listen port (once; later calls return the same port), uTP and the DHT node on it, and LSD. */
   async listen(): Promise<number> {
     this.#checkOpen();
+    if (this.#listening === undefined) this.#warnFileLimit();
     this.#listening ??= this.#listener.listen(this.#options.port ?? DEFAULT_PORT, this.#options.host ?? '0.0.0.0').then(async (port) => {
       await this.#startUdp(port, this.#options.host ?? '0.0.0.0');
       await this.#lsd?.start(port);
@@ -245,6 +261,14 @@ export class Session extends EventEmitter<SessionEvents> {
     this.emit('removed', found);
   }
 
+  /**
+   * A connection accepted outside the session's own ports (a simulated network's in-memory stream):
+   * it takes the path of one accepted on the listen port.
+   */
+  acceptIncoming(socket: PeerSocket): void {
+    this.#listener.accept(socket);
+  }
+
   /** Session-wide limits in bytes per second (0 or undefined: unlimited). */
   setRateLimits(limits: TorrentRateLimits): void {
     this.#downloadLimiter.setRate(limits.download);
@@ -267,6 +291,11 @@ export class Session extends EventEmitter<SessionEvents> {
     await this.#hasher?.close();
   }
 
+  #warnFileLimit(): void {
+    const warning = fileLimitWarning(openFileLimit(), this.#services.openFiles?.capacity ?? 0, this.#options.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
+    if (warning !== undefined) this.emit('warning', warning);
+  }
+
   /** Binds the UDP socket on the TCP port's number; without it uTP and the DHT are off (a warning). */
   async #startUdp(port: number, host: string): Promise<void> {
     const udp = this.#udp;
@@ -274,7 +303,8 @@ export class Session extends EventEmitter<SessionEvents> {
     try {
       await udp.bind(port, host);
     } catch (error) {
-      this.emit('warning', error instanceof EngineError ? error : new EngineError('LISTEN_FAILED', String(error), { cause: error }));
+      const off = [this.#options.utp !== undefined && this.#options.utp !== false ? 'uTP' : undefined, this.#dht === undefined ? undefined : 'the DHT'].filter((x) => x !== undefined).join(' and ');
+      this.emit('warning', new EngineError('LISTEN_FAILED', `${describeError(error)}; ${off} off, TCP only`, { cause: error }));
       return;
     }
     await this.#dht?.start(udp);

@@ -1,6 +1,7 @@
 // Sessions that talk uTP (BEP 29): two sessions that may dial only over uTP trade a torrent (MSE and
 // plaintext), a trackerless magnet finds its seeder through a DHT running on the same UDP socket as
 // uTP, and a session that tries uTP first reaches a peer without uTP over TCP.
+import dgram from 'node:dgram';
 import { once } from 'node:events';
 import { afterAll, expect, it } from '@jest/globals';
 import { DhtNode } from '@typetorrent/dht';
@@ -91,6 +92,20 @@ it('a trackerless magnet finds its seeder through a DHT sharing the UDP socket w
   expect(await differences(fixture, dir)).toEqual([]);
   expect((await connected).peer.key).toBe(`127.0.0.1:${leecher.port}`);
   expect(leecher.dhtNodes).toBeGreaterThan(0);
+});
+
+it('a UDP port already taken is a warning: the session runs on over TCP', async () => {
+  const taken = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => taken.bind(0, '127.0.0.1', resolve));
+  try {
+    const created = session({ port: taken.address().port, utp: true });
+    const warned = once(created, 'warning') as Promise<[Error & { code?: string }]>;
+    expect(await created.listen()).toBe(taken.address().port);
+    const [warning] = await warned;
+    expect(warning).toMatchObject({ code: 'LISTEN_FAILED', message: expect.stringContaining('uTP off, TCP only') });
+  } finally {
+    taken.close();
+  }
 });
 
 it('a session that tries uTP first reaches a peer without uTP over TCP', async () => {
