@@ -5,3 +5,4 @@ export * from './python.js';
 export * from './libtorrent.js';
 export * from './opentracker.js';
 export * from './aria2.js';
+export * from './netns.js';

@@ -38,11 +38,21 @@ export interface CliOptions {
   /** Run as another user (uid and gid), e.g. to meet permission checks that root passes. */
   readonly asUser?: number;
   readonly cwd?: string;
+  /**
+   * Run inside this network namespace (`ip netns exec`). Only there may a test leave LSD on
+   * (`lsd: true`): everywhere else TYPETORRENT_LSD=off keeps runs from multicasting to the network.
+   */
+  readonly netns?: string;
+  readonly lsd?: boolean;
 }
 
 export function cli(args: readonly string[], options: CliOptions = {}): Running {
-  const command = options.asUser === undefined ? [process.execPath, CLI, ...args] : ['setpriv', `--reuid=${options.asUser}`, `--regid=${options.asUser}`, '--clear-groups', process.execPath, CLI, ...args];
-  const env = { ...process.env, XDG_STATE_HOME: STATE_HOME, TYPETORRENT_DHT_BOOTSTRAP: '', TYPETORRENT_LSD: 'off' };
+  const node = [process.execPath, CLI, ...args];
+  const asUser = options.asUser === undefined ? node : ['setpriv', `--reuid=${options.asUser}`, `--regid=${options.asUser}`, '--clear-groups', ...node];
+  const command = options.netns === undefined ? asUser : ['ip', 'netns', 'exec', options.netns, ...asUser];
+  if (options.lsd === true && options.netns === undefined) throw new Error('cli(): LSD multicasts; leave it on only inside a network namespace');
+  const env: NodeJS.ProcessEnv = { ...process.env, XDG_STATE_HOME: STATE_HOME, TYPETORRENT_DHT_BOOTSTRAP: '', TYPETORRENT_LSD: 'off' };
+  if (options.lsd === true) delete env['TYPETORRENT_LSD'];
   const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env, ...(options.cwd === undefined ? {} : { cwd: options.cwd }) });
   let stdout = '';
   let stderr = '';

@@ -1,7 +1,7 @@
 // Local Service Discovery (BEP 14) against python3-libtorrent, with no tracker, DHT or given peer:
 // each side must read the other's BT-SEARCH announces. Multicast needs a network of its own, so our
 // session runs in a child process and libtorrent in another, both inside a fresh network namespace
-// with multicast routed on `lo` (src/testing/netns.ts). libtorrent's session log says which announces
+// with multicast routed on `lo` (testkit's netns.ts). libtorrent's session log says which announces
 // it read; ours started first can be found by libtorrent only if we read its announce and dial it
 // (ours went out before it listened). Byte for byte, within 60 s each.
 import { spawn } from 'node:child_process';
@@ -10,9 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from '@jest/globals';
 import { formatMagnet, metainfoToMagnet, type Metainfo } from '@typetorrent/metainfo';
-import { describeWithTools, isCI, makeTempDir, removeTempDir } from '@typetorrent/testkit';
+import { deleteNamespace, describeWithTools, inNamespace, isCI, makeLoopbackNamespace, makeTempDir, removeTempDir } from '@typetorrent/testkit';
 import { differences, makeFixture } from '../testing/fixtures.js';
-import { deleteNamespace, inNamespace, makeLoopbackNamespace } from '../testing/netns.js';
 import { writeTorrentFile } from '../testing/swarm-helpers.js';
 import { startLtDiscoveryPeer, type LtDiscoveryPeer } from './lt-discovery-peer.js';
 

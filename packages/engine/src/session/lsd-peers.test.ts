@@ -10,9 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from '@jest/globals';
 import { formatMagnet, metainfoToMagnet } from '@typetorrent/metainfo';
-import { isCI, makeTempDir, removeTempDir } from '@typetorrent/testkit';
+import { deleteNamespace, inNamespace, isCI, makeLoopbackNamespace, makeTempDir, removeTempDir } from '@typetorrent/testkit';
 import { differences, makeFixture } from '../testing/fixtures.js';
-import { deleteNamespace, inNamespace, makeLoopbackNamespace } from '../testing/netns.js';
 import { writeTorrentFile } from '../testing/swarm-helpers.js';
 
 const DIST = fileURLToPath(new URL('../../dist/index.js', import.meta.url));

@@ -1,7 +1,7 @@
-// Network namespaces for tests that need multicast (LSD): a fresh namespace whose only interface is
-// `lo`, up, with multicast on and 239.0.0.0/8 routed over it from 127.0.0.1, so nothing sent there
-// leaves the machine and nobody else's multicast gets in. Needs root and iproute2 (`ip`). Test helper,
-// not exported by the package.
+// Network namespaces for tests that need multicast (LSD, BEP 14): a fresh namespace whose only
+// interface is `lo`, up, with multicast on and 239.0.0.0/8 routed over it from 127.0.0.1, so nothing
+// sent there leaves the machine and nobody else's multicast gets in. Needs root and iproute2 (`ip`);
+// callers skip with the reason it returns, and fail under CI (isCI()).
 import { spawnSync } from 'node:child_process';
 
 function ip(args: readonly string[]): string | undefined {
