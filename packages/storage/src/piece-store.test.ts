@@ -54,6 +54,7 @@ interface OpenExtras {
   bootId?: string | null;
   /** Receives the `sync` flag of every flush and close of the storage. */
   syncs?: boolean[];
+  checkTurn?: (signal: AbortSignal | undefined) => Promise<() => void>;
   fileSystem?: FileSystem;
 }
 
@@ -248,6 +249,29 @@ describe('PieceStore on disk: resume', () => {
     const second = await openOnDisk(fixture, dir);
     expect([...second.verifiedPieces()]).toEqual([2, 3]);
     await second.close();
+  });
+
+  test('waits for its check turn only when it has pieces to hash, and gives the turn back when done', async () => {
+    const fixture = oddLayout(26);
+    const dir = path.join(temp, 'turns');
+    const events: string[] = [];
+    const checkTurn = async (): Promise<() => void> => {
+      events.push('turn');
+      return () => events.push('released');
+    };
+    const first = await openOnDisk(fixture, dir, { checkTurn });
+    expect(events).toEqual([]); // nothing on disk, nothing to hash
+    await download(first, fixture, [0, 1, 2, 3, 4]);
+    await first.close();
+    const resumed = await openOnDisk(fixture, dir, { checkTurn });
+    expect(events).toEqual([]); // the resume data vouches for every piece
+    await resumed.close();
+    const progress: CheckProgress[] = [];
+    const full = await openOnDisk(fixture, dir, { checkTurn, fullCheck: true, onCheckProgress: (p) => progress.push(p) });
+    expect(events).toEqual(['turn', 'released']);
+    expect(progress.length).toBeGreaterThan(0);
+    expect(full.verifiedPieces().count).toBe(5);
+    await full.close();
   });
 
   test('fullCheck ignores resume data and finds corruption the stamps cannot see', async () => {

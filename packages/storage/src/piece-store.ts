@@ -30,6 +30,11 @@ export interface PieceStoreOptions extends IoOptions {
   readonly wanted?: readonly boolean[];
   /** Ignore resume data and check every piece whose data may be present. */
   readonly fullCheck?: boolean;
+  /**
+   * Waits for a turn before the start-up check hashes anything (a session's check queue) and returns
+   * the turn's release, called when the check ends. Not called when resume data vouches for every piece.
+   */
+  readonly checkTurn?: (signal: AbortSignal | undefined) => Promise<() => void>;
   /** Progress of the start-up check. */
   readonly onCheckProgress?: (progress: CheckProgress) => void;
   /** Saves resume data this often while open, in ms (default 30 s; 0: only on close and saveResume()). */
@@ -116,10 +121,16 @@ export class PieceStore {
       store.#verified.add(piece);
       if (record?.durable.has(piece) === true) store.#durable.add(piece);
     }
-    const found = await checkPieces(torrent, store.#storage, plan.toCheck, store.#hasher, store.#assembler.pool, {
-      signal,
-      ...(options.onCheckProgress === undefined ? {} : { onProgress: options.onCheckProgress }),
-    });
+    const release = plan.toCheck.count > 0 ? await options.checkTurn?.(signal) : undefined;
+    let found: PieceSet;
+    try {
+      found = await checkPieces(torrent, store.#storage, plan.toCheck, store.#hasher, store.#assembler.pool, {
+        signal,
+        ...(options.onCheckProgress === undefined ? {} : { onProgress: options.onCheckProgress }),
+      });
+    } finally {
+      release?.();
+    }
     for (const piece of found) store.#verified.add(piece);
     for (const piece of store.#verified) if (!store.#durable.has(piece)) store.#syncAll = true;
     const interval = options.resumeIntervalMs ?? DEFAULT_RESUME_INTERVAL_MS;

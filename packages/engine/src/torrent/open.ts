@@ -2,7 +2,7 @@
 // resume record matches the files), and a picker that starts from the verified pieces with the
 // file priorities applied.
 import type { Metainfo } from '@typetorrent/metainfo';
-import { FileStorage, PieceStore, ResumeFile, type CheckProgress, type Hasher, type StorageError, type StorageFactory } from '@typetorrent/storage';
+import { FileStorage, PieceStore, ResumeFile, type CheckProgress, type Hasher, type OpenFilePool, type StorageError, type StorageFactory } from '@typetorrent/storage';
 import { PiecePicker } from '../picker/piece-picker.js';
 import { piecePrioritiesFromFiles } from '../picker/priorities.js';
 import { EngineError } from '../errors.js';
@@ -21,6 +21,10 @@ export interface OpenOptions {
   readonly memoryLimit: number | undefined;
   /** The session's hashing threads; undefined: hash on the event loop. */
   readonly hasher: Hasher | undefined;
+  /** The session's pool of open files for the default storage; undefined: one of its own. */
+  readonly openFilePool?: OpenFilePool | undefined;
+  /** Waits for the session's turn to hash data on disk (only when there is some to hash). */
+  readonly checkTurn?: ((signal: AbortSignal | undefined) => Promise<() => void>) | undefined;
   readonly signal: AbortSignal;
   readonly onCheckProgress: (progress: CheckProgress) => void;
   readonly onError: (error: StorageError) => void;
@@ -32,21 +36,22 @@ export interface Opened {
 }
 
 /**
- * Open file handles kept per torrent by the default storage. FileStorage keeps 64; pieces arrive in
- * rarest-first (random) order, so a torrent of a few hundred files reopened files constantly (a
- * 300-file download ran 20% faster with room for all of them). Linux's usual limit is 1024
- * descriptors per process, shared with sockets: 256 leaves room for a few such torrents and peers.
+ * Open file handles kept per torrent by the default storage when the session gives no shared pool.
+ * FileStorage keeps 64; pieces arrive in rarest-first (random) order, so a torrent of a few hundred
+ * files reopened files constantly (a 300-file download ran 20% faster with room for all of them).
+ * A session shares one pool of this size across all its torrents (SessionOptions.maxOpenFiles).
  */
 export const MAX_OPEN_FILES = 256;
 
-/** The default storage: files under the save path. */
-export function fileStorageAt(savePath: string): StorageFactory {
-  return async (torrent, options) => await FileStorage.open(torrent, savePath, { ...options, maxOpenFiles: MAX_OPEN_FILES });
+/** The default storage: files under the save path, their handles in `pool` when given. */
+export function fileStorageAt(savePath: string, pool?: OpenFilePool): StorageFactory {
+  return async (torrent, options) =>
+    await FileStorage.open(torrent, savePath, { ...options, ...(pool === undefined ? { maxOpenFiles: MAX_OPEN_FILES } : { openFilePool: pool }) });
 }
 
 export async function openTorrentData(metainfo: Metainfo, options: OpenOptions): Promise<Opened> {
   const { signal } = options;
-  const storage = await (options.storage ?? fileStorageAt(options.savePath))(metainfo, { signal });
+  const storage = await (options.storage ?? fileStorageAt(options.savePath, options.openFilePool))(metainfo, { signal });
   let store: PieceStore;
   try {
     store = await PieceStore.open(metainfo, {
@@ -63,6 +68,7 @@ export async function openTorrentData(metainfo: Metainfo, options: OpenOptions):
       onError: options.onError,
       ...(options.memoryLimit === undefined ? {} : { memoryLimit: options.memoryLimit }),
       ...(options.hasher === undefined ? {} : { hasher: options.hasher }),
+      ...(options.checkTurn === undefined ? {} : { checkTurn: options.checkTurn }),
     });
   } catch (error) {
     await storage.close().catch(() => undefined);

@@ -1,6 +1,6 @@
 // What a session lends each of its torrents: identity, time, sockets, the shared ban list and
 // connection budget, session-wide rate limiters, tracker transports and tuning values.
-import type { Hasher } from '@typetorrent/storage';
+import type { Hasher, OpenFilePool } from '@typetorrent/storage';
 import type { TrackerTransport } from '@typetorrent/tracker';
 import type { Clock } from '../clock.js';
 import type { DialEncryption, SocketFactory } from '../net/socket-factory.js';
@@ -18,6 +18,12 @@ export interface ConnectionBudget {
   /** Takes one outgoing-connect slot (half-open); false when enough connects are in flight. */
   acquireConnect(): boolean;
   releaseConnect(): void;
+}
+
+/** The session's turns at hashing data on disk (see session/check-queue.ts). */
+export interface CheckSlots {
+  /** Resolves with the slot's release once the torrent may hash; rejects when `signal` fires first. */
+  take(signal?: AbortSignal): Promise<() => void>;
 }
 
 export interface SessionServices {
@@ -41,6 +47,10 @@ export interface SessionServices {
   readonly dht?: DhtService | undefined;
   /** The session's Local Service Discovery (BEP 14); undefined: none. */
   readonly lsd?: LsdService | undefined;
+  /** Open file handles shared by every torrent's default storage; undefined: a pool per torrent. */
+  readonly openFiles?: OpenFilePool | undefined;
+  /** Turns at hashing data on disk; undefined: every torrent checks at once. */
+  readonly checkSlots?: CheckSlots | undefined;
   /** Shared tracker clients (one UDP socket for the whole session). */
   readonly trackers: { readonly http?: TrackerTransport; readonly udp?: TrackerTransport };
   /**

@@ -164,6 +164,7 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
     const previous = this._phase;
     // A magnet's peers stay connected through the check (they get our pieces once it ends).
     this._enter({ kind: 'checking', abort, ticker: previous.kind === 'fetching' ? previous.ticker : undefined }, { state: 'checking' });
+    const slots = this._services.checkSlots;
     const checked = await openChecked(metainfo, {
       savePath: this.savePath,
       resumeDirectory: this._options.resumeDirectory,
@@ -173,6 +174,9 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
       fullCheck,
       memoryLimit: this._options.memoryLimit,
       hasher: this._services.hasher,
+      openFilePool: this._services.openFiles,
+      // The session's check queue: a torrent with pieces to hash waits in `checking` for its turn.
+      checkTurn: slots === undefined ? undefined : async (signal) => await slots.take(signal),
       signal: abort.signal,
       onCheckProgress: (p) => this._onCheckProgress(p.checked, p.total),
       onError: (error) => this._warn(new EngineError('STORAGE', `saving resume data failed: ${error.message}`, { infoHash: this.infoHashHex, cause: error })),
