@@ -76,4 +76,12 @@ describe('typetorrent dht lookup', () => {
     expect(json).toMatchObject({ schema: 1, infoHash: INFO_HASH, complete: true, peers: [`127.0.0.1:${ANNOUNCED_PORT}`] });
     expect(json.nodes).toBeGreaterThan(0);
   });
+
+  test('TYPETORRENT_DHT_BOOTSTRAP names the nodes to join through when --dht-bootstrap does not', async () => {
+    requireBuiltCli();
+    const run = await cli(['dht', 'lookup', INFO_HASH, '--state-dir', path.join(dir, 'state-4')], { env: { TYPETORRENT_DHT_BOOTSTRAP: `127.0.0.1:${router.port}` } });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`\n  127.0.0.1:${ANNOUNCED_PORT}\n`);
+  });
 });

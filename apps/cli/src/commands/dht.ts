@@ -52,10 +52,23 @@ export async function runDhtLookup(source: string, options: DhtLookupOptions, te
   });
   const peers = new Set<string>();
   let cutShort = false;
+  // Joining ends with a refresh of every bucket, which waits out nodes that went away; the lookup
+  // needs only a first node to start from, and finds the rest itself.
+  const joining = new AbortController();
   try {
-    await node.bootstrap({ signal: stop });
+    let joinError: unknown;
+    const joined = node.bootstrap({ signal: AbortSignal.any([stop, joining.signal]) }).then(
+      () => undefined,
+      (error: unknown) => {
+        if (!joining.signal.aborted) joinError = error;
+      },
+    );
+    await Promise.race([joined, firstNode(node)]);
+    if (joinError !== undefined && !stop.aborted) throw joinError;
     if (node.nodeCount === 0) throw new CliError('no DHT node answered: check the network, or name a node with --dht-bootstrap host:port', EXIT_FAILURE);
     for await (const peer of node.lookup(target.infoHash, { signal: stop })) peers.add(endpointText(peer.host, peer.port));
+    joining.abort();
+    await joined;
   } catch (error) {
     if (!(error instanceof DhtError && error.code === 'ABORTED') && !stop.aborted) throw error;
     if (node.nodeCount === 0) throw new CliError('no DHT node answered in time: check the network, or name a node with --dht-bootstrap host:port', EXIT_FAILURE, { cause: error });
@@ -88,6 +101,12 @@ async function lookupTarget(source: string, signal?: AbortSignal): Promise<{ inf
   }
   const input = await loadTorrentInput(source, signal);
   return input.kind === 'torrent' ? input.metainfo : input.magnet;
+}
+
+/** Resolves when a node enters the routing table (at once if one is there). */
+async function firstNode(node: DhtNode): Promise<void> {
+  if (node.nodeCount > 0) return;
+  await new Promise<void>((resolve) => node.once('node', () => resolve()));
 }
 
 function endpointText(host: string, port: number): string {

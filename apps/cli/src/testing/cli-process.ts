@@ -44,6 +44,8 @@ export interface CliOptions {
    */
   readonly netns?: string;
   readonly lsd?: boolean;
+  /** Variables set on top of the defaults (e.g. TYPETORRENT_DHT_BOOTSTRAP naming a node of the test's). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export function cli(args: readonly string[], options: CliOptions = {}): Running {
@@ -53,6 +55,7 @@ export function cli(args: readonly string[], options: CliOptions = {}): Running 
   if (options.lsd === true && options.netns === undefined) throw new Error('cli(): LSD multicasts; leave it on only inside a network namespace');
   const env: NodeJS.ProcessEnv = { ...process.env, XDG_STATE_HOME: STATE_HOME, TYPETORRENT_DHT_BOOTSTRAP: '', TYPETORRENT_LSD: 'off' };
   if (options.lsd === true) delete env['TYPETORRENT_LSD'];
+  Object.assign(env, options.env);
   const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env, ...(options.cwd === undefined ? {} : { cwd: options.cwd }) });
   let stdout = '';
   let stderr = '';
