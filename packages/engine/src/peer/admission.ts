@@ -4,6 +4,7 @@
 // budget slot released here.
 import { decodeReserved, encodeHandshake, negotiate } from '@typetorrent/peer-wire';
 import { EngineError } from '../errors.js';
+import { tuneForPeer } from '../net/peer-socket.js';
 import type { SessionServices } from '../torrent/services.js';
 import { addressKey, peerIdKey } from './ban-list.js';
 import { outgoing, sameBytes, type Handshaken } from './handshake-io.js';
@@ -47,6 +48,7 @@ export function admit(host: AdmissionHost, handshaken: Handshaken, key: string, 
     return undefined;
   }
   if (direction === 'in') socket.write(ours());
+  tuneForPeer(socket, handshake.peerId);
   if (pieceCount !== undefined) decoder.setPieceCount(pieceCount);
   const { fast, extended } = negotiate(decodeReserved(services.reserved), decodeReserved(handshake.reserved));
   return new PeerConnection({
