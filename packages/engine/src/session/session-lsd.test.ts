@@ -99,10 +99,11 @@ describe('SessionLsd', () => {
     expect(found).toEqual([]);
   });
 
-  it('close() stops every announce and closes the sockets', async () => {
+  it('close() stops every announce, closes the sockets and ignores later joins', async () => {
     const { clock, lsd, sent, isClosed } = await setup();
     lsd.join(A, () => undefined);
     await lsd.close();
+    lsd.join(B, () => undefined);
     clock.advance(LSD_INTERVAL_MS);
     expect(sent).toEqual([]);
     expect(isClosed()).toBe(true);

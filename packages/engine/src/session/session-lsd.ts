@@ -60,6 +60,7 @@ export class SessionLsd implements LsdService {
   }
 
   join(infoHash: Uint8Array, found: (peers: readonly Endpoint[]) => void): () => void {
+    if (this.#closed) return () => undefined;
     const hex = Buffer.from(infoHash.buffer, infoHash.byteOffset, infoHash.byteLength).toString('hex');
     this.#leave(hex);
     const entry: Joined = { infoHash: hex, found, timer: undefined };
