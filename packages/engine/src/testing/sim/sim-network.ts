@@ -176,7 +176,7 @@ class Connection implements SimWire {
   readonly #ends: readonly [SimSocket, SimSocket];
   readonly #nodes: readonly [SimNode, SimNode];
   readonly #link: LinkProfile;
-  /** Per direction (index of the sending end): when the pipe is free, and when its last bytes land. */
+  /** Per direction (index of the sending end): when the link is free, and when its last bytes land. */
   readonly #freeAt = [0, 0];
   readonly #lastArrival = [0, 0];
   #silent = false;
@@ -201,32 +201,47 @@ class Connection implements SimWire {
     const link = this.#link;
     const now = clock.now();
     this.#network.stats.bytes += bytes.length;
-    // The slowest of the link and the two nodes sets the pace; each is busy for the time it takes.
-    const start = Math.max(now, this.#freeAt[i]!, sender.upFreeAt, receiver.downFreeAt);
-    const done = start + Math.max(transmitMs(bytes.length, link.bandwidth), transmitMs(bytes.length, sender.profile.upload), transmitMs(bytes.length, receiver.profile.download));
-    sender.upFreeAt = done;
-    receiver.downFreeAt = done;
-    let arrival = done + (link.latencyMs ?? DEFAULT_LATENCY_MS);
-    if ((link.loss ?? 0) > 0 && this.#network.draw() < link.loss!) {
-      // Lost and sent again after a timeout: this segment and everything behind it waits.
-      this.#network.stats.stalls++;
-      arrival += link.stallMs ?? DEFAULT_STALL_MS;
-    }
-    arrival = Math.max(arrival, this.#lastArrival[i]!);
-    this.#freeAt[i] = Math.max(done, arrival - (link.latencyMs ?? DEFAULT_LATENCY_MS));
-    this.#lastArrival[i] = arrival;
+    // Queues in a row, each busy for the time the bytes take at its speed: the sender's uplink
+    // (shared by all its connections, in the order written), this direction of the link, then the
+    // receiver's downlink, which serves bytes in the order they reach it (from any sender).
+    const upDone = Math.max(now, sender.upFreeAt) + transmitMs(bytes.length, sender.profile.upload);
+    sender.upFreeAt = upDone;
+    const linkDone = Math.max(upDone, this.#freeAt[i]!) + transmitMs(bytes.length, link.bandwidth);
+    this.#freeAt[i] = linkDone;
+    const stall = (link.loss ?? 0) > 0 && this.#network.draw() < link.loss!;
     const reset = (link.resetChance ?? 0) > 0 && this.#network.draw() < link.resetChance!;
-    clock.setTimeout(() => sent(), done - now);
-    const to = this.#ends[1 - i]!;
-    clock.setTimeout(() => {
-      if (this.#silent) return;
-      if (reset) {
-        this.#network.stats.resets++;
-        this.reset(true);
-        return;
+    clock.setTimeout(() => sent(), upDone - now);
+    const land = (done: number): void => {
+      let arrival = done + (link.latencyMs ?? DEFAULT_LATENCY_MS);
+      if (stall) {
+        // Lost and sent again after a timeout: this segment and everything behind it waits.
+        this.#network.stats.stalls++;
+        arrival += link.stallMs ?? DEFAULT_STALL_MS;
       }
-      to.deliver(bytes);
-    }, arrival - now);
+      arrival = Math.max(arrival, this.#lastArrival[i]!);
+      this.#lastArrival[i] = arrival;
+      clock.setTimeout(() => this.#deliver(1 - i, bytes, reset), arrival - clock.now());
+    };
+    const downlink = receiver.profile.download;
+    if (downlink === undefined) {
+      land(linkDone);
+      return;
+    }
+    clock.setTimeout(() => {
+      const done = Math.max(clock.now(), receiver.downFreeAt) + transmitMs(bytes.length, downlink);
+      receiver.downFreeAt = done;
+      land(done);
+    }, linkDone - now);
+  }
+
+  #deliver(to: number, bytes: Uint8Array, reset: boolean): void {
+    if (this.#silent) return;
+    if (reset) {
+      this.#network.stats.resets++;
+      this.reset(true);
+      return;
+    }
+    this.#ends[to]!.deliver(bytes);
   }
 
   closed(from: SimSocket, graceful: boolean): void {

@@ -24,6 +24,8 @@ export class SimPeer {
   doneAt: number | undefined;
   leftAt: number | undefined;
   readonly bans: BanRecord[] = [];
+  /** Pieces this node verified while in the swarm (not those it started with). */
+  readonly pieces = new Set<number>();
   /** The torrent's warnings, in order. */
   readonly warnings: EngineError[] = [];
   /** Payload bytes this node sent to each host, from the peer list before each disconnect and at the end. */
@@ -42,6 +44,7 @@ export class SimPeer {
     const torrent = init.torrent;
     if (torrent.done) this.doneAt = this.joinedAt;
     torrent.on('done', () => (this.doneAt ??= init.now()));
+    torrent.on('piece', (piece) => this.pieces.add(piece));
     torrent.on('warning', (warning) => this.warnings.push(warning));
     torrent.on('peer', (event) => {
       if (event.type !== 'disconnect') return;

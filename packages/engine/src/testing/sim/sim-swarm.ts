@@ -4,7 +4,7 @@
 // (see `settle`), so a run depends only on the seed, never on the machine's speed.
 import { seededRandom, seededUint32, type RandomSource } from '@typetorrent/metainfo';
 import { createHash } from 'node:crypto';
-import { inlineHasher } from '@typetorrent/storage';
+import type { Hasher } from '@typetorrent/storage';
 import { Session } from '../../session/session.js';
 import type { EngineTuning } from '../../tuning.js';
 import { SimClock } from './sim-clock.js';
@@ -42,6 +42,8 @@ export class SimSwarm {
   readonly tracker: SimTracker;
   readonly torrent: SimTorrent;
   readonly peers: SimPeer[] = [];
+  /** The scenario's own seeded draws (link speeds, who leaves), apart from the engine's and the network's. */
+  readonly random: RandomSource;
   readonly #options: SimSwarmOptions;
   readonly #ids: () => number;
   readonly #restore: () => void;
@@ -51,13 +53,14 @@ export class SimSwarm {
     this.#options = options;
     this.torrent = torrent;
     this.clock = new SimClock();
-    this.network = new SimNetwork(this.clock, seededRandom(options.seed ^ 0x5e7))
+    this.network = new SimNetwork(this.clock, seededRandom(options.seed ^ 0x5e7));
     this.tracker = new SimTracker(this.clock, seededRandom(options.seed ^ 0x7ac), options.tracker);
     this.#ids = seededUint32(options.seed ^ 0x1d5);
+    this.random = seededRandom(options.seed ^ 0x5ce);
     this.#restore = deterministicProcess(seededRandom(options.seed));
   }
 
-  /** A swarm with no peers yet; `close()` it (it replaces Math.random and hashing until then). */
+  /** A swarm with no peers yet; `close()` it (it replaces Math.random until then). */
   static async create(options: SimSwarmOptions): Promise<SimSwarm> {
     const torrent = await makeSimTorrent({ size: options.size, pieceLength: options.pieceLength, seed: options.seed });
     return new SimSwarm(options, torrent);
@@ -70,11 +73,13 @@ export class SimSwarm {
 
   /**
    * Adds a node with a session and the torrent, and waits (without moving the clock) until its
-   * check is done, so every node starts at a known moment. Nodes are named 10.0.x.y in order.
+   * check is done, so every node starts at a known moment. Nodes are 10.x.y.1 in order.
    */
   async addPeer(options: SimPeerOptions = {}): Promise<SimPeer> {
     const index = this.peers.length + 1;
-    const host = `10.0.${index >> 8}.${index & 0xff}`;
+    // Each node in a /24 of its own: BEP 6 derives the allowed-fast set from the /24, and a
+    // whole swarm in one would be offered the same few pieces by every seed.
+    const host = `10.${(index >> 8) & 0xff}.${index & 0xff}.1`;
     const name = `${options.seed === true ? 'seed' : 'peer'}${index}`;
     const storage = simStorage(this.torrent, { complete: options.seed === true, ...(options.corrupt === undefined ? {} : { corrupt: options.corrupt }) }, () => this.#io++);
     this.network.addNode(host, options.network);
@@ -85,7 +90,7 @@ export class SimSwarm {
       peerId: this.#peerId(index),
       clock: this.clock,
       socketFactory: async ({ host: target, signal }) => await this.network.connect(host, target, signal),
-      hashThreads: 0,
+      hasher: syncHasher,
       encryption: 'disable',
       trackers: { http: transport, udp: transport },
       ...(this.#options.tuning === undefined ? {} : { tuning: this.#options.tuning }),
@@ -134,7 +139,7 @@ export class SimSwarm {
     }
   }
 
-  /** Closes every session, moving the clock while they say goodbye, and gives back Math.random and hashing. */
+  /** Closes every session, moving the clock while they say goodbye, and gives back Math.random. */
   async close(): Promise<void> {
     let open = this.peers.length;
     for (const peer of this.peers) void peer.close().finally(() => open--);
@@ -172,18 +177,25 @@ async function settled(torrent: SimPeer['torrent']): Promise<void> {
 }
 
 /**
- * The two things in the engine a seed does not reach: the picker's and choker's tie-breaks use
- * Math.random (Session has no option for a seeded source), and the shared inline hasher hashes a few
- * milliseconds' worth per turn of the event loop, measured on the wall clock. Both are replaced until
- * the swarm closes: Math.random by the seeded generator, hashing by synchronous hashing.
+ * Hashing at once, on the spot. The engine's default (and `hashThreads: 0`'s inline hasher) hashes a
+ * few milliseconds' worth per turn of the event loop, measured on the wall clock, so how many pieces
+ * are verified before the next step would depend on the machine.
+ */
+const syncHasher: Hasher = {
+  prefersShared: false,
+  sha1: async (data) => new Uint8Array(createHash('sha1').update(data).digest()),
+  close: async () => undefined,
+};
+
+/**
+ * The one thing in the engine a seed does not reach: the picker's and choker's tie-breaks use
+ * Math.random (Session has no option for a seeded source). It is the seeded generator until the
+ * swarm closes.
  */
 function deterministicProcess(random: RandomSource): () => void {
   const mathRandom = Math.random;
   Math.random = random;
-  const hasher = inlineHasher as { sha1: typeof inlineHasher.sha1 };
-  hasher.sha1 = async (data) => new Uint8Array(createHash('sha1').update(data).digest());
   return () => {
     Math.random = mathRandom;
-    delete (hasher as { sha1?: unknown }).sha1;
   };
 }
