@@ -140,8 +140,8 @@ describeWithTools(['python3-libtorrent'], 'LSD interop with libtorrent in a netw
 
     const leecher = startOurSide(script, 'leech', trackerlessMagnet(fixture.metainfo), target);
     stops.push(() => leecher.stop());
-    const heard = await seeder.waitFor('lsd_heard');
-    const done = await leecher.waitFor('done');
+    // Together, so that our side dying fails the test at once.
+    const [heard, done] = await Promise.all([seeder.waitFor('lsd_heard'), leecher.waitFor('done')]);
     expect(done.verifiedBytes).toBe(fixture.metainfo.totalLength);
     // libtorrent read our announce (its log names our port and the torrent), and so found us.
     expect(heard).toMatchObject({ address: `127.0.0.1:${done.port}`, infoHash: fixture.metainfo.infoHashHex });
