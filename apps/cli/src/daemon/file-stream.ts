@@ -52,6 +52,8 @@ export function createFileStreamer(registry: TorrentRegistry): (ctx: RouteContex
       res.end();
       return 'handled';
     }
+    // Node holds headers back until the first body write: a player waiting on pieces needs them now.
+    res.flushHeaders();
     let watch = watches.get(record.infoHash);
     if (watch === undefined) {
       watch = new PieceWatch(torrent, metainfo, record.savePath);

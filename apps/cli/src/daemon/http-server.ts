@@ -30,7 +30,9 @@ export function createDaemonServer(options: DaemonServerOptions): http.Server {
   // Slow or idle clients do not hold sockets forever; event streams are kept alive by heartbeats.
   server.headersTimeout = 20_000;
   server.requestTimeout = 120_000;
-  server.keepAliveTimeout = 5_000;
+  // Longer than clients keep idle connections (undici: 4 s), so a client never reuses a connection
+  // the server is closing at that moment (ECONNRESET).
+  server.keepAliveTimeout = 65_000;
   server.maxHeadersCount = 100;
   return server;
 }
