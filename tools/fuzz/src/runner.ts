@@ -75,16 +75,21 @@ export function fuzz(target: FuzzTarget, options: FuzzOptions): FuzzResult {
     // A fresh copy: a label may be a slice of a string made from the input, and a V8 sliced string
     // keeps all of its parent alive (64 KiB per label for an amplified input).
     labels.add(JSON.parse(JSON.stringify(label)) as string);
-    keep(input);
+    keep(input, false);
   };
-  const keep = (input: Uint8Array): void => {
+  /** Adds to the corpus; when it is full, an input that ran new code replaces a random entry. */
+  const keep = (input: Uint8Array, newCode: boolean): void => {
     if (corpus.length < MAX_CORPUS_ENTRIES && corpusBytes + input.length <= MAX_CORPUS_BYTES) {
       corpus.push(input.slice());
       corpusBytes += input.length;
+    } else if (newCode && input.length <= MAX_CORPUS_BYTES / MAX_CORPUS_ENTRIES) {
+      const at = rng.below(corpus.length);
+      corpusBytes += input.length - (corpus[at]?.length ?? 0);
+      corpus[at] = input.slice();
     }
   };
   const probe = options.coverage;
-  const attribute = probe === undefined ? undefined : attributor(target, probe, keep);
+  const attribute = probe === undefined ? undefined : attributor(target, probe, (input) => keep(input, true));
 
   const deadline = process.hrtime.bigint() + BigInt(Math.round(options.seconds * 1e9));
   for (const seed of options.seeds) run(seed);
