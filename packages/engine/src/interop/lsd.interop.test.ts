@@ -46,6 +46,8 @@ interface OurEvent {
 interface OurSide {
   readonly events: OurEvent[];
   waitFor(kind: OurEvent['event']): Promise<OurEvent>;
+  /** Rejects if the child exits before stop() (a seed should not). */
+  exitedEarly(): Promise<never>;
   stop(): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ function startOurSide(script: string, mode: 'seed' | 'leech', source: string, sa
   let stderr = '';
   let pending = '';
   let exited = false;
+  let stopping = false;
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-8192)));
   child.stdout.setEncoding('utf8').on('data', (d: string) => {
     pending += d;
@@ -88,7 +91,12 @@ function startOurSide(script: string, mode: 'seed' | 'leech', source: string, sa
         listeners.add(check);
         check();
       }),
+    exitedEarly: () =>
+      closed.then(() => {
+        throw new Error(`our side exited${stopping ? '' : ' early'}; stderr: ${stderr}`);
+      }),
     async stop() {
+      stopping = true;
       child.stdin.end();
       const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await closed;
@@ -159,7 +167,7 @@ describeWithTools(['python3-libtorrent'], 'LSD interop with libtorrent in a netw
     const leecher = startLtDiscoveryPeer({ savePath: target, lsd: true, netns: NAMESPACE, source: { magnet: trackerlessMagnet(fixture.metainfo) } });
     stops.push(() => leecher.stop());
     const { port } = await leecher.waitFor('listening');
-    await leecher.waitFor('finished');
+    await Promise.race([leecher.waitFor('finished'), seeder.exitedEarly()]);
     expect(seeder.events.filter((e) => e.event === 'connect' && e.direction === 'out').map((e) => e.key)).toContain(`127.0.0.1:${port}`);
     expect(seeder.events.filter((e) => e.event === 'warning')).toEqual([]);
     expect(await differences(fixture, target)).toEqual([]);
