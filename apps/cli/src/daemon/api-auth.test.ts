@@ -36,7 +36,7 @@ afterAll(async () => {
 
 describe('the API token', () => {
   it('is needed for every /api request: 401 with the error shape and WWW-Authenticate', async () => {
-    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: `Basic ${t.daemon.token}` }, { authorization: t.daemon.token }]) {
+    for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong' }, { authorization: `Basic ${t.daemon.token}` }, { authorization: t.daemon.token }]) {
       const answer = await raw('GET', '/api/v1/torrents', { host: `127.0.0.1:${new URL(t.daemon.url).port}`, ...headers });
       expect(answer.status).toBe(401);
       expect(answer.headers['www-authenticate']).toMatch(/^Bearer/);
