@@ -50,7 +50,7 @@ describe('bad requests', () => {
     const streamed = await fetch(`${t.daemon.url}/api/v1/torrents`, {
       method: 'POST',
       headers: { authorization: `Bearer ${t.daemon.token}`, 'content-type': 'application/json' },
-      body: chunks() as unknown as BodyInit,
+      body: chunks() as unknown as RequestInit['body'],
       duplex: 'half',
     } as RequestInit);
     expect(streamed.status).toBe(413);
