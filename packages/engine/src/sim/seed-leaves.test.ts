@@ -8,7 +8,7 @@ import { SimSwarm } from '../testing/sim/sim-swarm.js';
 const KIB = 1024;
 
 async function seedLeavesEarly(seed: number) {
-  const swarm = await SimSwarm.create({ seed, size: 1024 * KIB, pieceLength: 32 * KIB });
+  const swarm = await SimSwarm.create({ seed, size: 512 * KIB, pieceLength: 32 * KIB });
   try {
     const pieceCount = swarm.torrent.metainfo.geometry.pieceCount;
     const origin = await swarm.addPeer({ seed: true, network: { upload: 100_000, link: { latencyMs: 25 } } });
