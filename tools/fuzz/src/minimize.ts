@@ -7,7 +7,7 @@ import type { FuzzTarget } from './target.js';
 const MAX_ATTEMPTS = 4000;
 const MAX_MS = 5000;
 
-export function minimize(target: FuzzTarget, input: Uint8Array, signature: string): Uint8Array {
+export function minimize(target: FuzzTarget, input: Uint8Array, signature: string, timeBound = true): Uint8Array {
   const started = Date.now();
   let attempts = 0;
   let best = input;
@@ -17,7 +17,7 @@ export function minimize(target: FuzzTarget, input: Uint8Array, signature: strin
       const candidate = new Uint8Array(best.length - chunk);
       candidate.set(best.subarray(0, at));
       candidate.set(best.subarray(at + chunk), at);
-      const outcome = execute(target, candidate);
+      const outcome = execute(target, candidate, timeBound);
       if (outcome.kind === 'finding' && outcome.signature === signature) best = candidate;
       else at += chunk;
     }

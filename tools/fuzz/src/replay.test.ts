@@ -13,6 +13,8 @@ describe('saved findings no longer reproduce', () => {
   });
 
   test.each(TARGETS.map((t) => [t.name, t] as const))('%s', (name, target) => {
-    expect(replay(target, readInputs(CRASHERS_DIR, name))).toEqual([]);
+    // Without the time bound: a test must not fail on a busy machine. A fixed slow input gets a unit
+    // test of its outcome beside the parser instead (speed belongs to benchmarks).
+    expect(replay(target, readInputs(CRASHERS_DIR, name), false)).toEqual([]);
   });
 });

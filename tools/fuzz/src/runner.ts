@@ -25,6 +25,8 @@ export interface FuzzOptions {
   readonly minimize?: boolean;
   /** Block coverage of the parsers: inputs that run new blocks join the corpus (coverage.ts). */
   readonly coverage?: CoverageProbe;
+  /** Apply the time bound (default true); tests turn it off (see execute). */
+  readonly timeBound?: boolean;
 }
 
 export interface FuzzResult {
@@ -60,11 +62,11 @@ export function fuzz(target: FuzzTarget, options: FuzzOptions): FuzzResult {
 
   const run = (input: Uint8Array): void => {
     runs++;
-    const outcome = execute(target, input);
+    const outcome = execute(target, input, options.timeBound !== false);
     if (outcome.kind === 'finding') {
       if (signatures.has(outcome.signature)) return;
       signatures.add(outcome.signature);
-      const smallest = (options.minimize === false ? input : minimize(target, input, outcome.signature)).slice();
+      const smallest = (options.minimize === false ? input : minimize(target, input, outcome.signature, options.timeBound !== false)).slice();
       const finding: Finding = { target: target.name, kind: outcome.finding, message: outcome.message, input: smallest };
       findings.push(finding);
       options.onFinding?.(finding);
@@ -89,9 +91,9 @@ export function fuzz(target: FuzzTarget, options: FuzzOptions): FuzzResult {
     }
   };
   const probe = options.coverage;
-  const attribute = probe === undefined ? undefined : attributor(target, probe, (input) => keep(input, true));
-
   const deadline = process.hrtime.bigint() + BigInt(Math.round(options.seconds * 1e9));
+  const attribute = probe === undefined ? undefined : attributor(target, probe, (input) => keep(input, true), deadline);
+
   for (const seed of options.seeds) run(seed);
   if (corpus.length === 0) corpus.push(new Uint8Array(0));
   // What the seeds reach is the baseline: only blocks beyond it make a mutant worth keeping.
@@ -137,7 +139,9 @@ export function fuzz(target: FuzzTarget, options: FuzzOptions): FuzzResult {
  * marked seen. Repeats while the batch still runs new blocks (at most 8 times); whatever cannot be
  * pinned on one input (code that runs only on a first call) is marked seen and not chased again.
  */
-function attributor(target: FuzzTarget, probe: CoverageProbe, keep: (input: Uint8Array) => void): (batch: readonly Uint8Array[]) => void {
+function attributor(
+  target: FuzzTarget, probe: CoverageProbe, keep: (input: Uint8Array) => void, deadline: bigint,
+): (batch: readonly Uint8Array[]) => void {
   const quietly = (inputs: readonly Uint8Array[]): void => {
     for (const input of inputs) {
       try {
@@ -148,7 +152,8 @@ function attributor(target: FuzzTarget, probe: CoverageProbe, keep: (input: Uint
     }
   };
   return (batch) => {
-    for (let round = 0; round < 8; round++) {
+    // Past the deadline the search stops: a batch of large inputs re-run many times could overrun it.
+    for (let round = 0; round < 8 && process.hrtime.bigint() < deadline; round++) {
       let candidates = batch;
       while (candidates.length > 1) {
         const half = candidates.slice(0, candidates.length >> 1);
@@ -171,10 +176,12 @@ function attributor(target: FuzzTarget, probe: CoverageProbe, keep: (input: Uint
 }
 
 /** Replays saved inputs (no mutation): the outcome of each, for regression tests. */
-export function replay(target: FuzzTarget, inputs: readonly { name: string; bytes: Uint8Array }[]): { name: string; message: string }[] {
+export function replay(
+  target: FuzzTarget, inputs: readonly { name: string; bytes: Uint8Array }[], timeBound = true,
+): { name: string; message: string }[] {
   const failures: { name: string; message: string }[] = [];
   for (const { name, bytes } of inputs) {
-    const outcome = execute(target, bytes);
+    const outcome = execute(target, bytes, timeBound);
     if (outcome.kind === 'finding') failures.push({ name, message: `${outcome.finding}: ${outcome.message}` });
   }
   return failures;
