@@ -274,6 +274,23 @@ describe('PieceStore on disk: resume', () => {
     await full.close();
   });
 
+  test('keeps no idle piece buffer after its start-up check or once every piece is verified', async () => {
+    const fixture = oddLayout(27);
+    const dir = path.join(temp, 'trimmed');
+    const first = await openOnDisk(fixture, dir);
+    await download(first, fixture, [0, 1, 2]);
+    expect(first.heldBytes).toBeGreaterThan(0); // downloading: buffers kept for the next pieces
+    await download(first, fixture, [3, 4]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(first.complete).toBe(true);
+    expect(first.heldBytes).toBe(0);
+    await first.close();
+    const checked = await openOnDisk(fixture, dir, { fullCheck: true });
+    expect(checked.verifiedPieces().count).toBe(5);
+    expect(checked.heldBytes).toBe(0);
+    await checked.close();
+  });
+
   test('fullCheck ignores resume data and finds corruption the stamps cannot see', async () => {
     const fixture = oddLayout(24);
     const dir = path.join(temp, 'full');

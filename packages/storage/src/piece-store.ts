@@ -101,7 +101,12 @@ export class PieceStore {
       hasher: this.#hasher,
       ...(options.memoryLimit === undefined ? {} : { memoryLimit: options.memoryLimit }),
       isVerified: (piece) => this.#verified.has(piece),
-      onVerified: (piece) => this.#verified.add(piece),
+      onVerified: (piece) => {
+        this.#verified.add(piece);
+        // A finished torrent only seeds: its idle piece buffers (up to the memory cap) go, once the
+        // last one is back in the pool (the assembler releases it right after this call).
+        if (this.#verified.count >= this.#needed.count && this.complete) queueMicrotask(() => this.#assembler.pool.trim());
+      },
     });
   }
 
@@ -132,6 +137,8 @@ export class PieceStore {
       release?.();
     }
     for (const piece of found) store.#verified.add(piece);
+    // The check's buffer is not kept: a seeding torrent needs none, a downloading one gets it back.
+    store.#assembler.pool.trim();
     for (const piece of store.#verified) if (!store.#durable.has(piece)) store.#syncAll = true;
     const interval = options.resumeIntervalMs ?? DEFAULT_RESUME_INTERVAL_MS;
     if (interval > 0 && store.#resume !== undefined) {
@@ -177,6 +184,11 @@ export class PieceStore {
   /** Bytes held in piece buffers (in use by pieces in progress). */
   get bufferedBytes(): number {
     return this.#assembler.pool.bytesInUse;
+  }
+
+  /** Bytes of piece buffers allocated: those in use and idle ones kept for reuse. */
+  get heldBytes(): number {
+    return this.#assembler.pool.bytesAllocated;
   }
 
   /** Pieces with blocks buffered, or being hashed and written. */
@@ -318,6 +330,7 @@ export class PieceStore {
         this.#durable.delete(piece);
       }
       for (const piece of found) this.#verified.add(piece);
+      this.#assembler.pool.trim();
       if (found.count > 0) this.#syncAll = true;
       return this.#verified.clone();
     });
