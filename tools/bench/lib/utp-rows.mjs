@@ -1,7 +1,11 @@
 // The uTP rows: typetorrent and libtorrent each downloading from a python3-libtorrent seeder with TCP
 // off (packages/utp/test/lt_utp_peer.py), so every byte crosses uTP. No tracker: typetorrent is given
 // the seeder with --peer, the libtorrent leecher dials it itself. libtorrent<->libtorrent over uTP is
-// the yardstick (its uTP ran at about 5 to 60 MB/s on this loopback, varying between runs).
+// the yardstick (its uTP ran at about 5 to 60 MB/s on this loopback, varying between runs). A last
+// row has typetorrent download from `typetorrent seed`: both have TCP too, but uTP is dialled first
+// and connects within a millisecond on loopback (TCP would only join after 1 s), two TypeTorrent
+// peers on loopback use 16 KiB packets, and the connection is RC4-encrypted (MSE under the default
+// `prefer`), which costs as much again as uTP itself.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -41,6 +45,30 @@ async function startUtpSeeder(torrentPath, savePath) {
       if (child.exitCode !== null) return;
       const closed = new Promise((resolve) => child.once('close', resolve));
       child.stdin.end();
+      await closed;
+    },
+  };
+}
+
+/** `typetorrent seed` of the torrent; resolves with its port and a stop function once it seeds. */
+async function startOurSeeder(torrentPath, dataPath) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [CLI, 'seed', torrentPath, dataPath, '--port', String(port), '--no-dht', '--no-lsd', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  await new Promise((resolve, reject) => {
+    child.stdout.setEncoding('utf8').on('data', (d) => {
+      output += d;
+      if (output.includes('"seeding"')) resolve();
+    });
+    child.stderr.setEncoding('utf8').on('data', (d) => (output += d));
+    child.once('close', (code) => reject(new Error(`typetorrent seed exited (${code}): ${output.slice(-300)}`)));
+  });
+  return {
+    port,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const closed = new Promise((resolve) => child.once('close', resolve));
+      child.kill('SIGINT');
       await closed;
     },
   };
@@ -88,5 +116,25 @@ export async function utpComparison({ data, label, workDir, rounds, clients, set
   } finally {
     await seeder.stop();
   }
-  return downloadTable(`uTP: download from a libtorrent seeder with TCP off (uTP only, 1400-byte packets): ${label}, ${(payload / 2 ** 20).toFixed(0)} MiB`, payload, [...rows.values()]);
+  if (names.includes('typetorrent') && rows.get('typetorrent').note === '') {
+    const row = { client: 'typetorrent from typetorrent seed', runs: [], note: 'uTP dialled first (TCP only 1 s later), 16 KiB packets, RC4 both ways (MSE: our responder picks RC4 when offered)' };
+    rows.set('ours', row);
+    const ours = await startOurSeeder(torrentPath, data.sourcePath);
+    try {
+      for (let round = 1; round <= rounds; round++) {
+        const outDir = fs.mkdtempSync(path.join(workDir, 'utp-out-ours-'));
+        await settle();
+        log(`uTP typetorrent from typetorrent: round ${round}/${rounds} ...`);
+        const r = await runners.typetorrent(torrentPath, outDir, ours.port, await freePort());
+        const check = r.code === 0 ? await matches(expected, path.join(outDir, path.basename(data.sourcePath))) : { ok: false, why: `exit ${r.code}: ${r.tail.slice(-300)}` };
+        if (!check.ok) row.note = `failed: ${check.why}`;
+        log(`uTP typetorrent from typetorrent: ${check.ok ? 'ok' : 'FAILED ' + check.why} ${r.wall}s cpu ${r.cpu.toFixed(2)}s`);
+        row.runs.push({ ok: check.ok, wall: r.wall, cpu: r.cpu, rssMiB: r.rssMiB });
+        fs.rmSync(outDir, { recursive: true, force: true });
+      }
+    } finally {
+      await ours.stop();
+    }
+  }
+  return downloadTable(`uTP: download from a libtorrent seeder with TCP off (uTP only, 1400-byte packets; the last row from typetorrent seed): ${label}, ${(payload / 2 ** 20).toFixed(0)} MiB`, payload, [...rows.values()]);
 }
