@@ -19,6 +19,7 @@ export type Handler = (ctx: RouteContext) => Promise<RouteResult>;
 
 interface Route {
   readonly method: string;
+  readonly path: string;
   readonly pattern: RegExp;
   readonly names: readonly string[];
   readonly handler: Handler;
@@ -42,8 +43,13 @@ export class Router {
       if (p === undefined) throw new Error(`no pattern for :${name}`);
       return p;
     });
-    this.#routes.push({ method, pattern: new RegExp(`^${source}$`), names, handler });
+    this.#routes.push({ method, path, pattern: new RegExp(`^${source}$`), names, handler });
     return this;
+  }
+
+  /** Every route as 'METHOD /path/:param' (what the OpenAPI file must document). */
+  routes(): { method: string; path: string }[] {
+    return this.#routes.map((r) => ({ method: r.method, path: r.path }));
   }
 
   /** The handler and parameters for a request, or the ApiError to answer with. */
