@@ -33,6 +33,7 @@ export class SimPeer {
   /** Payload bytes received from each host over all its connections. */
   readonly #downloadedFrom = new Map<string, number>();
   #closing: Promise<void> | undefined;
+  #removing: Promise<void> | undefined;
 
   constructor(init: { name: string; host: string; session: Session; torrent: Torrent; storage: StorageLog; now: () => number }) {
     this.name = init.name;
@@ -84,6 +85,15 @@ export class SimPeer {
     const totals = new Map(this.#downloadedFrom);
     for (const peer of this.torrent.peers()) add(totals, hostOf(peer.key), peer.downloaded);
     return totals;
+  }
+
+  /**
+   * Removes the torrent once (its stop runs on the simulated clock). The session stays open until
+   * the swarm closes: closing it waits on its real listening socket, at a moment no seed decides.
+   */
+  remove(): Promise<void> {
+    this.#removing ??= this.session.remove(this.torrent).catch(() => undefined);
+    return this.#removing;
   }
 
   /** Closes the session once (the swarm drives the clock while it closes). */

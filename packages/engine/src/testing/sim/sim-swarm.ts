@@ -115,7 +115,7 @@ export class SimSwarm {
     if (peer.left) return;
     peer.leftAt = this.elapsed;
     this.network.leave(peer.host, how);
-    void peer.close();
+    void peer.remove();
   }
 
   /**
