@@ -1,6 +1,7 @@
 // Sessions that talk uTP (BEP 29): two sessions that may dial only over uTP trade a torrent (MSE and
 // plaintext), a trackerless magnet finds its seeder through a DHT running on the same UDP socket as
-// uTP, and a session that tries uTP first reaches a peer without uTP over TCP.
+// uTP, a session that tries uTP first reaches a peer without uTP over TCP, and one with uTP still
+// takes TCP connections.
 import dgram from 'node:dgram';
 import { once } from 'node:events';
 import { afterAll, expect, it } from '@jest/globals';
@@ -122,4 +123,18 @@ it('a session that tries uTP first reaches a peer without uTP over TCP', async (
   const { peer } = await connected;
   expect(peer.direction).toBe('in');
   expect(peer.key).not.toBe(`127.0.0.1:${leecher.port}`); // an ephemeral TCP port
+});
+
+it('a session with uTP still accepts TCP connections from a peer without it', async () => {
+  const fixture = await makeFixture({ name: 'utp-tcp-in', seed: 77, files: FILES });
+  dirs.push(fixture.dir);
+  const seeder = await seederOf(fixture, { utp: true });
+  const connected = firstPeer(seeder);
+  const leecher = session({}); // TCP only
+  await leecher.listen();
+  const dir = await target();
+  const torrent = await leecher.add(fixture.torrent, { savePath: dir, peers: [{ host: '127.0.0.1', port: seeder.port }] });
+  await torrent.whenDone();
+  expect(await differences(fixture, dir)).toEqual([]);
+  expect((await connected).peer.key).not.toBe(`127.0.0.1:${leecher.port}`);
 });
