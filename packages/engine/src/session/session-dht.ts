@@ -52,9 +52,9 @@ export class SessionDht implements DhtService {
     for await (const peer of node.lookup(infoHash, { signal: options.signal })) yield { host: peer.host, port: peer.port };
   }
 
-  async announce(infoHash: Uint8Array, port: number, options: { readonly signal: AbortSignal }): Promise<void> {
+  async announce(infoHash: Uint8Array, port: number, options: { readonly signal: AbortSignal }): Promise<number> {
     await this.#starting;
-    await this.#node?.announce(infoHash, port, { signal: options.signal });
+    return (await this.#node?.announce(infoHash, port, { signal: options.signal }))?.announcedTo ?? 0;
   }
 
   addNode(host: string, port: number): void {

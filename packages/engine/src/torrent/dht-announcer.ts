@@ -7,8 +7,11 @@ import type { DhtService } from './dht-service.js';
 import type { Endpoint } from './types.js';
 
 export const DHT_REANNOUNCE_MS = 15 * 60_000;
-/** After a lookup that found nobody (a young routing table, a new torrent), the next comes sooner. */
-export const DHT_RETRY_MS = 60_000;
+/**
+ * A round that found no peer or reached no node (a young routing table, a new torrent) is tried
+ * again sooner: after this, doubling each time, up to the regular 15 minutes.
+ */
+export const DHT_RETRY_MS = 5_000;
 /** Peers handed to the swarm at once while a lookup runs. */
 const BATCH = 16;
 
@@ -26,6 +29,8 @@ export class DhtAnnouncer {
   readonly #hooks: DhtAnnouncerHooks;
   #abort: AbortController | undefined;
   #timer: Cancel | undefined;
+  /** Rounds in a row that found nobody or reached no node. */
+  #emptyRounds = 0;
 
   constructor(dht: DhtService, clock: Clock, infoHash: Uint8Array, hooks: DhtAnnouncerHooks) {
     this.#dht = dht;
@@ -54,8 +59,14 @@ export class DhtAnnouncer {
     this.#timer = undefined;
   }
 
+  #nextDelay(fruitful: boolean): number {
+    this.#emptyRounds = fruitful ? 0 : this.#emptyRounds + 1;
+    return fruitful ? DHT_REANNOUNCE_MS : Math.min(DHT_REANNOUNCE_MS, DHT_RETRY_MS * 2 ** (this.#emptyRounds - 1));
+  }
+
   async #round(signal: AbortSignal): Promise<void> {
     let found = 0;
+    let announcedTo = 0;
     try {
       let batch: Endpoint[] = [];
       for await (const peer of this.#dht.lookup(this.#infoHash, { signal })) {
@@ -68,7 +79,8 @@ export class DhtAnnouncer {
       }
       if (batch.length > 0) this.#hooks.found(batch);
       const port = this.#hooks.port();
-      if (port > 0 && !signal.aborted) await this.#dht.announce(this.#infoHash, port, { signal });
+      if (port > 0 && !signal.aborted) announcedTo = await this.#dht.announce(this.#infoHash, port, { signal });
+      else announcedTo = 1; // nothing to announce: only the lookup counts
     } catch (error) {
       if (!signal.aborted) this.#hooks.warn(new EngineError('DHT', `DHT lookup failed: ${describeError(error)}`, { cause: error }));
     }
@@ -76,6 +88,6 @@ export class DhtAnnouncer {
     this.#timer = this.#clock.setTimeout(() => {
       this.#timer = undefined;
       if (!signal.aborted) void this.#round(signal);
-    }, found > 0 ? DHT_REANNOUNCE_MS : DHT_RETRY_MS);
+    }, this.#nextDelay(found > 0 && announcedTo > 0));
   }
 }

@@ -5,8 +5,8 @@ import type { Endpoint } from './types.js';
 export interface DhtService {
   /** Peers the DHT knows for `infoHash`, as lookups find them; ends when the lookup converges. */
   lookup(infoHash: Uint8Array, options: { readonly signal: AbortSignal }): AsyncIterable<Endpoint>;
-  /** Tells the nodes closest to `infoHash` that we serve it on `port` (TCP). */
-  announce(infoHash: Uint8Array, port: number, options: { readonly signal: AbortSignal }): Promise<void>;
+  /** Tells the nodes closest to `infoHash` that we serve it on `port` (TCP); resolves with how many took it. */
+  announce(infoHash: Uint8Array, port: number, options: { readonly signal: AbortSignal }): Promise<number>;
   /** A peer's PORT message: its DHT node may join our routing table. */
   addNode(host: string, port: number): void;
   /** Our node's UDP port, told to peers in PORT messages (0 while it is not running). */
