@@ -35,6 +35,8 @@ export async function checkPieces(
 ): Promise<PieceSet> {
   const verified = new PieceSet(torrent.geometry.pieceCount);
   const total = pieces.count;
+  // Nothing to read (resume data vouched for all, or no data yet): no piece buffer either.
+  if (total === 0) return verified;
   let checked = 0;
   await pool.whenAvailable(options.signal);
   const buffer = pool.acquire(torrent.geometry.pieceLength);

@@ -1,0 +1,298 @@
+#!/usr/bin/env node
+// Benchmark (not a test) of what a torrent and a connection cost one session (issue 17): memory per
+// seeding torrent and per idle peer connection, open file descriptors, and the time until N torrents
+// seed. Loopback only (127.0.0.1), bounded counts. Prints one markdown table.
+//
+//   node tools/bench/scale.mjs                                  # 1, 100, 1000 torrents; 200 connections
+//   node tools/bench/scale.mjs --torrents 1,10,100,1000 --peers 1,50,200
+//   node tools/bench/scale.mjs --rev dafb4af                    # the same on the code of a git revision
+//   node tools/bench/scale.mjs --piece-kib 1024                 # torrents with 1 MiB pieces
+//
+// The engine source (of the working tree, or of `--rev` taken out with `git archive`) is bundled with
+// esbuild (tsup's bundler), so no build is needed. Each scenario runs in its own child process
+// started with --expose-gc, so its figures are its own:
+// - torrents: N single-file torrents of about 400 bytes, their data written to a temp folder first
+//   (so it is not counted), added to one session seeding from FileStorage (no trackers, no peers).
+//   `resume` rows start a second session on the same folder, where the resume data vouches for all.
+//   Memory is measured after a full GC, before adding and once all seed: heap (used heap plus
+//   ArrayBuffers) and RSS, divided by N. Open descriptors: entries of /proc/self/fd.
+// - peers: one seeding torrent of 4 MiB, and M plaintext BitTorrent connections from this (parent)
+//   process that send a handshake and an empty bitfield and then stay idle; the child reports its
+//   memory before and after they are all connected, divided by M.
+// Absolute figures follow the machine's load and V8's heap sizing: compare rows of one run.
+import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const KiB = 1024;
+const MiB = 1024 * 1024;
+
+const { values: opts } = parseArgs({
+  options: {
+    torrents: { type: 'string', default: '1,100,1000' },
+    peers: { type: 'string', default: '200' },
+    'piece-kib': { type: 'string', default: '16' },
+    rev: { type: 'string' },
+    // child-only
+    scenario: { type: 'string' },
+    bundle: { type: 'string' },
+    dir: { type: 'string' },
+    count: { type: 'string' },
+  },
+});
+
+if (opts.scenario !== undefined) {
+  const engine = await import(pathToFileURL(opts.bundle).href);
+  if (opts.scenario === 'torrents') await childTorrents(engine, Number(opts.count), opts.dir, false);
+  else if (opts.scenario === 'resume') await childTorrents(engine, Number(opts.count), opts.dir, true);
+  else if (opts.scenario === 'peers') await childPeers(engine, opts.dir);
+  process.exit(0);
+} else {
+  await parent();
+}
+
+// ---- children ------------------------------------------------------------------------------------
+
+function measureNow() {
+  for (let i = 0; i < 3; i++) globalThis.gc();
+  const usage = process.memoryUsage();
+  let fds = -1;
+  try {
+    fds = fs.readdirSync('/proc/self/fd').length;
+  } catch {
+    // not Linux
+  }
+  return { heap: usage.heapUsed + usage.arrayBuffers, rss: usage.rss, fds };
+}
+
+async function makeTorrents(engine, count, dir) {
+  fs.mkdirSync(dir, { recursive: true });
+  const list = [];
+  for (let index = 0; index < count; index++) {
+    const name = `t${index}.txt`;
+    const bytes = new TextEncoder().encode(`scale torrent ${index} `.repeat(20));
+    const file = path.join(dir, name);
+    if (!fs.existsSync(file)) fs.writeFileSync(file, bytes);
+    const created = await engine.createTorrent({ kind: 'file', name, length: bytes.length, read: async function* () { yield bytes; } }, { pieceLength: Number(opts['piece-kib']) * KiB });
+    list.push(created.torrent);
+  }
+  return list;
+}
+
+async function childTorrents(engine, count, dir, resume) {
+  const torrents = await makeTorrents(engine, count, dir);
+  if (resume) {
+    // A first session checks the data and leaves resume data behind.
+    const first = new engine.Session({ port: 0, host: '127.0.0.1' });
+    await Promise.all(torrents.map(async (bytes) => await (await first.add(bytes, { savePath: dir, announce: false })).whenDone()));
+    await first.close();
+  }
+  const session = new engine.Session({ port: 0, host: '127.0.0.1' });
+  await session.listen();
+  const before = measureNow();
+  const started = process.hrtime.bigint();
+  let peakFds = before.fds;
+  const added = [];
+  for (const bytes of torrents) {
+    const torrent = await session.add(bytes, { savePath: dir, announce: false });
+    torrent.on('state', () => {
+      if (before.fds >= 0) peakFds = Math.max(peakFds, fs.readdirSync('/proc/self/fd').length);
+    });
+    added.push(torrent);
+  }
+  await Promise.all(added.map(async (torrent) => await torrent.whenDone()));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const seeding = added.filter((torrent) => torrent.state === 'seeding').length;
+  const after = measureNow();
+  const peak = peakFds; // before close: stopping saves every torrent's resume data at once
+  await session.close();
+  print({ count, seeding, seconds, before, after, peakFds: peak });
+}
+
+async function childPeers(engine, dir) {
+  const length = 4 * MiB;
+  fs.mkdirSync(dir, { recursive: true });
+  const bytes = crypto.randomBytes(length);
+  fs.writeFileSync(path.join(dir, 'peers.bin'), bytes);
+  const created = await engine.createTorrent({ kind: 'file', name: 'peers.bin', length, read: async function* () { yield bytes; } }, { pieceLength: 256 * KiB });
+  const session = new engine.Session({ port: 0, host: '127.0.0.1', maxConnections: 1000 });
+  const port = await session.listen();
+  const torrent = await session.add(created.torrent, { savePath: dir, announce: false, maxPeers: 1000 });
+  await torrent.whenDone();
+  const before = measureNow();
+  print({ port, infoHash: Buffer.from(created.metainfo.infoHash).toString('hex') });
+  // The parent says how many it connected, then we measure with them all connected.
+  const lines = readLines(process.stdin);
+  const connected = Number(await lines.next().then((r) => r.value));
+  const after = measureNow();
+  print({ connected, peers: torrent.progress().peers, before, after });
+  await lines.next();
+  await session.close();
+}
+
+async function* readLinesGen(stream) {
+  let pending = '';
+  for await (const chunk of stream) {
+    pending += chunk;
+    let nl;
+    while ((nl = pending.indexOf('\n')) !== -1) {
+      yield pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+    }
+  }
+}
+
+function readLines(stream) {
+  stream.setEncoding('utf8');
+  return readLinesGen(stream);
+}
+
+function print(object) {
+  process.stdout.write(`${JSON.stringify(object)}\n`);
+}
+
+// ---- parent --------------------------------------------------------------------------------------
+
+async function bundle(work) {
+  let source = root;
+  if (opts.rev !== undefined) {
+    source = path.join(work, 'rev');
+    fs.mkdirSync(source, { recursive: true });
+    const archive = spawnSync('sh', ['-c', `git -C "${root}" archive "${opts.rev}" packages | tar -x -C "${source}"`], { stdio: 'inherit' });
+    if (archive.status !== 0) throw new Error(`git archive ${opts.rev} failed`);
+  }
+  // Workspace packages of the chosen source, everything else from the repository's node_modules.
+  const packages = path.join(source, 'packages');
+  const alias = {};
+  for (const name of fs.readdirSync(packages)) {
+    const manifest = path.join(packages, name, 'package.json');
+    if (!fs.existsSync(manifest)) continue;
+    const { name: packageName } = JSON.parse(fs.readFileSync(manifest, 'utf8'));
+    alias[packageName] = path.join(packages, name, 'src', 'index.ts');
+    for (const sub of ['node']) {
+      const file = path.join(packages, name, 'src', sub, 'index.ts');
+      const flat = path.join(packages, name, 'src', `${sub}.ts`);
+      if (fs.existsSync(file)) alias[`${packageName}/${sub}`] = file;
+      else if (fs.existsSync(flat)) alias[`${packageName}/${sub}`] = flat;
+    }
+  }
+  const { build } = await import('esbuild');
+  const outfile = path.join(work, 'engine-bundle.mjs');
+  await build({
+    stdin: {
+      contents: "export * from '@typetorrent/engine'; export { createTorrent } from '@typetorrent/metainfo';",
+      resolveDir: root,
+      loader: 'ts',
+    },
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    alias,
+    conditions: ['@typetorrent/source'],
+    logLevel: 'silent',
+  });
+  return outfile;
+}
+
+function runChild(scenario, bundlePath, dir, count) {
+  const result = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--scenario', scenario, '--bundle', bundlePath, '--dir', dir, '--count', String(count), '--piece-kib', opts['piece-kib']], {
+    encoding: 'utf8',
+    timeout: 10 * 60_000,
+    maxBuffer: 16 * MiB,
+  });
+  if (result.status !== 0) throw new Error(`${scenario} ${count} failed: ${result.stderr.slice(-2000)}`);
+  return JSON.parse(result.stdout.trim().split('\n').at(-1));
+}
+
+async function runPeers(bundlePath, dir, count) {
+  const child = spawn(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--scenario', 'peers', '--bundle', bundlePath, '--dir', dir], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = readLines(child.stdout);
+  const ready = JSON.parse((await lines.next()).value);
+  const sockets = [];
+  try {
+    // In batches below the listener's cap of handshakes in progress (64).
+    for (let first = 0; first < count; first += 32) {
+      const batch = [];
+      for (let index = first; index < Math.min(count, first + 32); index++) batch.push(connectPeer(ready.port, ready.infoHash, index));
+      sockets.push(...(await Promise.all(batch)));
+    }
+    child.stdin.write(`${sockets.length}\n`);
+    const result = JSON.parse((await lines.next()).value);
+    child.stdin.write('done\n');
+    child.stdin.end();
+    return result;
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+}
+
+/** A plaintext BitTorrent connection: handshake, an empty bitfield, then idle (reads are discarded). */
+async function connectPeer(port, infoHashHex, index) {
+  const socket = net.connect({ host: '127.0.0.1', port });
+  const peerId = Buffer.alloc(20);
+  peerId.write(`-SC0001-${String(index).padStart(12, '0')}`, 'latin1');
+  const handshake = Buffer.concat([Buffer.from([19]), Buffer.from('BitTorrent protocol', 'latin1'), Buffer.alloc(8), Buffer.from(infoHashHex, 'hex'), peerId]);
+  await new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.once('connect', resolve);
+  });
+  socket.write(handshake);
+  let received = 0;
+  await new Promise((resolve, reject) => {
+    const onData = (chunk) => {
+      received += chunk.length;
+      if (received >= 68) {
+        socket.off('data', onData);
+        resolve();
+      }
+    };
+    socket.on('data', onData);
+    socket.once('close', () => reject(new Error(`peer ${index} closed after ${received} bytes`)));
+  });
+  socket.on('data', () => undefined);
+  socket.on('error', () => undefined);
+  // A bitfield of 16 pieces, none set: we are a leecher with nothing, so we stay uninterested.
+  socket.write(Buffer.from([0, 0, 0, 3, 5, 0, 0]));
+  return socket;
+}
+
+function perUnit(bytes, count) {
+  return count === 0 ? '-' : `${((bytes / count) / KiB).toFixed(1)} KiB`;
+}
+
+async function parent() {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-scale-'));
+  try {
+    const bundlePath = await bundle(work);
+    const label = opts.rev === undefined ? 'working tree' : `revision ${opts.rev}`;
+    console.log(`Scale benchmark of the engine (${label}), torrents with ${opts['piece-kib']} KiB pieces, Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString()}\n`);
+    console.log('| scenario | count | all seeding (s) | heap per unit | RSS per unit | heap + buffers after | RSS after | open fds added (peak) |');
+    console.log('|---|---|---|---|---|---|---|---|');
+    for (const scenario of ['torrents', 'resume']) {
+      for (const count of opts.torrents.split(',').map(Number)) {
+        const r = runChild(scenario, bundlePath, path.join(work, `data-${count}`), count);
+        const fds = r.before.fds < 0 ? '-' : `${r.after.fds - r.before.fds} (${r.peakFds - r.before.fds})`;
+        console.log(`| ${scenario === 'torrents' ? 'torrents, checked' : 'torrents, resume data'} | ${r.seeding}/${count} | ${r.seconds.toFixed(2)} | ${perUnit(r.after.heap - r.before.heap, count)} | ${perUnit(r.after.rss - r.before.rss, count)} | ${(r.after.heap / MiB).toFixed(1)} MiB | ${(r.after.rss / MiB).toFixed(1)} MiB | ${fds} |`);
+      }
+    }
+    for (const count of opts.peers.split(',').map(Number)) {
+      const r = await runPeers(bundlePath, path.join(work, `peers-${count}`), count);
+      const fds = r.before.fds < 0 ? '-' : `${r.after.fds - r.before.fds}`;
+      console.log(`| idle connections | ${r.peers}/${count} | - | ${perUnit(r.after.heap - r.before.heap, r.peers)} | ${perUnit(r.after.rss - r.before.rss, r.peers)} | ${(r.after.heap / MiB).toFixed(1)} MiB | ${(r.after.rss / MiB).toFixed(1)} MiB | ${fds} |`);
+    }
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
