@@ -1,7 +1,7 @@
 // A network in memory for simulated swarms (test helper, not exported by the package). Nodes have an
-// address, an uplink and a downlink; a connection's two directions are pipes that send at the
-// slowest of the link's bandwidth and the nodes' free capacity, FIFO per node (one queue per NIC),
-// and deliver after the link's latency, all on the SimClock. Loss on a reliable stream shows as
+// address, an uplink and a downlink; bytes written to a connection pass three queues, each served at
+// its speed: the sender's uplink (shared by all its connections), the link, the receiver's downlink;
+// then they land after the link's latency, all on the SimClock. Loss on a reliable stream shows as
 // what TCP makes of it: a stall (a retransmission timeout holding back everything behind it) or, at
 // times, a reset. Nodes may leave by closing (their peers see the connections end), or vanish (their
 // connections go silent and new connects to them hang until the dialler gives up).
@@ -108,7 +108,6 @@ export class SimNetwork {
     const target = this.#nodes.get(host);
     const link = this.#link(from, host);
     const latency = link.latencyMs ?? DEFAULT_LATENCY_MS;
-    const address = `${host}`;
     this.stats.connects++;
     return await new Promise<SimSocket>((resolve, reject) => {
       let server: SimSocket | undefined;
@@ -117,7 +116,7 @@ export class SimNetwork {
         for (const cancel of cancels) cancel();
         signal?.removeEventListener('abort', onAbort);
         server?.breakOff();
-        reject(new EngineError('CONNECT_FAILED', `connect to ${address}: ${message}`, { peer: address, cause }));
+        reject(new EngineError('CONNECT_FAILED', `connect to ${host}: ${message}`, { peer: host, cause }));
       };
       const onAbort = (): void => fail('timed out or aborted', signal?.reason);
       if (signal?.aborted === true) {

@@ -7,7 +7,7 @@ import type { StorageLog } from './sim-data.js';
 
 /** A peer we dropped and banned, and why. */
 export interface BanRecord {
-  /** The banned peer's address (its node name in the swarm). */
+  /** The banned peer's address (10.x.y.1, its node in the swarm). */
   readonly host: string;
   readonly code: string;
   readonly at: number;
