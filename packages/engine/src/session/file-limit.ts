@@ -1,6 +1,6 @@
 // The process's limit on open file descriptors (RLIMIT_NOFILE), shared by the session's open-file
 // pool, its sockets and Node itself. Node cannot change it (there is no setrlimit in its API), but it
-// needs not: Node raises the soft limit to the hard one itself at start-up on Linux and macOS (a
+// needs not: Node raises the soft limit to the hard one itself at start-up on POSIX systems (a
 // shell's `ulimit -Sn 1024` under a hard limit of 20000 shows 20000 inside node). So the session
 // only looks, and warns when its pool and connection caps could run into what is left.
 import { readFileSync } from 'node:fs';
