@@ -32,6 +32,7 @@ export interface DownloadOptions {
   readonly hashThreads?: number;
   readonly dht: boolean;
   readonly lsd: boolean;
+  readonly pex: boolean;
   readonly dhtBootstrap?: { host: string; port: number }[];
   readonly stateDir?: string;
   readonly encryption?: EncryptionPolicy;
@@ -109,6 +110,7 @@ export async function runDownload(sources: readonly string[], options: DownloadO
     ...(options.hashThreads === undefined ? {} : { hashThreads: options.hashThreads }),
     ...(dht === undefined ? {} : { dht }),
     ...(lsd === undefined ? {} : { lsd }),
+    pex: options.pex,
     encryption: options.encryption,
     utp: options.utp !== false,
   });
@@ -167,6 +169,7 @@ export function registerDownload(program: Command): void {
     .option('--hash-threads <n>', 'threads hashing pieces (default 1; 0: hash on the main thread)', parseThreads)
     .option('--no-dht', 'do not look for peers in the DHT (BEP 5; on by default for public torrents)')
     .option('--dht-bootstrap <host:port>', 'join the DHT through this node instead of the public routers (repeatable)', collect(parseEndpoint))
+    .option('--no-pex', 'do not exchange peer lists with peers (BEP 11 ut_pex; on by default for public torrents)')
     .option('--no-lsd', 'do not look for peers on the local network (BEP 14 multicast; on by default for public torrents)')
     .option('--no-utp', 'TCP only: no uTP (BEP 29) connections in or out (on by default, tried first)')
     .option('--state-dir <dir>', 'where the DHT routing table is kept (default $XDG_STATE_HOME/typetorrent or ~/.local/state/typetorrent)')

@@ -28,6 +28,7 @@ export interface SeedOptions {
   readonly stateDir?: string;
   readonly dht: boolean;
   readonly lsd: boolean;
+  readonly pex: boolean;
   readonly dhtBootstrap?: { host: string; port: number }[];
   readonly encryption?: EncryptionPolicy;
   /** uTP beside TCP (default on; --no-utp). */
@@ -65,6 +66,7 @@ export async function runSeed(source: string, dataPath: string, options: SeedOpt
     rateLimits: { upload: options.limitUp ?? 0 },
     ...(dht === undefined ? {} : { dht }),
     ...(lsd === undefined ? {} : { lsd }),
+    pex: options.pex,
     encryption: options.encryption,
     utp: options.utp !== false,
   });
@@ -115,6 +117,7 @@ export function registerSeed(program: Command): void {
     .option('--encryption <policy>', ENCRYPTION_HELP, parseEncryption, 'prefer')
     .option('--no-dht', 'do not announce in the DHT (BEP 5; on by default for public torrents)')
     .option('--dht-bootstrap <host:port>', 'join the DHT through this node instead of the public routers (repeatable)', collect(parseEndpoint))
+    .option('--no-pex', 'do not exchange peer lists with peers (BEP 11 ut_pex; on by default for public torrents)')
     .option('--no-lsd', 'do not announce on the local network (BEP 14 multicast; on by default for public torrents)')
     .option('--no-utp', 'TCP only: no uTP (BEP 29) connections in or out (on by default, tried first)')
     .option('--state-dir <dir>', 'where resume data and the DHT routing table are kept (default $XDG_STATE_HOME/typetorrent or ~/.local/state/typetorrent)')

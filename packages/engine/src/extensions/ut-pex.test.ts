@@ -144,4 +144,13 @@ describe('ut_pex sending', () => {
     pex.tick(0);
     expect(sentTo(a)).toEqual([]);
   });
+
+  it('flags the peers we talk MSE with as speaking encryption (BEP 11 0x01)', () => {
+    const listener = pexPeer(4000);
+    const { peer, conn } = fakePeer('10.0.0.1:4001', clock);
+    conn.encrypted = true;
+    host.connected.push(peer);
+    pex.tick(0);
+    expect(sentTo(listener)[0]?.added).toEqual([`10.0.0.1:4001/${PexFlag.reachable | PexFlag.encryption}`]);
+  });
 });

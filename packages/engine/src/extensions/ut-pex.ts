@@ -63,7 +63,12 @@ export class UtPex implements Extension {
     for (const peer of this.#host.peers()) {
       const endpoint = listenEndpoint(peer);
       if (endpoint === undefined) continue;
-      const flags = (peer.isSeed ? PexFlag.seed : 0) | (peer.conn.direction === 'out' ? PexFlag.reachable : 0) | (peer.conn.transport === 'utp' ? PexFlag.utp : 0);
+      // BEP 11 flags: a seed, reachable (we dialled it), speaks encryption (we talk MSE with it), uTP.
+      const flags =
+        (peer.isSeed ? PexFlag.seed : 0) |
+        (peer.conn.direction === 'out' ? PexFlag.reachable : 0) |
+        (peer.conn.encrypted ? PexFlag.encryption : 0) |
+        (peer.conn.transport === 'utp' ? PexFlag.utp : 0);
       connected.set(`${endpoint.host}|${endpoint.port}`, { ...endpoint, flags, peer });
     }
     for (const [peer, told] of this.#told) {

@@ -84,6 +84,8 @@ export interface SessionOptions {
    * torrent. Off unless given; `{}` joins through the public routers, `bootstrap` names others.
    */
   readonly dht?: SessionDhtOptions;
+  /** Peer exchange (BEP 11, ut_pex) for public torrents, both ways (default true). */
+  readonly pex?: boolean;
   /**
    * Local Service Discovery (BEP 14): announce every public torrent to the local network by UDP
    * multicast (239.192.152.143:6771, and [ff15::efc0:988f]:6771 where IPv6 allows) and take the
@@ -168,6 +170,7 @@ export class Session extends EventEmitter<SessionEvents> {
       peerId: this.peerId,
       reserved: encodeReserved({ fast: true, extended: true, dht: this.#dht !== undefined }),
       dht: this.#dht,
+      pex: options.pex !== false,
       lsd: this.#lsd,
       socketFactory: withEncryption(dialer, encryption),
       encryption,

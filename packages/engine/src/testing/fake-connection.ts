@@ -22,6 +22,8 @@ export class FakeConnection {
   readonly direction = 'out';
   /** What the real connection runs over; tests of the uTP PEX flag set 'utp'. */
   transport: 'tcp' | 'utp' = 'tcp';
+  /** The payload is RC4-encrypted (MSE); tests of the encryption PEX flag set it. */
+  encrypted = false;
   readonly extended = true;
   readonly peerId = new Uint8Array(20);
 

@@ -58,7 +58,8 @@ export function createConnections(options: ConnectionsOptions): Connections {
   );
   extensions.add(utMetadata);
   const utPex = new UtPex({
-    isPrivate: options.isPrivate,
+    // With PEX off (SessionOptions.pex false) ut_pex is treated as for a private torrent: not offered, not read, not sent.
+    isPrivate: () => services.pex === false || options.isPrivate(),
     learnt: (peers: readonly Endpoint[]) => host.swarm.add(peers, 'pex'),
     peers: () => host.peers(),
     send: (peer, payload) => extensions.send(peer, UT_PEX, payload),

@@ -45,6 +45,8 @@ export interface SessionServices {
   readonly hasher: Hasher | undefined;
   /** The session's DHT node (BEP 5); undefined: no DHT. */
   readonly dht?: DhtService | undefined;
+  /** Peer exchange (BEP 11) for public torrents; default true. */
+  readonly pex?: boolean;
   /** The session's Local Service Discovery (BEP 14); undefined: none. */
   readonly lsd?: LsdService | undefined;
   /** Open file handles shared by every torrent's default storage; undefined: a pool per torrent. */
