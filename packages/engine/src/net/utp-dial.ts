@@ -1,9 +1,9 @@
 // Outgoing connections over uTP first, TCP as the fallback, as libtorrent does: uTP gets a head start
 // (a second by default: one SYN and its first retransmission timeout), then TCP starts beside it and
 // whichever connects first is kept, the other abandoned. A peer whose uTP lost that race is dialled
-// over TCP straight away from then on. Why not both at once from the start: see the engine README
-// ("uTP"): against a peer that speaks both, TCP on loopback connects first nearly every time, so a
-// plain race would never pick uTP.
+// over TCP straight away from then on. Why not both at once from the start (engine README, "uTP"):
+// a race opens two connections to every peer and lets jitter pick the transport; a head start lets
+// uTP win wherever it works and costs a second only on the first dial of a peer without uTP.
 import { isIP } from 'node:net';
 import type { UtpSocket } from '@typetorrent/utp';
 import type { Clock } from '../clock.js';
