@@ -7,11 +7,12 @@ import { registerDemo } from './demo.js';
 import { registerDownload } from './download.js';
 import { registerSeed } from './seed.js';
 import { registerDaemon } from './daemon.js';
+import { registerDaemonClient } from './daemon-client.js';
 
 /** Each command module exports a function that adds its command to the program. */
 export type RegisterCommand = (program: Command) => void;
 
-// One import and one entry per command module (info, create, peers, dht, download, seed, demo, daemon).
+// One import and one entry per command module (info, create, peers, dht, download, seed, demo, daemon, and add/list/pause/resume/remove).
 export const commands: RegisterCommand[] = [
   registerInfo,
   registerCreate,
@@ -21,4 +22,5 @@ export const commands: RegisterCommand[] = [
   registerSeed,
   registerDemo,
   registerDaemon,
+  registerDaemonClient,
 ];
