@@ -100,7 +100,12 @@ export class SessionUdp implements SharedUdp {
     if (this.#closed) return;
     this.#closed = true;
     await this.#utp?.close();
-    if (!this.#bound) return;
-    await new Promise<void>((resolve) => this.#socket.close(() => resolve()));
+    await new Promise<void>((resolve) => {
+      try {
+        this.#socket.close(() => resolve());
+      } catch {
+        resolve(); // already closed
+      }
+    });
   }
 }

@@ -138,3 +138,9 @@ it('a session with uTP still accepts TCP connections from a peer without it', as
   expect(await differences(fixture, dir)).toEqual([]);
   expect((await connected).peer.key).not.toBe(`127.0.0.1:${leecher.port}`);
 });
+
+it('a session with uTP and a DHT that never listened closes without binding anything', async () => {
+  const idle = new Session({ port: 0, host: '127.0.0.1', utp: true, dht: { bootstrap: [] } });
+  await expect(idle.close()).resolves.toBeUndefined();
+  expect(idle.port).toBe(0);
+});
