@@ -217,7 +217,17 @@ export class Downloader {
       const expired = state.requests.expired();
       if (expired.length > 0) this.#abandon(peer, state, expired);
     }
-    this.fillAll();
+    // Peers that deliver choose first: blocks given up on silent peers would otherwise go straight
+    // back to silent peers, which, at the end, can hold every endgame slot of the last blocks.
+    const peers = [...this.#host.peers()];
+    const rank = (peer: Peer): [boolean, number, number] => [this.snubbed(peer), peer.downloadMeter.rate(), peer.downloadMeter.total];
+    const ranks = new Map(peers.map((peer) => [peer, rank(peer)]));
+    peers.sort((a, b) => {
+      const [snubbedA, rateA, totalA] = ranks.get(a)!;
+      const [snubbedB, rateB, totalB] = ranks.get(b)!;
+      return Number(snubbedA) - Number(snubbedB) || rateB - rateA || totalB - totalA;
+    });
+    for (const peer of peers) this.fill(peer);
   }
 
   /** Sends CANCEL for a block to the peer `key`, if it still owes it to us. */

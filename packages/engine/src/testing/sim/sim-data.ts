@@ -1,6 +1,6 @@
 // The torrent a simulated swarm shares, and the storage its nodes keep it in (test helper, not
-// exported by the package): seeded data in memory, seeds' storage filled before the check, and a
-// storage that lies, answering reads of some pieces with corrupted bytes once it is armed.
+// exported by the package): seeded data in memory, seeds' storage filled before the check, and
+// storage that lies once armed: reads of some pieces come back corrupted, or never come back.
 import { createTorrent, fillSeeded, type Metainfo } from '@typetorrent/metainfo';
 import { MemoryStorage, type Storage, type StorageFactory } from '@typetorrent/storage';
 
@@ -37,6 +37,8 @@ export interface SimStorageOptions {
   readonly complete: boolean;
   /** When armed, reads of pieces this accepts come back with one byte flipped per block. */
   readonly corrupt?: (piece: number) => boolean;
+  /** When armed, reads never finish: the node claims pieces and never sends them. */
+  readonly hollow?: boolean;
 }
 
 /** A storage factory for one node, and the switch that makes a liar start lying (after its check). */
@@ -55,6 +57,7 @@ export function simStorage(torrent: SimTorrent, options: SimStorageOptions, onIo
     const storage: Storage = {
       read: async (piece, begin, into, io) => {
         onIo();
+        if (armed && options.hollow === true) return await new Promise<Uint8Array>(() => undefined);
         const read = await memory.read(piece, begin, into, io);
         if (armed) log.piecesRead.add(piece);
         if (armed && options.corrupt?.(piece) === true && read.length > 0) read[0] = read[0]! ^ 0xff;

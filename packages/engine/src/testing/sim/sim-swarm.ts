@@ -29,6 +29,8 @@ export interface SimPeerOptions {
   readonly seed?: boolean;
   /** Uploads blocks of these pieces with a byte flipped (once its own check is done). */
   readonly corrupt?: (piece: number) => boolean;
+  /** A seed that never sends a block: its storage reads hang once its check is done. */
+  readonly hollow?: boolean;
   readonly network?: NodeProfile;
   /** Connections for the torrent (default the engine's). */
   readonly maxPeers?: number;
@@ -81,7 +83,11 @@ export class SimSwarm {
     // whole swarm in one would be offered the same few pieces by every seed.
     const host = `10.${(index >> 8) & 0xff}.${index & 0xff}.1`;
     const name = `${options.seed === true ? 'seed' : 'peer'}${index}`;
-    const storage = simStorage(this.torrent, { complete: options.seed === true, ...(options.corrupt === undefined ? {} : { corrupt: options.corrupt }) }, () => this.#io++);
+    const storage = simStorage(
+      this.torrent,
+      { complete: options.seed === true, hollow: options.hollow === true, ...(options.corrupt === undefined ? {} : { corrupt: options.corrupt }) },
+      () => this.#io++,
+    );
     this.network.addNode(host, options.network);
     const transport = this.tracker.transportFor(host, () => this.network.isUp(host));
     const session = new Session({
