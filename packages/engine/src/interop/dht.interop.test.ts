@@ -11,7 +11,7 @@ import { Session } from '../session/session.js';
 import { differences, makeFixture } from '../testing/fixtures.js';
 import { writeTorrentFile } from '../testing/swarm-helpers.js';
 import type { PeerEvent } from '../torrent/types.js';
-import { startLtDiscoveryPeer, type LtDiscoveryPeer } from './lt-discovery-peer.js';
+import { startLtDiscoveryPeer, type LtDiscoveryPeer } from '../testing/lt-discovery-peer.js';
 
 describeWithTools(['python3-libtorrent'], 'DHT interop with libtorrent (no trackers)', () => {
   let router: DhtNode;

@@ -13,7 +13,7 @@ import { formatMagnet, metainfoToMagnet, type Metainfo } from '@typetorrent/meta
 import { deleteNamespace, describeWithTools, inNamespace, isCI, makeLoopbackNamespace, makeTempDir, removeTempDir } from '@typetorrent/testkit';
 import { differences, makeFixture } from '../testing/fixtures.js';
 import { writeTorrentFile } from '../testing/swarm-helpers.js';
-import { startLtDiscoveryPeer, type LtDiscoveryPeer } from './lt-discovery-peer.js';
+import { startLtDiscoveryPeer, type LtDiscoveryPeer } from '../testing/lt-discovery-peer.js';
 
 const DIST = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 const NAMESPACE = `tt-lsd-lt-${process.pid}`;

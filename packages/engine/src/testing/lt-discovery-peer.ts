@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { SYSTEM_PYTHON } from '@typetorrent/testkit';
 
-const SCRIPT = fileURLToPath(new URL('./lt_discovery_peer.py', import.meta.url));
+const SCRIPT = fileURLToPath(new URL('../interop/lt_discovery_peer.py', import.meta.url));
 
 export type LtDiscoveryEvent =
   | { event: 'listening'; port: number }
