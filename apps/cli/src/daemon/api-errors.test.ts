@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createTorrent } from '@typetorrent/metainfo';
 import { makeTempDir, removeTempDir } from '@typetorrent/testkit';
 import { startTestDaemon, type TestDaemon } from '../testing/daemon-fixtures.js';
 
@@ -82,6 +83,17 @@ describe('bad requests', () => {
     expect((await t.client.request('GET', '/api/v1/torrents')).body).toEqual({ torrents: [] });
     expect(fs.readdirSync(path.join(work, 'state', 'torrents'))).toEqual([]);
     expect(JSON.parse(fs.readFileSync(path.join(work, 'state', 'daemon.json'), 'utf8')).torrents).toEqual([]);
+  });
+
+  it('the same torrent added twice at once: one 201, one 409, and the kept one is whole', async () => {
+    const data = new Uint8Array(20_000).fill(3);
+    const { torrent } = await createTorrent({ kind: 'file', name: 'twice.bin', length: data.length, read: async function* () { yield data; } });
+    const body = { torrent: Buffer.from(torrent).toString('base64'), paused: true };
+    const answers = await Promise.all([t.client.request('POST', '/api/v1/torrents', body), t.client.request('POST', '/api/v1/torrents', body)]);
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+    expect(fs.readdirSync(path.join(work, 'state', 'torrents'))).toHaveLength(1);
+    const hash = (answers.find((a) => a.status === 201)!.body as { infoHash: string }).infoHash;
+    expect((await t.client.request('DELETE', `/api/v1/torrents/${hash}`)).status).toBe(200);
   });
 
   it('a magnet is added, answered 201 and forgotten on DELETE', async () => {

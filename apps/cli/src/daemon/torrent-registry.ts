@@ -31,6 +31,8 @@ export class TorrentRegistry extends EventEmitter<RegistryEvents> {
   readonly #stateDir: string;
   readonly #records = new Map<string, TorrentRecord>();
   readonly #detach = new Map<string, () => void>();
+  /** Info-hashes being added right now: a second add of one waits for nothing and gets 409. */
+  readonly #adding = new Set<string>();
   #settings: DaemonSettings;
   #saving: Promise<void> = Promise.resolve();
 
@@ -92,7 +94,17 @@ export class TorrentRegistry extends EventEmitter<RegistryEvents> {
   async add(request: AddRequest): Promise<Entry> {
     const source = parseSource(request);
     const hash = source.infoHashHex;
-    if (this.#records.has(hash) || this.#session.get(hash) !== undefined) throw new ApiError(409, 'CONFLICT', `${hash} is already in this daemon`);
+    if (this.#adding.has(hash) || this.#records.has(hash) || this.#session.get(hash) !== undefined) throw new ApiError(409, 'CONFLICT', `${hash} is already in this daemon`);
+    this.#adding.add(hash);
+    try {
+      return await this.#add(request, source);
+    } finally {
+      this.#adding.delete(hash);
+    }
+  }
+
+  async #add(request: AddRequest, source: Metainfo | MagnetLink): Promise<Entry> {
+    const hash = source.infoHashHex;
     if (request.files !== undefined) {
       if (!isMetainfo(source)) throw badRequest('a magnet link has no file list before its metadata arrives; add it, then set priorities', 'files');
       const bad = request.files.find((i) => i >= source.files.length);
