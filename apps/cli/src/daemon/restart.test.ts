@@ -30,12 +30,13 @@ async function list(client: DaemonClient): Promise<Map<string, TorrentSummary>> 
   return new Map(body.torrents.map((t) => [t.infoHash, t]));
 }
 
-/** Adds the seeder's torrent (downloaded to the end, priorities set) and a paused magnet. */
+/** Adds the seeder's torrent (downloaded to the end, priorities set, then paused) and a paused magnet. */
 async function fill(client: DaemonClient): Promise<void> {
   const hash = seeder.metainfo.infoHashHex;
   expect((await client.request('POST', '/api/v1/torrents', { torrent: base64(seeder.torrent), peers: [seeder.peer] })).status).toBe(201);
   await waitForTorrent(client, hash, (t) => t.done && t.state === 'seeding', 'the download');
   expect((await client.request('PUT', `/api/v1/torrents/${hash}/files`, { priorities: [7, 2] })).status).toBe(200);
+  expect((await client.request('POST', `/api/v1/torrents/${hash}/pause`)).status).toBe(200);
   expect((await client.request('POST', '/api/v1/torrents', { magnet: `magnet:?xt=urn:btih:${MAGNET_HASH}&dn=later`, paused: true })).status).toBe(201);
   expect((await client.request('PUT', '/api/v1/session', { limits: { upload: 1_000_000 } })).status).toBe(200);
 }
@@ -46,6 +47,9 @@ async function expectRestored(client: DaemonClient): Promise<void> {
   const torrents = await list(client);
   expect([...torrents.keys()].sort()).toEqual([hash, MAGNET_HASH].sort());
   expect(torrents.get(MAGNET_HASH)).toMatchObject({ state: 'paused', paused: true, name: 'later', hasMetadata: false });
+  // Paused, and not opened yet: its progress comes from its resume record.
+  expect(torrents.get(hash)).toMatchObject({ state: 'paused', paused: true, progress: 1, verifiedBytes: 300_000, leftBytes: 0 });
+  expect((await client.request('POST', `/api/v1/torrents/${hash}/resume`)).status).toBe(200);
   const back = await waitForTorrent(client, hash, (t) => t.done && t.state === 'seeding', 'the check after the restart');
   // Resume data vouched for the pieces: nothing came from peers again.
   expect(back).toMatchObject({ paused: false, progress: 1, downloaded: 0 });

@@ -10,12 +10,15 @@ import { ApiError, badRequest, notFound } from './api-error.js';
 import { saveDaemonState, torrentFileIn, type DaemonSettings, type SessionLimits, type TorrentRecord } from './daemon-state.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { deleteTorrentData } from './delete-data.js';
+import { verifiedBytesFromResume } from './resume-progress.js';
 import { torrentFromMetadata } from './torrent-file.js';
 import type { AddRequest } from './validate.js';
 
 export interface Entry {
   readonly torrent: Torrent;
   readonly record: TorrentRecord;
+  /** A paused torrent not opened since the restart: its verified bytes per its resume record. */
+  readonly restoredBytes?: number;
 }
 
 export type RegistryEvents = {
@@ -33,6 +36,8 @@ export class TorrentRegistry extends EventEmitter<RegistryEvents> {
   readonly #detach = new Map<string, () => void>();
   /** Info-hashes being added right now: a second add of one waits for nothing and gets 409. */
   readonly #adding = new Set<string>();
+  /** Verified bytes of paused torrents not opened since the restart (resume-progress.ts). */
+  readonly #restoredBytes = new Map<string, number>();
   #settings: DaemonSettings;
   #saving: Promise<void> = Promise.resolve();
 
@@ -57,9 +62,9 @@ export class TorrentRegistry extends EventEmitter<RegistryEvents> {
 
   entries(): Entry[] {
     const out: Entry[] = [];
-    for (const [hash, record] of this.#records) {
-      const torrent = this.#session.get(hash);
-      if (torrent !== undefined) out.push({ torrent, record });
+    for (const hash of this.#records.keys()) {
+      const entry = this.find(hash);
+      if (entry !== undefined) out.push(entry);
     }
     return out;
   }
@@ -67,7 +72,9 @@ export class TorrentRegistry extends EventEmitter<RegistryEvents> {
   find(infoHash: string): Entry | undefined {
     const record = this.#records.get(infoHash);
     const torrent = record === undefined ? undefined : this.#session.get(infoHash);
-    return record === undefined || torrent === undefined ? undefined : { torrent, record };
+    if (record === undefined || torrent === undefined) return undefined;
+    const restoredBytes = this.#restoredBytes.get(infoHash);
+    return restoredBytes === undefined ? { torrent, record } : { torrent, record, restoredBytes };
   }
 
   /** The entry for a 40-hex info-hash, or a 404. */
@@ -83,6 +90,10 @@ export class TorrentRegistry extends EventEmitter<RegistryEvents> {
     for (const record of records) {
       try {
         const source = await this.#storedSource(record);
+        if (record.paused && 'pieceLength' in source) {
+          const bytes = await verifiedBytesFromResume(this.resumeDir, source);
+          if (bytes !== undefined) this.#restoredBytes.set(record.infoHash, bytes);
+        }
         await this.#start(source, record, undefined);
       } catch (error) {
         this.emit('warning', `${record.infoHash}: not restored: ${(error as Error).message}`);
@@ -230,11 +241,10 @@ export class TorrentRegistry extends EventEmitter<RegistryEvents> {
 
   #watch(torrent: Torrent): void {
     const hash = torrent.infoHashHex;
-    const current = (): Entry | undefined => {
-      const record = this.#records.get(hash);
-      return record === undefined ? undefined : { torrent, record };
-    };
+    const current = (): Entry | undefined => this.find(hash);
     const onState = (_status: unknown, previous: TorrentState): void => {
+      // Opened: the engine knows the pieces from now on.
+      if (torrent.state !== 'stopped') this.#restoredBytes.delete(hash);
       const entry = current();
       if (entry === undefined) return;
       if (previous === 'fetching-metadata' && torrent.metainfo !== undefined) void this.#keepMetadata(entry, torrent.metainfo);
@@ -277,13 +287,14 @@ export class TorrentRegistry extends EventEmitter<RegistryEvents> {
     const updated = { ...record, ...change };
     this.#records.set(record.infoHash, updated);
     await this.#save();
-    return { torrent, record: updated };
+    return this.find(record.infoHash) ?? { torrent, record: updated };
   }
 
   async #forget(torrent: Torrent): Promise<void> {
     this.#detach.get(torrent.infoHashHex)?.();
     this.#detach.delete(torrent.infoHashHex);
     this.#records.delete(torrent.infoHashHex);
+    this.#restoredBytes.delete(torrent.infoHashHex);
     await this.#session.remove(torrent);
   }
 

@@ -34,8 +34,10 @@ export interface TorrentSummary {
   readonly addedAt: string;
 }
 
-export function torrentSummary({ torrent, record }: Entry): TorrentSummary {
-  const p = torrent.progress();
+export function torrentSummary({ torrent, record, restoredBytes }: Entry): TorrentSummary {
+  const engine = torrent.progress();
+  // A paused torrent not opened since the restart: the engine has not looked at its pieces yet.
+  const p = restoredBytes === undefined ? engine : { ...engine, verifiedBytes: restoredBytes, leftBytes: Math.max(0, engine.wantedBytes - restoredBytes) };
   const state = record.paused && p.state === 'stopped' ? 'paused' : p.state;
   return {
     infoHash: record.infoHash,
