@@ -37,6 +37,8 @@ export function createFileStreamer(registry: TorrentRegistry): (ctx: RouteContex
     const start = range.kind === 'partial' ? range.start : 0;
     const end = range.kind === 'partial' ? range.end : file.length - 1;
     const name = file.path.at(-1)!;
+    // Before the answer starts, so a client that sees the headers also sees the new priorities.
+    if (req.method !== 'HEAD' && !torrent.done && ((record.filePriorities?.[index] ?? 4) < 7 || !record.sequential)) await registry.prioritizeFile(record.infoHash, index);
     res.writeHead(range.kind === 'partial' ? 206 : 200, {
       ...SECURITY_HEADERS,
       'accept-ranges': 'bytes',
@@ -59,7 +61,6 @@ export function createFileStreamer(registry: TorrentRegistry): (ctx: RouteContex
       watch = new PieceWatch(torrent, metainfo, record.savePath);
       watches.set(record.infoHash, watch);
     }
-    if (!torrent.done && ((record.filePriorities?.[index] ?? 4) < 7 || !record.sequential)) await registry.prioritizeFile(record.infoHash, index);
     const aborted = new AbortController();
     res.on('close', () => aborted.abort());
     try {
