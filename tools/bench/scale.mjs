@@ -13,7 +13,7 @@
 // started with --expose-gc, so its figures are its own:
 // - torrents: N single-file torrents of about 400 bytes, their data written to a temp folder first
 //   (so it is not counted), added to one session seeding from FileStorage (no trackers, no peers).
-//   `resume` rows start a second session on the same folder, where the resume data vouches for all.
+//   `resume` rows are a second process on the same folder, where the first one's resume data vouches for all.
 //   Memory is measured after a full GC, before adding and once all seed: heap (used heap plus
 //   ArrayBuffers) and RSS, divided by N. Open descriptors: entries of /proc/self/fd.
 // - peers: one seeding torrent of 4 MiB, and M plaintext BitTorrent connections from this (parent)
@@ -87,13 +87,9 @@ async function makeTorrents(engine, count, dir) {
 }
 
 async function childTorrents(engine, count, dir, resume) {
+  // `resume` runs on the folder of a `torrents` run of the same count, whose close saved resume data.
   const torrents = await makeTorrents(engine, count, dir);
-  if (resume) {
-    // A first session checks the data and leaves resume data behind.
-    const first = new engine.Session({ port: 0, host: '127.0.0.1' });
-    await Promise.all(torrents.map(async (bytes) => await (await first.add(bytes, { savePath: dir, announce: false })).whenDone()));
-    await first.close();
-  }
+  if (resume && !fs.existsSync(path.join(dir, '.typetorrent'))) throw new Error('no resume data: run the torrents scenario first');
   const session = new engine.Session({ port: 0, host: '127.0.0.1' });
   await session.listen();
   const before = measureNow();
