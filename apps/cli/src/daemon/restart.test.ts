@@ -2,13 +2,12 @@
 // running, file priorities, session limits; downloaded data is checked from resume data, not
 // fetched again.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeTempDir, removeTempDir } from '@typetorrent/testkit';
-import { CLI, requireBuiltCli } from '../testing/cli-process.js';
-import { base64, startSeeder, startTestDaemon, waitForTorrent, type Seeder } from '../testing/daemon-fixtures.js';
-import { DaemonClient } from './api-client.js';
+import { requireBuiltCli } from '../testing/cli-process.js';
+import { base64, runDaemon, startSeeder, startTestDaemon, waitForTorrent, type Seeder } from '../testing/daemon-fixtures.js';
+import type { DaemonClient } from './api-client.js';
 import type { FileView, TorrentSummary } from './views.js';
 
 let work = '';
@@ -95,29 +94,3 @@ describe('restarting the daemon', () => {
     }
   });
 });
-
-interface DaemonProcess {
-  readonly child: ChildProcess;
-  readonly client: DaemonClient;
-  readonly exited: Promise<number | null>;
-}
-
-/** Starts `typetorrent daemon --json` on loopback ports and waits for its `listening` line. */
-async function runDaemon(stateDir: string, downloads: string): Promise<DaemonProcess> {
-  const args = [CLI, 'daemon', '--json', '--listen', '127.0.0.1:0', '--port', '0', '--state-dir', stateDir, '--download-dir', downloads, '--no-dht', '--no-lsd', '--hash-threads', '0'];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TYPETORRENT_DHT_BOOTSTRAP: '', TYPETORRENT_LSD: 'off' } });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-      const line = stdout.split('\n').find((l) => l.includes('"type":"listening"'));
-      if (line !== undefined) resolve((JSON.parse(line) as { url: string }).url);
-    });
-    void exited.then((code) => reject(new Error(`the daemon exited with ${code}: ${stdout}${stderr}`)));
-  });
-  const token = fs.readFileSync(path.join(stateDir, 'api-token'), 'utf8').trim();
-  return { child, client: new DaemonClient(url, token), exited };
-}

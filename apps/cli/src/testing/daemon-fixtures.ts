@@ -1,5 +1,6 @@
 // For the daemon's tests: a seeding Session over 127.0.0.1 with known data, a daemon started
 // in-process on loopback ports, and waits on its event stream (no polling, no sleeps).
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Session } from '@typetorrent/engine';
@@ -7,6 +8,7 @@ import type { Metainfo } from '@typetorrent/metainfo';
 import { createTorrentFromPath } from '@typetorrent/metainfo/node';
 import { deterministicBytes } from '@typetorrent/testkit';
 import { DaemonClient } from '../daemon/api-client.js';
+import { CLI } from './cli-process.js';
 import { startDaemon, type DaemonOptions, type RunningDaemon } from '../daemon/daemon.js';
 import type { TorrentSummary } from '../daemon/views.js';
 
@@ -74,4 +76,30 @@ export async function waitForTorrent(client: DaemonClient, infoHash: string, unt
 
 export function base64(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('base64');
+}
+
+export interface DaemonProcess {
+  readonly child: ChildProcess;
+  readonly client: DaemonClient;
+  readonly exited: Promise<number | null>;
+}
+
+/** Starts `typetorrent daemon --json` on loopback ports and waits for its `listening` line. */
+export async function runDaemon(stateDir: string, downloads: string): Promise<DaemonProcess> {
+  const args = [CLI, 'daemon', '--json', '--listen', '127.0.0.1:0', '--port', '0', '--state-dir', stateDir, '--download-dir', downloads, '--no-dht', '--no-lsd', '--hash-threads', '0'];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TYPETORRENT_DHT_BOOTSTRAP: '', TYPETORRENT_LSD: 'off' } });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      const line = stdout.split('\n').find((l) => l.includes('"type":"listening"'));
+      if (line !== undefined) resolve((JSON.parse(line) as { url: string }).url);
+    });
+    void exited.then((code) => reject(new Error(`the daemon exited with ${code}: ${stdout}${stderr}`)));
+  });
+  const token = fs.readFileSync(path.join(stateDir, 'api-token'), 'utf8').trim();
+  return { child, client: new DaemonClient(url, token), exited };
 }
