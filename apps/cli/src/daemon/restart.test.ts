@@ -72,6 +72,26 @@ describe('restarting the daemon', () => {
     }
   });
 
+  it('keeps a torrent it cannot restore in the list file, says so, and restores the rest', async () => {
+    const stateDir = path.join(work, 'broken', 'state');
+    const bad = 'ab'.repeat(20);
+    fs.mkdirSync(path.join(stateDir, 'torrents'), { recursive: true });
+    fs.writeFileSync(path.join(stateDir, 'torrents', `${bad}.torrent`), 'not a torrent');
+    fs.writeFileSync(path.join(stateDir, 'torrents', `${seeder.metainfo.infoHashHex}.torrent`), seeder.torrent);
+    const records = [bad, seeder.metainfo.infoHashHex].map((infoHash) => ({ infoHash, savePath: path.join(work, 'broken', 'downloads'), paused: true, sequential: false, addedAt: 1 }));
+    fs.writeFileSync(path.join(stateDir, 'daemon.json'), JSON.stringify({ version: 1, settings: {}, torrents: records }));
+    const warnings: string[] = [];
+    const t = await startTestDaemon(stateDir, path.join(work, 'broken', 'downloads'), { log: (line) => warnings.push(line) });
+    try {
+      expect([...(await list(t.client)).keys()]).toEqual([seeder.metainfo.infoHashHex]);
+      expect(warnings.some((w) => w.includes(`${bad}: not restored`))).toBe(true);
+      const saved = JSON.parse(fs.readFileSync(path.join(stateDir, 'daemon.json'), 'utf8')) as { torrents: { infoHash: string }[] };
+      expect(saved.torrents.map((r) => r.infoHash).sort()).toEqual([bad, seeder.metainfo.infoHashHex].sort());
+    } finally {
+      await t.daemon.close();
+    }
+  });
+
   it('after kill -9 of the built daemon brings every torrent back as it was', async () => {
     requireBuiltCli();
     const stateDir = path.join(work, 'killed', 'state');

@@ -36,6 +36,8 @@ export class TorrentRegistry extends EventEmitter<RegistryEvents> {
   readonly #detach = new Map<string, () => void>();
   /** Info-hashes being added right now: a second add of one waits for nothing and gets 409. */
   readonly #adding = new Set<string>();
+  /** Records that could not be restored (their source unreadable): reported, and kept in the file. */
+  #unrestored: TorrentRecord[] = [];
   /** Verified bytes of paused torrents not opened since the restart (resume-progress.ts). */
   readonly #restoredBytes = new Map<string, number>();
   #settings: DaemonSettings;
@@ -84,7 +86,7 @@ export class TorrentRegistry extends EventEmitter<RegistryEvents> {
     return entry;
   }
 
-  /** Re-adds every remembered torrent; a torrent that cannot come back is reported and dropped. */
+  /** Re-adds every remembered torrent; one that cannot come back is reported and kept in the file, not lost. */
   async restore(records: readonly TorrentRecord[]): Promise<void> {
     await fs.mkdir(path.join(this.#stateDir, 'torrents'), { recursive: true });
     for (const record of records) {
@@ -96,7 +98,8 @@ export class TorrentRegistry extends EventEmitter<RegistryEvents> {
         }
         await this.#start(source, record, undefined);
       } catch (error) {
-        this.emit('warning', `${record.infoHash}: not restored: ${(error as Error).message}`);
+        this.#unrestored.push(record);
+        this.emit('warning', `${record.infoHash}: not restored (kept in the list file): ${(error as Error).message}`);
       }
     }
     await this.#save();
@@ -122,7 +125,9 @@ export class TorrentRegistry extends EventEmitter<RegistryEvents> {
       if (bad !== undefined) throw badRequest(`${source.name} has ${source.files.length} files; ${bad} is not one of them`, 'files');
     }
     const savePath = path.resolve(request.downloadDir ?? this.#settings.downloadDir);
-    await fs.mkdir(savePath, { recursive: true });
+    await fs.mkdir(savePath, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+      throw badRequest(`cannot create ${savePath}: ${error.code ?? error.message}`, 'downloadDir');
+    });
     const record: TorrentRecord = {
       infoHash: hash,
       ...(request.source.kind === 'magnet' ? { magnet: request.source.uri } : {}),
@@ -141,6 +146,8 @@ export class TorrentRegistry extends EventEmitter<RegistryEvents> {
       await fs.rm(torrentFileIn(this.#stateDir, hash), { force: true });
       throw error;
     }
+    // Added again by hand: an unrestorable record of it gives way.
+    this.#unrestored = this.#unrestored.filter((r) => r.infoHash !== hash);
     try {
       await this.#save();
     } catch (error) {
@@ -300,7 +307,7 @@ export class TorrentRegistry extends EventEmitter<RegistryEvents> {
 
   /** Writes daemon.json; writes run one at a time, each with the list as it is when it starts. */
   async #save(): Promise<void> {
-    const run = this.#saving.catch(() => undefined).then(async () => await saveDaemonState(this.#stateDir, { settings: this.#settings, torrents: [...this.#records.values()] }));
+    const run = this.#saving.catch(() => undefined).then(async () => await saveDaemonState(this.#stateDir, { settings: this.#settings, torrents: [...this.#records.values(), ...this.#unrestored] }));
     this.#saving = run;
     await run;
   }
