@@ -11,7 +11,7 @@ import { loadOrCreateToken } from './api-token.js';
 import { removeStaleTemporaries } from './atomic-file.js';
 import { loadDaemonState, type DaemonSettings } from './daemon-state.js';
 import { EventStream } from './event-stream.js';
-import { allowedHostNames, isLoopbackHost, type ListenAddress } from './host-check.js';
+import { hostPolicy, isLoopbackHost, type ListenAddress } from './host-check.js';
 import { DEFAULT_BODY_LIMIT } from './http-io.js';
 import { createDaemonServer } from './http-server.js';
 import { lockStateFolder } from './pid-lock.js';
@@ -106,7 +106,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     const server = createDaemonServer({
       router: apiRouter({ registry, events, token, streamFile }),
       token,
-      allowedHosts: allowedHostNames(options.listen, options.allowHosts),
+      hosts: hostPolicy(options.listen, options.allowHosts),
       bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
       staticFiles: staticUi(),
       onInternalError: (error) => log(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),

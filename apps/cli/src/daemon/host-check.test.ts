@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { allowedHostNames, hostAllowed, hostOfHeader, isLoopbackHost, originAllowed, parseListenAddress } from './host-check.js';
+import { hostAllowed, hostOfHeader, hostPolicy, isLoopbackHost, originAllowed, parseListenAddress } from './host-check.js';
 
 describe('listen addresses', () => {
   it('parses host:port, [v6]:port and a bare port (on 127.0.0.1)', () => {
@@ -23,7 +23,7 @@ describe('listen addresses', () => {
 });
 
 describe('Host header check (DNS rebinding)', () => {
-  const allowed = allowedHostNames({ host: '127.0.0.1', port: 9091 }, ['My-Box.lan.']);
+  const allowed = hostPolicy({ host: '127.0.0.1', port: 9091 }, ['My-Box.lan.']);
 
   it('takes the host part of name:port, [v6]:port and bare names', () => {
     expect(hostOfHeader('example.com:9091')).toBe('example.com');
@@ -40,9 +40,15 @@ describe('Host header check (DNS rebinding)', () => {
   it('refuses other names, a missing Host, and 0.0.0.0 even when listening there', () => {
     for (const h of ['evil.example:9091', 'evil.example', '127.0.0.1.evil.example', '', 'localhost.evil']) expect(hostAllowed(h, allowed)).toBe(false);
     expect(hostAllowed(undefined, allowed)).toBe(false);
-    const any = allowedHostNames({ host: '0.0.0.0', port: 9091 });
-    expect(hostAllowed('0.0.0.0:9091', any)).toBe(false);
-    expect(hostAllowed('127.0.0.1:9091', any)).toBe(true);
+    expect(hostAllowed('10.0.0.5:9091', allowed)).toBe(false);
+  });
+
+  it('listening publicly, answers to any IP address (no rebinding without a name), still not to other names', () => {
+    const open = hostPolicy({ host: '0.0.0.0', port: 9091 });
+    for (const h of ['192.168.1.5:9091', '[fd00::5]:9091', '127.0.0.1', 'localhost:9091']) expect(hostAllowed(h, open)).toBe(true);
+    for (const h of ['evil.example:9091', 'nas.lan']) expect(hostAllowed(h, open)).toBe(false);
+    expect(originAllowed('http://192.168.1.5:9091', open)).toBe(true);
+    expect(originAllowed('http://evil.example', open)).toBe(false);
   });
 
   it('accepts requests without Origin and same-host origins, refuses other origins', () => {

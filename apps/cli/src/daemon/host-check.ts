@@ -30,6 +30,21 @@ export function isLoopbackHost(host: string): boolean {
   return false;
 }
 
+/**
+ * Which Host values pass. Rebinding needs a host name the attacker controls, so an IP address
+ * literal is safe to accept: a daemon listening for other machines (--listen-public) answers to any
+ * of its addresses without listing them; a loopback one does not need to.
+ */
+export interface HostPolicy {
+  /** Lowercase, without brackets. */
+  readonly names: ReadonlySet<string>;
+  readonly anyIpAddress: boolean;
+}
+
+export function hostPolicy(listen: ListenAddress, extra: readonly string[] = []): HostPolicy {
+  return { names: allowedHostNames(listen, extra), anyIpAddress: !isLoopbackHost(listen.host) };
+}
+
 /** The host names a request may be addressed to, lowercase and without brackets. */
 export function allowedHostNames(listen: ListenAddress, extra: readonly string[] = []): Set<string> {
   const names = new Set(['localhost', '127.0.0.1', '::1', stripBrackets(listen.host.toLowerCase())]);
@@ -47,16 +62,20 @@ export function hostOfHeader(header: string): string | undefined {
   return (m[1] ?? m[2]!).toLowerCase().replace(/\.$/, '');
 }
 
-export function hostAllowed(header: string | undefined, allowed: ReadonlySet<string>): boolean {
+export function hostAllowed(header: string | undefined, policy: HostPolicy): boolean {
   // HTTP/1.1 requires Host; an HTTP/1.0 request without one cannot be a rebinding browser, but a
   // daemon has no need to serve it either.
   if (header === undefined) return false;
   const host = hostOfHeader(header);
-  return host !== undefined && allowed.has(host);
+  return host !== undefined && nameAllowed(host, policy);
+}
+
+function nameAllowed(host: string, policy: HostPolicy): boolean {
+  return policy.names.has(host) || (policy.anyIpAddress && net.isIP(host) !== 0);
 }
 
 /** No Origin (curl, scripts, same-origin GETs) passes; a browser's Origin must name an allowed host. */
-export function originAllowed(origin: string | undefined, allowed: ReadonlySet<string>): boolean {
+export function originAllowed(origin: string | undefined, policy: HostPolicy): boolean {
   if (origin === undefined) return true;
   let url: URL;
   try {
@@ -65,7 +84,7 @@ export function originAllowed(origin: string | undefined, allowed: ReadonlySet<s
     return false;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
-  return allowed.has(stripBrackets(url.hostname.toLowerCase()));
+  return nameAllowed(stripBrackets(url.hostname.toLowerCase()), policy);
 }
 
 function stripBrackets(host: string): string {

@@ -4,15 +4,15 @@
 import http from 'node:http';
 import { ApiError } from './api-error.js';
 import { authorizationMatches, fileKeyMatches } from './api-token.js';
-import { hostAllowed, originAllowed } from './host-check.js';
+import { hostAllowed, originAllowed, type HostPolicy } from './host-check.js';
 import { readJsonBody, sendError, sendJson } from './http-io.js';
 import type { Router } from './router.js';
 
 export interface DaemonServerOptions {
   readonly router: Router;
   readonly token: string;
-  /** Host names requests may be addressed to (allowedHostNames). */
-  readonly allowedHosts: ReadonlySet<string>;
+  /** The Host values requests may carry (host-check.ts). */
+  readonly hosts: HostPolicy;
   readonly bodyLimit: number;
   /** Serves everything outside /api/ (the web UI); true when it answered. */
   readonly staticFiles?: (req: http.IncomingMessage, res: http.ServerResponse, pathname: string) => boolean;
@@ -38,11 +38,11 @@ export function createDaemonServer(options: DaemonServerOptions): http.Server {
 }
 
 async function handle(req: http.IncomingMessage, res: http.ServerResponse, options: DaemonServerOptions): Promise<void> {
-  if (!hostAllowed(req.headers.host, options.allowedHosts)) {
+  if (!hostAllowed(req.headers.host, options.hosts)) {
     sendError(res, new ApiError(403, 'FORBIDDEN', 'this Host is not one the daemon answers to (add it with --allow-host)'));
     return;
   }
-  if (!originAllowed(req.headers.origin, options.allowedHosts)) {
+  if (!originAllowed(req.headers.origin, options.hosts)) {
     sendError(res, new ApiError(403, 'FORBIDDEN', 'requests from other origins are not allowed'));
     return;
   }
