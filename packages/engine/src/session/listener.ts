@@ -9,7 +9,7 @@ import { MseResponder, cryptoRandom, type FindInfoHash, type MseRateLimiter } fr
 import { WireDecoder, type Handshake } from '@typetorrent/peer-wire';
 import type { Clock } from '../clock.js';
 import { EngineError } from '../errors.js';
-import { endpointKey } from '../peer/ban-list.js';
+import { addressKey, endpointKey } from '../peer/ban-list.js';
 import { readHandshake, sameBytes, type Handshaken } from '../peer/handshake-io.js';
 import { deadline } from '../net/deadline.js';
 import { payloadMethods, plaintextRefused, type EncryptionPolicy, type PeerCipher } from '../net/encryption.js';
@@ -20,7 +20,12 @@ import { SOCKET_HIGH_WATER_MARK } from '../net/socket-factory.js';
 import type { ConnectionBudget } from '../torrent/services.js';
 
 /** Connections still handshaking at once; more are closed (a flood of idle sockets costs memory). */
-const MAX_PENDING_HANDSHAKES = 64;
+export const MAX_PENDING_HANDSHAKES = 64;
+/**
+ * Of those, from one address: one host cannot take every slot and lock real peers out. Loopback is
+ * exempt, as in the ban list: every local process shares it (a test swarm is all 127.0.0.1).
+ */
+export const MAX_PENDING_PER_ADDRESS = 8;
 
 export interface ListenerOptions {
   readonly clock: Clock;
@@ -41,6 +46,8 @@ export class Listener {
   readonly #options: ListenerOptions;
   readonly #server: net.Server;
   readonly #pending = new Set<PeerSocket>();
+  /** Pending handshakes per (non-loopback) address. */
+  readonly #pendingFrom = new Map<string, number>();
   #port = 0;
   #closed = false;
 
@@ -118,24 +125,34 @@ export class Listener {
     const host = socket.remoteAddress;
     const port = socket.remotePort;
     socket.on('error', () => undefined); // reported through readHandshake or the PeerConnection
-    if (this.#closed || host === undefined || port === undefined || this.#pending.size >= MAX_PENDING_HANDSHAKES || !this.#options.budget.acquire()) {
+    const address = addressKey(host);
+    const fromAddress = address === undefined ? 0 : (this.#pendingFrom.get(address) ?? 0);
+    if (this.#closed || host === undefined || port === undefined || this.#pending.size >= MAX_PENDING_HANDSHAKES || fromAddress >= MAX_PENDING_PER_ADDRESS || !this.#options.budget.acquire()) {
       socket.destroy();
       return;
     }
     const key = endpointKey(host, port);
     this.#pending.add(socket);
+    if (address !== undefined) this.#pendingFrom.set(address, fromAddress + 1);
+    const settled = (): void => {
+      this.#pending.delete(socket);
+      if (address === undefined) return;
+      const left = (this.#pendingFrom.get(address) ?? 1) - 1;
+      if (left > 0) this.#pendingFrom.set(address, left);
+      else this.#pendingFrom.delete(address);
+    };
     const { clock, handshakeTimeoutMs } = this.#options;
     const timer = deadline(clock, handshakeTimeoutMs, 'HANDSHAKE_TIMEOUT', `no handshake from ${key} in time`);
     const decoder = new WireDecoder();
     this.#handshake(socket, decoder, timer.signal, key, host).then(
       ({ handshake, cipher }) => {
         timer.dispose();
-        this.#pending.delete(socket);
+        settled();
         this.#options.route({ socket, decoder, handshake, cipher }, key);
       },
       () => {
         timer.dispose();
-        this.#pending.delete(socket);
+        settled();
         socket.destroy();
         this.#options.budget.release();
       },
