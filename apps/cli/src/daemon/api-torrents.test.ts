@@ -145,4 +145,17 @@ describe('a torrent through the API', () => {
     expect((await t.client.request('POST', `/api/v1/torrents/${hash}/pause`)).status).toBe(404);
     expect((await t.client.request('DELETE', `/api/v1/torrents/${hash}`)).status).toBe(404);
   });
+
+  it('added with only some files, fetches a left-out file when it is streamed', async () => {
+    const added = await t.client.request<{ torrent: TorrentSummary }>('POST', '/api/v1/torrents', { torrent: base64(seeder.torrent), files: [1], peers: [seeder.peer] });
+    expect(added.status).toBe(201);
+    expect(added.body.torrent.wantedBytes).toBeLessThan(1_300_001);
+    await waitForTorrent(t.client, hash, (x) => x.done, 'the selected file');
+    expect((await files()).map((f) => f.priority)).toEqual([0, 4]);
+    const r = await fetch(new URL((await files())[0]!.url, t.daemon.url), { headers: { range: 'bytes=1000-1999' } });
+    expect(r.status).toBe(206);
+    expect(new Uint8Array(await r.arrayBuffer())).toEqual(seeder.files.get('a.bin')!.subarray(1000, 2000));
+    expect((await files()).map((f) => f.priority)).toEqual([7, 4]);
+    expect((await t.client.request('DELETE', `/api/v1/torrents/${hash}?deleteData=true`)).status).toBe(200);
+  });
 });

@@ -38,7 +38,9 @@ export function createFileStreamer(registry: TorrentRegistry): (ctx: RouteContex
     const end = range.kind === 'partial' ? range.end : file.length - 1;
     const name = file.path.at(-1)!;
     // Before the answer starts, so a client that sees the headers also sees the new priorities.
-    if (req.method !== 'HEAD' && !torrent.done && ((record.filePriorities?.[index] ?? 4) < 7 || !record.sequential)) await registry.prioritizeFile(record.infoHash, index);
+    // A skipped file of a finished torrent is not on disk either: it is fetched the same way.
+    const priority = record.filePriorities?.[index] ?? 4;
+    if (req.method !== 'HEAD' && (!torrent.done || priority === 0) && (priority < 7 || !record.sequential)) await registry.prioritizeFile(record.infoHash, index);
     res.writeHead(range.kind === 'partial' ? 206 : 200, {
       ...SECURITY_HEADERS,
       'accept-ranges': 'bytes',

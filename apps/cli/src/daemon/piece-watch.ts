@@ -40,6 +40,8 @@ export class PieceWatch {
       this.#verified.add(piece);
       return;
     }
+    // It may have been verified while the disk was read; from here on no await until the waiter is set.
+    if (this.#verified.has(piece)) return;
     await new Promise<void>((resolve, reject) => {
       const waiting = this.#waiters.get(piece) ?? new Set();
       this.#waiters.set(piece, waiting);
