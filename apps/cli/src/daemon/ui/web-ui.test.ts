@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { createTorrent } from '@typetorrent/metainfo';
 import { isCI, makeTempDir, removeTempDir } from '@typetorrent/testkit';
 import { startSeeder, startTestDaemon, type Seeder, type TestDaemon } from '../../testing/daemon-fixtures.js';
 
@@ -94,6 +95,21 @@ if (!haveChromium && isCI()) {
     await page.locator('li.torrent[data-hash="00112233445566778899aabbccddeeff00112233"] .remove').click();
     await page.locator('li.torrent[data-hash="00112233445566778899aabbccddeeff00112233"]').waitFor({ state: 'detached' });
     expect((await t.client.request<{ torrents: unknown[] }>('GET', '/api/v1/torrents')).body.torrents).toHaveLength(1);
+  });
+
+  it('adds a .torrent dropped on the page', async () => {
+    const data = new Uint8Array(30_000).fill(9);
+    const { torrent, metainfo } = await createTorrent({ kind: 'file', name: 'dropped.bin', length: data.length, read: async function* () { yield data; } });
+    // Built in the page (a string: this package is compiled without the DOM types).
+    const dataTransfer = await page.evaluateHandle(`(() => {
+      const dt = new DataTransfer();
+      const bytes = Uint8Array.from(atob('${Buffer.from(torrent).toString('base64')}'), (c) => c.charCodeAt(0));
+      dt.items.add(new File([bytes], 'dropped.torrent', { type: 'application/x-bittorrent' }));
+      return dt;
+    })()`);
+    await page.dispatchEvent('body', 'dragover', { dataTransfer });
+    await page.dispatchEvent('body', 'drop', { dataTransfer });
+    await page.locator(`li.torrent[data-hash="${metainfo.infoHashHex}"] .name`, { hasText: 'dropped.bin' }).waitFor();
   });
 
   it('fits a phone-sized screen without sideways scrolling', async () => {
