@@ -127,6 +127,33 @@ describe('a torrent through the API', () => {
     expect(back.paused).toBe(false);
   });
 
+  it('rechecks the data on request, and refuses to while paused', async () => {
+    const controller = new AbortController();
+    const events = t.client.events(controller.signal);
+    const states: string[] = [];
+    try {
+      expect((await events.next()).value).toMatchObject({ event: 'hello' });
+      expect((await t.client.request('POST', `/api/v1/torrents/${hash}/recheck`)).status).toBe(200);
+      for await (const { event, data } of events) {
+        if (event !== 'state') continue;
+        const { state, torrent } = data as { state: string; torrent: TorrentSummary };
+        states.push(state);
+        if (state === 'seeding' && torrent.done) break;
+      }
+    } finally {
+      controller.abort();
+    }
+    // Stopped, checked from scratch, seeding again.
+    expect(states).toContain('checking');
+    expect(states.at(-1)).toBe('seeding');
+    expect((await t.client.request<TorrentSummary>('GET', `/api/v1/torrents/${hash}`)).body.verifiedBytes).toBe(1_300_001);
+    await t.client.request('POST', `/api/v1/torrents/${hash}/pause`);
+    const refused = await t.client.request<{ error: { code: string } }>('POST', `/api/v1/torrents/${hash}/recheck`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('CONFLICT');
+    await t.client.request('POST', `/api/v1/torrents/${hash}/resume`);
+  });
+
   it('refuses adding it twice with 409', async () => {
     const again = await t.client.request<{ error: { code: string } }>('POST', '/api/v1/torrents', { torrent: base64(seeder.torrent) });
     expect(again.status).toBe(409);
