@@ -90,7 +90,8 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
   #closed: EngineError | undefined;
   #needDrain = false;
   #readPaused = false;
-  #slab = new Uint8Array(HEADER_SLAB_BYTES);
+  /** Empty until the first header is sent: most connections of a seeder with many peers send none (64 KiB each). */
+  #slab = new Uint8Array(0);
   #slabUsed = 0;
 
   constructor(options: PeerConnectionOptions) {
