@@ -8,8 +8,9 @@ import { CliError, EXIT_BAD_INPUT } from '../errors.js';
 import { interruptSignal, runTransfers } from '../engine/run-transfers.js';
 import { jsonText, printable } from '../format/terminal-text.js';
 import { ENCRYPTION_HELP, collect, parseEncryption, parseEndpoint, parseFileSelection, parsePort, parsePositiveInt, parseRate, parseThreads } from '../options.js';
-import { dhtFindsPeers, sessionDht } from '../dht-options.js';
-import { lsdFindsPeers, sessionLsd } from '../lsd-options.js';
+import { dhtFindsPeers } from '../dht-options.js';
+import { lsdFindsPeers } from '../lsd-options.js';
+import { peerSourceSessionOptions } from '../peer-source-options.js';
 import { processTerminal } from '../terminal.js';
 import type { Terminal } from '../terminal.js';
 import { loadTorrentInput } from '../torrent-input.js';
@@ -89,8 +90,8 @@ export async function runDownload(sources: readonly string[], options: DownloadO
   if (options.files !== undefined && metainfos.length > 1) {
     throw new CliError('--files selects files of one torrent; give a single torrent with it', EXIT_BAD_INPUT);
   }
-  const dht = sessionDht(options);
-  const lsd = sessionLsd(options);
+  const peerSources = peerSourceSessionOptions(options);
+  const { dht, lsd } = peerSources;
   const peerless = new Map<Metainfo | MagnetLink, CliError>();
   for (const m of metainfos) {
     const problem = noPeerSources(m, { announce: options.announce, manualPeers: options.peer?.length ?? 0, dht: dhtFindsPeers(m, dht), lsd: lsdFindsPeers(m, lsd) });
@@ -108,11 +109,7 @@ export async function runDownload(sources: readonly string[], options: DownloadO
     port: options.port,
     rateLimits: { download: options.limitDown ?? 0, upload: options.limitUp ?? 0 },
     ...(options.hashThreads === undefined ? {} : { hashThreads: options.hashThreads }),
-    ...(dht === undefined ? {} : { dht }),
-    ...(lsd === undefined ? {} : { lsd }),
-    pex: options.pex,
-    encryption: options.encryption,
-    utp: options.utp !== false,
+    ...peerSources,
   });
   reportSessionWarnings(session, terminal, options.json === true);
   let torrents: Torrent[];

@@ -9,8 +9,7 @@ import { CliError, EXIT_BAD_INPUT } from '../errors.js';
 import { interruptSignal, runTransfers } from '../engine/run-transfers.js';
 import { jsonText, printable } from '../format/terminal-text.js';
 import { ENCRYPTION_HELP, collect, parseEncryption, parseEndpoint, parsePort, parsePositiveInt, parseRate } from '../options.js';
-import { sessionDht } from '../dht-options.js';
-import { sessionLsd } from '../lsd-options.js';
+import { peerSourceSessionOptions } from '../peer-source-options.js';
 import { defaultStateDir, resumeDirIn } from '../state-dir.js';
 import { processTerminal } from '../terminal.js';
 import type { Terminal } from '../terminal.js';
@@ -59,17 +58,8 @@ export async function runSeed(source: string, dataPath: string, options: SeedOpt
   const [metainfo] = await loadTorrents([source]);
   if (metainfo === undefined) throw new CliError('no torrent given', EXIT_BAD_INPUT);
   const savePath = await savePathFor(metainfo, dataPath);
-  const dht = sessionDht(options);
-  const lsd = sessionLsd(options);
-  const session = new Session({
-    port: options.port,
-    rateLimits: { upload: options.limitUp ?? 0 },
-    ...(dht === undefined ? {} : { dht }),
-    ...(lsd === undefined ? {} : { lsd }),
-    pex: options.pex,
-    encryption: options.encryption,
-    utp: options.utp !== false,
-  });
+  const sources = peerSourceSessionOptions(options);
+  const session = new Session({ port: options.port, rateLimits: { upload: options.limitUp ?? 0 }, ...sources });
   reportSessionWarnings(session, terminal, options.json === true);
   try {
     const port = await listenOrExplain(session, options.port);
@@ -95,7 +85,7 @@ export async function runSeed(source: string, dataPath: string, options: SeedOpt
       );
     }
     if (options.json === true) terminal.out(jsonText({ type: 'seeding', infoHash: torrent.infoHashHex, port }));
-    return await runTransfers(session, [torrent], { terminal, json: options.json === true, keepSeeding: true, reportDoneAtStart: false, dht: dht !== undefined, signal });
+    return await runTransfers(session, [torrent], { terminal, json: options.json === true, keepSeeding: true, reportDoneAtStart: false, dht: sources.dht !== undefined, signal });
   } catch (error) {
     await session.close();
     throw error;
