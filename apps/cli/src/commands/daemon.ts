@@ -19,7 +19,8 @@ import { isLoopbackHost, parseListenAddress, type ListenAddress } from '../daemo
 export const DEFAULT_LISTEN = '127.0.0.1:9091';
 
 export interface DaemonCommandOptions {
-  readonly listen: ListenAddress;
+  /** Default DEFAULT_LISTEN. */
+  readonly listen?: ListenAddress;
   readonly listenPublic?: boolean;
   readonly allowHost?: string[];
   readonly stateDir?: string;
@@ -46,10 +47,11 @@ export async function runDaemon(options: DaemonCommandOptions, terminal: Termina
   const dht = sessionDht({ dht: options.dht, announce: true, stateDir, ...(options.dhtBootstrap === undefined ? {} : { dhtBootstrap: options.dhtBootstrap }) });
   const lsd = sessionLsd({ lsd: options.lsd, announce: true });
   const log = (line: string): void => (options.json === true ? terminal.out(jsonText({ type: 'log', message: line })) : terminal.err(printable(line)));
+  const listen = options.listen ?? parseListen(DEFAULT_LISTEN);
   let daemon;
   try {
     daemon = await startDaemon({
-      listen: options.listen,
+      listen,
       listenPublic: options.listenPublic === true,
       allowHosts: options.allowHost ?? [],
       stateDir,
@@ -68,8 +70,8 @@ export async function runDaemon(options: DaemonCommandOptions, terminal: Termina
     if (error instanceof StateFileError || error instanceof StateFolderBusyError) throw new CliError(error.message);
     throw error;
   }
-  if (!isLoopbackHost(options.listen.host)) {
-    log(`warning: listening on ${options.listen.host}, not only on this machine: anyone who reaches it can try the token; use HTTPS in front of it (a reverse proxy) on any network you do not trust`);
+  if (!isLoopbackHost(listen.host)) {
+    log(`warning: listening on ${listen.host}, not only on this machine: anyone who reaches it can try the token; use HTTPS in front of it (a reverse proxy) on any network you do not trust`);
   }
   if (options.json === true) terminal.out(jsonText({ type: 'listening', url: daemon.url, ui: daemon.uiUrl, tokenFile: `${stateDir}/api-token` }));
   else {
@@ -91,7 +93,7 @@ export function registerDaemon(program: Command): void {
   program
     .command('daemon')
     .description('keep a session running, controlled through an HTTP API and a web UI')
-    .option('--listen <host:port>', 'address of the API and web UI', parseListen, parseListen(DEFAULT_LISTEN))
+    .option('--listen <host:port>', `address of the API and web UI (default ${DEFAULT_LISTEN})`, parseListen)
     .option('--listen-public', 'allow --listen on an address other machines can reach (prints a warning)')
     .option('--allow-host <name>', 'a Host name the API answers to besides the listen address and localhost (repeatable)', collect((t: string) => t))
     .option('--state-dir <dir>', 'torrent list, settings, resume data and the API token (default $XDG_STATE_HOME/typetorrent or ~/.local/state/typetorrent)')

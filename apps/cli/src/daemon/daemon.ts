@@ -117,7 +117,9 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     }).catch((error: NodeJS.ErrnoException) => {
       throw new DaemonSetupError(`--listen ${options.listen.host}:${options.listen.port}: ${error.code === 'EADDRINUSE' ? 'the port is in use (another daemon?)' : error.message}`);
     });
-    const hostText = options.listen.host.includes(':') ? `[${options.listen.host}]` : options.listen.host;
+    // A wildcard address is no place to open: this machine reaches it on loopback.
+    const host = options.listen.host === '0.0.0.0' ? '127.0.0.1' : options.listen.host === '::' ? '::1' : options.listen.host;
+    const hostText = host.includes(':') ? `[${host}]` : host;
     const url = `http://${hostText}:${address.port}`;
     log(`peers: port ${peerPort}; torrents: ${registry.entries().length}; state: ${stateDir}; downloads: ${settings.downloadDir}`);
     let closing: Promise<void> | undefined;
