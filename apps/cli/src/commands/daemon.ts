@@ -5,8 +5,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { EncryptionPolicy } from '@typetorrent/engine';
 import { CliError, EXIT_OK, EXIT_USAGE } from '../errors.js';
 import { interruptSignal, STOP_TIMEOUT_MS } from '../engine/run-transfers.js';
-import { sessionDht } from '../dht-options.js';
-import { sessionLsd } from '../lsd-options.js';
+import { peerSourceSessionOptions } from '../peer-source-options.js';
 import { jsonText, printable } from '../format/terminal-text.js';
 import { ENCRYPTION_HELP, collect, parseEncryption, parseEndpoint, parsePort, parseRate, parseThreads } from '../options.js';
 import { defaultStateDir } from '../state-dir.js';
@@ -32,6 +31,8 @@ export interface DaemonCommandOptions {
   readonly hashThreads?: number;
   readonly dht: boolean;
   readonly lsd: boolean;
+  readonly pex: boolean;
+  readonly utp: boolean;
   readonly dhtBootstrap?: { host: string; port: number }[];
   readonly json?: boolean;
 }
@@ -44,8 +45,16 @@ export function parseListen(text: string): ListenAddress {
 
 export async function runDaemon(options: DaemonCommandOptions, terminal: Terminal, signal: AbortSignal): Promise<number> {
   const stateDir = options.stateDir ?? defaultStateDir();
-  const dht = sessionDht({ dht: options.dht, announce: true, stateDir, ...(options.dhtBootstrap === undefined ? {} : { dhtBootstrap: options.dhtBootstrap }) });
-  const lsd = sessionLsd({ lsd: options.lsd, announce: true });
+  const peerSources = peerSourceSessionOptions({
+    dht: options.dht,
+    ...(options.dhtBootstrap === undefined ? {} : { dhtBootstrap: options.dhtBootstrap }),
+    announce: true,
+    stateDir,
+    lsd: options.lsd,
+    pex: options.pex,
+    encryption: options.encryption,
+    utp: options.utp,
+  });
   const log = (line: string): void => (options.json === true ? terminal.out(jsonText({ type: 'log', message: line })) : terminal.err(printable(line)));
   const listen = options.listen ?? parseListen(DEFAULT_LISTEN);
   let daemon;
@@ -59,9 +68,7 @@ export async function runDaemon(options: DaemonCommandOptions, terminal: Termina
       port: options.port,
       ...(options.limitDown === undefined ? {} : { limitDown: options.limitDown }),
       ...(options.limitUp === undefined ? {} : { limitUp: options.limitUp }),
-      encryption: options.encryption,
-      ...(dht === undefined ? {} : { dht }),
-      ...(lsd === undefined ? {} : { lsd }),
+      peerSources,
       ...(options.hashThreads === undefined ? {} : { hashThreads: options.hashThreads }),
       log,
     });
@@ -105,7 +112,9 @@ export function registerDaemon(program: Command): void {
     .option('--hash-threads <n>', 'threads hashing pieces (default 1; 0: hash on the main thread)', parseThreads)
     .option('--no-dht', 'do not look for peers in the DHT (BEP 5; on by default for public torrents)')
     .option('--dht-bootstrap <host:port>', 'join the DHT through this node instead of the public routers (repeatable)', collect(parseEndpoint))
+    .option('--no-pex', 'do not exchange peer lists with peers (BEP 11 ut_pex; on by default for public torrents)')
     .option('--no-lsd', 'do not look for peers on the local network (BEP 14 multicast; on by default for public torrents)')
+    .option('--no-utp', 'TCP only: no uTP (BEP 29) connections in or out (on by default, tried first)')
     .option('--json', 'print lines of JSON on stdout (types: listening, log)')
     .addHelpText('after', [
       '',

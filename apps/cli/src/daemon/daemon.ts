@@ -5,7 +5,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type http from 'node:http';
-import { Session, type EncryptionPolicy, type SessionOptions } from '@typetorrent/engine';
+import { Session, type SessionOptions } from '@typetorrent/engine';
 import { apiRouter } from './api-routes.js';
 import { loadOrCreateToken } from './api-token.js';
 import { removeStaleTemporaries } from './atomic-file.js';
@@ -35,9 +35,8 @@ export interface DaemonOptions {
   readonly peerHost?: string;
   readonly limitDown?: number;
   readonly limitUp?: number;
-  readonly encryption?: EncryptionPolicy;
-  readonly dht?: SessionOptions['dht'];
-  readonly lsd?: SessionOptions['lsd'];
+  /** Where peers come from and how they are reached (peer-source-options.ts builds it from the flags). */
+  readonly peerSources?: Pick<SessionOptions, 'dht' | 'lsd' | 'pex' | 'encryption' | 'utp'>;
   readonly hashThreads?: number;
   readonly bodyLimit?: number;
   /** Lines for the operator (stderr in the CLI). */
@@ -91,9 +90,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       port: options.port,
       ...(options.peerHost === undefined ? {} : { host: options.peerHost }),
       rateLimits: settings.limits,
-      ...(options.encryption === undefined ? {} : { encryption: options.encryption }),
-      ...(options.dht === undefined ? {} : { dht: options.dht }),
-      ...(options.lsd === undefined ? {} : { lsd: options.lsd }),
+      ...options.peerSources,
       ...(options.hashThreads === undefined ? {} : { hashThreads: options.hashThreads }),
     });
     session.on('warning', (warning) => log(`warning: ${warning.message}`));
