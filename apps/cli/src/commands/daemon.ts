@@ -7,7 +7,7 @@ import { CliError, EXIT_OK, EXIT_USAGE } from '../errors.js';
 import { interruptSignal, STOP_TIMEOUT_MS } from '../engine/run-transfers.js';
 import { peerSourceSessionOptions } from '../peer-source-options.js';
 import { jsonText, printable } from '../format/terminal-text.js';
-import { ENCRYPTION_HELP, collect, parseEncryption, parseEndpoint, parsePort, parseRate, parseThreads } from '../options.js';
+import { ENCRYPTION_HELP, collect, parseEncryption, parseEndpoint, parsePort, parsePositiveInt, parseRate, parseThreads } from '../options.js';
 import { defaultStateDir } from '../state-dir.js';
 import { processTerminal, type Terminal } from '../terminal.js';
 import { DaemonSetupError, startDaemon } from '../daemon/daemon.js';
@@ -29,6 +29,8 @@ export interface DaemonCommandOptions {
   readonly limitUp?: number;
   readonly encryption: EncryptionPolicy;
   readonly hashThreads?: number;
+  readonly maxPeers?: number;
+  readonly fsync?: boolean;
   readonly dht: boolean;
   readonly lsd: boolean;
   readonly pex: boolean;
@@ -70,6 +72,7 @@ export async function runDaemon(options: DaemonCommandOptions, terminal: Termina
       ...(options.limitUp === undefined ? {} : { limitUp: options.limitUp }),
       peerSources,
       ...(options.hashThreads === undefined ? {} : { hashThreads: options.hashThreads }),
+      torrentDefaults: { ...(options.maxPeers === undefined ? {} : { maxPeers: options.maxPeers }), ...(options.fsync === true ? { durable: true } : {}) },
       log,
     });
   } catch (error) {
@@ -108,6 +111,8 @@ export function registerDaemon(program: Command): void {
     .option('-p, --port <n>', 'TCP port for incoming peers (0: any free port)', parsePort, 6881)
     .option('--limit-down <rate>', 'download limit for the whole session, e.g. 2M (bytes/s; 0 unlimited; remembered)', parseRate)
     .option('--limit-up <rate>', 'upload limit for the whole session, e.g. 500K (remembered)', parseRate)
+    .option('--max-peers <n>', 'connections per torrent (default 50)', parsePositiveInt)
+    .option('--fsync', 'fsync each torrent\'s data before it counts as done, and when it stops')
     .option('--encryption <policy>', ENCRYPTION_HELP, parseEncryption, 'prefer')
     .option('--hash-threads <n>', 'threads hashing pieces (default 1; 0: hash on the main thread)', parseThreads)
     .option('--no-dht', 'do not look for peers in the DHT (BEP 5; on by default for public torrents)')

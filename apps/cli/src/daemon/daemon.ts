@@ -15,7 +15,7 @@ import { hostPolicy, isLoopbackHost, type ListenAddress } from './host-check.js'
 import { DEFAULT_BODY_LIMIT } from './http-io.js';
 import { createDaemonServer } from './http-server.js';
 import { lockStateFolder } from './pid-lock.js';
-import { TorrentRegistry } from './torrent-registry.js';
+import { TorrentRegistry, type TorrentDefaults } from './torrent-registry.js';
 import { createFileStreamer } from './file-stream.js';
 import { staticUi } from './ui/static-ui.js';
 
@@ -38,6 +38,8 @@ export interface DaemonOptions {
   /** Where peers come from and how they are reached (peer-source-options.ts builds it from the flags). */
   readonly peerSources?: Pick<SessionOptions, 'dht' | 'lsd' | 'pex' | 'encryption' | 'utp'>;
   readonly hashThreads?: number;
+  /** Connections per torrent, and fsync before done (`download --max-peers`, `--fsync`). */
+  readonly torrentDefaults?: TorrentDefaults;
   readonly bodyLimit?: number;
   /** Lines for the operator (stderr in the CLI). */
   readonly log?: (line: string) => void;
@@ -95,7 +97,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     });
     session.on('warning', (warning) => log(`warning: ${warning.message}`));
     const peerPort = await session.listen();
-    const registry = new TorrentRegistry(session, stateDir, settings);
+    const registry = new TorrentRegistry(session, stateDir, settings, options.torrentDefaults);
     registry.on('warning', (message) => log(`warning: ${message}`));
     await registry.restore(saved.torrents);
     const events = new EventStream(registry);

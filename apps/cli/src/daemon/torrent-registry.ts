@@ -21,6 +21,14 @@ export interface Entry {
   readonly restoredBytes?: number;
 }
 
+/** What every torrent is added with (the daemon's flags). */
+export interface TorrentDefaults {
+  /** Connections per torrent (engine default 50). */
+  readonly maxPeers?: number;
+  /** fsync the data before `done` and at stop. */
+  readonly durable?: boolean;
+}
+
 export type RegistryEvents = {
   added: [entry: Entry];
   removed: [infoHash: string];
@@ -43,8 +51,11 @@ export class TorrentRegistry extends EventEmitter<RegistryEvents> {
   #settings: DaemonSettings;
   #saving: Promise<void> = Promise.resolve();
 
-  constructor(session: Session, stateDir: string, settings: DaemonSettings) {
+  readonly #defaults: TorrentDefaults;
+
+  constructor(session: Session, stateDir: string, settings: DaemonSettings, defaults: TorrentDefaults = {}) {
     super();
+    this.#defaults = defaults;
     this.#session = session;
     this.#stateDir = stateDir;
     this.#settings = settings;
@@ -231,6 +242,8 @@ export class TorrentRegistry extends EventEmitter<RegistryEvents> {
         resumeDirectory: this.resumeDir,
         start: !record.paused,
         sequential: record.sequential,
+        ...(this.#defaults.maxPeers === undefined ? {} : { maxPeers: this.#defaults.maxPeers }),
+        ...(this.#defaults.durable === true ? { durable: true } : {}),
         ...(record.filePriorities === undefined ? {} : { filePriorities: record.filePriorities }),
         ...(peers === undefined ? {} : { peers }),
       });

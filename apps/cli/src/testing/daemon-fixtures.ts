@@ -86,7 +86,7 @@ export interface DaemonProcess {
 
 /** Starts `typetorrent daemon --json` on loopback ports and waits for its `listening` line. */
 export async function runDaemon(stateDir: string, downloads: string): Promise<DaemonProcess> {
-  const args = [CLI, 'daemon', '--json', '--listen', '127.0.0.1:0', '--port', '0', '--state-dir', stateDir, '--download-dir', downloads, '--no-dht', '--no-lsd', '--hash-threads', '0'];
+  const args = [CLI, 'daemon', '--json', '--listen', '127.0.0.1:0', '--port', '0', '--state-dir', stateDir, '--download-dir', downloads, '--no-dht', '--no-lsd', '--hash-threads', '0', '--max-peers', '20', '--fsync'];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TYPETORRENT_DHT_BOOTSTRAP: '', TYPETORRENT_LSD: 'off' } });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   let stdout = '';
