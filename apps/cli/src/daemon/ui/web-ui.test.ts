@@ -66,7 +66,6 @@ if (!haveChromium && isCI()) {
     await row.locator('.percent', { hasText: '100.0%' }).waitFor({ timeout: 30_000 });
     await page.locator('li.torrent[data-state="seeding"]').waitFor();
     expect(new Uint8Array(fs.readFileSync(path.join(work, 'downloads', 'holiday', 'clip.mp4')))).toEqual(seeder.files.get('clip.mp4'));
-    await page.screenshot({ path: path.join(ARTIFACTS, 'daemon-ui.png'), fullPage: true });
   });
 
   it('shows files with play links, and pauses and resumes', async () => {
@@ -81,6 +80,7 @@ if (!haveChromium && isCI()) {
     await expectLocator(row.locator('.toggle')).toHaveText('Resume');
     await row.locator('.toggle').click();
     await page.locator(`li.torrent[data-state="seeding"]`).waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'daemon-ui.png'), fullPage: true });
   });
 
   it('adds a magnet link from the text field', async () => {
