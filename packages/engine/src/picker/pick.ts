@@ -39,8 +39,12 @@ class Pick {
   run(): BlockRef[] {
     if (this.max <= 0) return this.out;
     if (this.peer.choking === true) this.pickAllowedFast();
-    else if (this.settings.sequential) this.pickSequential();
-    else this.pickRarest();
+    else {
+      this.pickRange();
+      if (this.full) return this.out;
+      if (this.settings.sequential) this.pickSequential();
+      else this.pickRarest();
+    }
     // Endgame: only once nothing is left unrequested anywhere, so duplicates never displace new work.
     if (!this.full && this.state.freeWantedBlocks === 0) this.pickEndgame();
     return this.out;
@@ -110,6 +114,17 @@ class Pick {
     for (const piece of chosen) this.takeFree(piece, this.state.start(piece));
     const last = chosen.at(-1);
     if (last !== undefined) this.state.runNext = last + 1;
+  }
+
+  /**
+   * The priority range (streaming) before anything else, lowest index first, so the bytes a player
+   * waits for come in the order it reads them. Its cost is the distance from the first piece of the
+   * range we lack to the first one with a free block. A range whose pieces are all had is dropped.
+   */
+  private pickRange(): void {
+    const state = this.state;
+    while (state.rangeNext <= state.rangeLast && state.have[state.rangeNext] === 1) state.rangeNext++;
+    for (let piece = state.rangeNext; piece <= state.rangeLast && !this.full; piece++) this.takeFromPiece(piece);
   }
 
   /**

@@ -41,6 +41,14 @@ export class PickerState {
   sequentialCursor = 0;
   /** The piece after the last one started from a queue: where rarest-first continues its run (pick.ts). */
   runNext = -1;
+  /**
+   * The priority range (streaming): its pieces are picked before all others, lowest index first.
+   * `rangeNext` is the first piece of it we may lack (every piece below it in the range is `have`);
+   * no range when `rangeNext > rangeLast`.
+   */
+  rangeFirst = 0;
+  rangeNext = 0;
+  rangeLast = -1;
 
   constructor(
     readonly pieceCount: number,
@@ -147,6 +155,7 @@ export class PickerState {
       this.freeWantedBlocks += this.blocksOf(piece);
     }
     if (piece < this.sequentialCursor) this.sequentialCursor = piece;
+    if (piece >= this.rangeFirst && piece < this.rangeNext && this.rangeNext <= this.rangeLast) this.rangeNext = piece;
   }
 
   setPriority(piece: PieceIndex, level: number): void {

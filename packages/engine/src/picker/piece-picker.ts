@@ -45,11 +45,12 @@ export interface InFlightRequest {
  * - `peerHasPiece`, `peerHasAll`, `peerLeftAll`: O(1). `peerBitfield`, `peerLeft`: O(n).
  * - `blockReceived`, `abortRequest`, `markRequested`: O(R), plus O(K) when a piece enters or leaves
  *   its queue. `markHave`, `pieceFailed`, `setPiecePriority`: O(K + B).
- * - `pickBlocks(peer, max)`: partial pieces first, O(P) per priority level that has any, then the
- *   queues in availability order until `max` blocks are found: O(K + pieces examined + max). A peer
- *   that has most pieces is served after looking at about max / B pieces; a peer that has almost
- *   nothing we need can make it look at every queued piece (O(n)). Sequential mode examines pieces
- *   from the first one we lack. Endgame walks the partial pieces, O(P × B).
+ * - `pickBlocks(peer, max)`: the priority range first (O(distance to its first free block)), then
+ *   partial pieces, O(P) per priority level that has any, then the queues in availability order
+ *   until `max` blocks are found: O(K + pieces examined + max). A peer that has most pieces is
+ *   served after looking at about max / B pieces; a peer that has almost nothing we need can make
+ *   it look at every queued piece (O(n)). Sequential mode examines pieces from the first one we
+ *   lack. Endgame walks the partial pieces, O(P × B).
  * - `isInteresting`: O(n) at worst. `checkInvariants`: O(n + P × B), for tests.
  *
  * Measured with picker.bench.ts on the shared 2-core dev box (warm JIT; the spread is the box's
@@ -239,6 +240,35 @@ export class PiecePicker {
   piecePriority(piece: PieceIndex): PiecePriority {
     this.checkPiece(piece);
     return this.state.priorityOf(piece) as PiecePriority;
+  }
+
+  /**
+   * Streaming: pieces `first..last` (inclusive) are picked before every other piece, whatever their
+   * priority level, lowest index first. Replaces any earlier range; piece priorities are not changed,
+   * and a priority-0 piece inside the range stays skipped. The range ends by itself once every piece
+   * of it is had (`priorityRange` is then undefined), or with `clearPriorityRange`.
+   */
+  setPriorityRange(first: PieceIndex, last: PieceIndex): void {
+    this.checkPiece(first);
+    this.checkPiece(last);
+    if (last < first) throw new RangeError(`priority range ${first}..${last} is empty`);
+    this.state.rangeFirst = first;
+    this.state.rangeNext = first;
+    this.state.rangeLast = last;
+  }
+
+  /** Back to the ordinary order (priority levels, then rarest or sequential). */
+  clearPriorityRange(): void {
+    this.state.rangeFirst = 0;
+    this.state.rangeNext = 0;
+    this.state.rangeLast = -1;
+  }
+
+  /** The priority range while some piece of it is missing. */
+  get priorityRange(): { readonly first: PieceIndex; readonly last: PieceIndex } | undefined {
+    const state = this.state;
+    while (state.rangeNext <= state.rangeLast && state.have[state.rangeNext] === 1) state.rangeNext++;
+    return state.rangeNext > state.rangeLast ? undefined : { first: state.rangeFirst, last: state.rangeLast };
   }
 
   // --- states -------------------------------------------------------------------------------------
