@@ -140,6 +140,55 @@ export class Torrent extends TorrentCore {
     if (run !== undefined) run.opened.picker.sequential = sequential;
   }
 
+  /**
+   * Streaming: the pieces holding bytes `start..end` (inclusive) of file `fileIndex` are requested
+   * before every other piece, lowest first. One range per torrent: a later call replaces it. File
+   * and piece priorities stay as they are (nothing is saved); pieces of skipped (priority 0) files
+   * stay skipped. The range ends once its pieces are verified, or with `clearPriorityRange`; given
+   * before the data is open, it applies once the torrent runs.
+   */
+  prioritizeRange(fileIndex: number, start: number, end: number): void {
+    this._checkNotRemoved();
+    const metainfo = this._metainfo;
+    if (metainfo === undefined) throw new EngineError('INVALID_STATE', 'the files are not known before the metadata', { infoHash: this.infoHashHex });
+    const file = metainfo.files[fileIndex];
+    if (file === undefined || !Number.isInteger(fileIndex)) throw new EngineError('INVALID_ARGUMENT', `no file ${fileIndex} (the torrent has ${metainfo.files.length})`);
+    if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start || end >= file.length) {
+      throw new EngineError('INVALID_ARGUMENT', `bytes ${start}..${end} are not inside file ${fileIndex} (${file.length} bytes)`);
+    }
+    this.#priorityRange = {
+      first: Math.floor((file.offset + start) / metainfo.pieceLength),
+      last: Math.floor((file.offset + end) / metainfo.pieceLength),
+    };
+    if (!this.#rangeOnOpen) {
+      // The picker is made anew whenever the data is opened (start, resume from stopped, recheck).
+      this.#rangeOnOpen = true;
+      this.on('state', () => this.#applyPriorityRange(true));
+    }
+    this.#applyPriorityRange(false);
+  }
+
+  /** Ends the range of `prioritizeRange`: back to file priorities and rarest (or sequential) first. */
+  clearPriorityRange(): void {
+    this.#priorityRange = undefined;
+    this._running()?.opened.picker.clearPriorityRange();
+  }
+
+  #priorityRange: { readonly first: number; readonly last: number } | undefined;
+  #rangeOnOpen = false;
+  #appliedTo: object | undefined;
+
+  #applyPriorityRange(onlyToNewPicker: boolean): void {
+    const run = this._running();
+    const range = this.#priorityRange;
+    if (run === undefined || range === undefined) return;
+    const picker = run.opened.picker;
+    if (onlyToNewPicker && this.#appliedTo === picker) return;
+    this.#appliedTo = picker;
+    picker.setPriorityRange(range.first, range.last);
+    if (run.transfer.active) run.transfer.downloader.fillAll();
+  }
+
   /** One priority per file, 0 (skip) to 7. Raising one of a finished torrent makes it download again. */
   async setFilePriorities(priorities: readonly number[]): Promise<void> {
     const metainfo = this._metainfo;
