@@ -7,6 +7,8 @@
 //   node tools/bench/scale.mjs --torrents 1,10,100,1000 --peers 1,50,200
 //   node tools/bench/scale.mjs --rev dafb4af                    # the same on the code of a git revision
 //   node tools/bench/scale.mjs --piece-kib 1024                 # torrents with 1 MiB pieces
+//   node tools/bench/scale.mjs --torrents '' --peers '' --idle 100           # idle CPU of 100 seeds only
+//   node tools/bench/scale.mjs --torrents '' --peers '' --idle 100 --rev HEAD # the same, last commit
 //
 // The engine source (of the working tree, or of `--rev` taken out with `git archive`) is bundled with
 // esbuild (tsup's bundler), so no build is needed. Each scenario runs in its own child process
@@ -19,6 +21,9 @@
 // - peers: one seeding torrent of 4 MiB, and M plaintext BitTorrent connections from this (parent)
 //   process that send a handshake and an empty bitfield and then stay idle; the child reports its
 //   memory before and after they are all connected, divided by M.
+// - idle (with --idle N): N such torrents seeding in one session, no peers, no trackers, nobody
+//   listening to events; once all seed and 2 s have passed, the CPU time the process uses
+//   (process.cpuUsage, user + system) over --idle-seconds (default 30), as a share of one core.
 // Absolute figures follow the machine's load and V8's heap sizing: compare rows of one run.
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -39,6 +44,8 @@ const { values: opts } = parseArgs({
     torrents: { type: 'string', default: '1,100,1000' },
     peers: { type: 'string', default: '200' },
     'piece-kib': { type: 'string', default: '16' },
+    idle: { type: 'string', default: '' },
+    'idle-seconds': { type: 'string', default: '30' },
     rev: { type: 'string' },
     // child-only
     scenario: { type: 'string' },
@@ -53,6 +60,7 @@ if (opts.scenario !== undefined) {
   if (opts.scenario === 'torrents') await childTorrents(engine, Number(opts.count), opts.dir, false);
   else if (opts.scenario === 'resume') await childTorrents(engine, Number(opts.count), opts.dir, true);
   else if (opts.scenario === 'peers') await childPeers(engine, opts.dir);
+  else if (opts.scenario === 'idle') await childIdle(engine, Number(opts.count), opts.dir);
   process.exit(0);
 } else {
   await parent();
@@ -110,6 +118,25 @@ async function childTorrents(engine, count, dir, resume) {
   const peak = peakFds; // before close: stopping saves every torrent's resume data at once
   await session.close();
   print({ count, seeding, seconds, before, after, peakFds: peak });
+}
+
+async function childIdle(engine, count, dir) {
+  const torrents = await makeTorrents(engine, count, dir);
+  const session = new engine.Session({ port: 0, host: '127.0.0.1' });
+  await session.listen();
+  const added = [];
+  for (const bytes of torrents) added.push(await session.add(bytes, { savePath: dir, announce: false }));
+  await Promise.all(added.map(async (torrent) => await torrent.whenDone()));
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const seconds = Number(opts['idle-seconds']);
+  const cpu = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const used = process.cpuUsage(cpu);
+  const wall = Number(process.hrtime.bigint() - started) / 1e9;
+  const seeding = added.filter((torrent) => torrent.state === 'seeding').length;
+  await session.close();
+  print({ count, seeding, wall, cpuSeconds: (used.user + used.system) / 1e6 });
 }
 
 async function childPeers(engine, dir) {
@@ -200,7 +227,7 @@ async function bundle(work) {
 }
 
 function runChild(scenario, bundlePath, dir, count) {
-  const result = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--scenario', scenario, '--bundle', bundlePath, '--dir', dir, '--count', String(count), '--piece-kib', opts['piece-kib']], {
+  const result = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--scenario', scenario, '--bundle', bundlePath, '--dir', dir, '--count', String(count), '--piece-kib', opts['piece-kib'], '--idle-seconds', opts['idle-seconds']], {
     encoding: 'utf8',
     timeout: 10 * 60_000,
     maxBuffer: 16 * MiB,
@@ -272,23 +299,34 @@ async function parent() {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-scale-'));
   try {
     const bundlePath = await bundle(work);
+    const idle = [];
     const label = opts.rev === undefined ? 'working tree' : `revision ${opts.rev}`;
     console.log(`Scale benchmark of the engine (${label}), torrents with ${opts['piece-kib']} KiB pieces, Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString()}\n`);
     console.log('| scenario | count | all seeding (s) | heap per unit | RSS per unit | heap + buffers after | RSS after | open fds added (peak) |');
     console.log('|---|---|---|---|---|---|---|---|');
     for (const scenario of ['torrents', 'resume']) {
-      for (const count of opts.torrents.split(',').map(Number)) {
+      for (const count of counts(opts.torrents)) {
         const r = runChild(scenario, bundlePath, path.join(work, `data-${count}`), count);
         const fds = r.before.fds < 0 ? '-' : `${r.after.fds - r.before.fds} (${r.peakFds - r.before.fds})`;
         console.log(`| ${scenario === 'torrents' ? 'torrents, checked' : 'torrents, resume data'} | ${r.seeding}/${count} | ${r.seconds.toFixed(2)} | ${perUnit(r.after.heap - r.before.heap, count)} | ${perUnit(r.after.rss - r.before.rss, count)} | ${(r.after.heap / MiB).toFixed(1)} MiB | ${(r.after.rss / MiB).toFixed(1)} MiB | ${fds} |`);
       }
     }
-    for (const count of opts.peers.split(',').map(Number)) {
+    for (const count of counts(opts.peers)) {
       const r = await runPeers(bundlePath, path.join(work, `peers-${count}`), count);
       const fds = r.before.fds < 0 ? '-' : `${r.after.fds - r.before.fds}`;
       console.log(`| idle connections | ${r.peers}/${count} | - | ${perUnit(r.after.heap - r.before.heap, r.peers)} | ${perUnit(r.after.rss - r.before.rss, r.peers)} | ${(r.after.heap / MiB).toFixed(1)} MiB | ${(r.after.rss / MiB).toFixed(1)} MiB | ${fds} |`);
     }
+    for (const count of counts(opts.idle)) {
+      const r = runChild('idle', bundlePath, path.join(work, `idle-${count}`), count);
+      idle.push(`| ${r.seeding}/${count} | ${r.wall.toFixed(1)} | ${r.cpuSeconds.toFixed(3)} | ${((100 * r.cpuSeconds) / r.wall).toFixed(2)}% |`);
+    }
+    if (idle.length > 0) console.log(['', '| idle seeding torrents | seconds measured | CPU seconds | share of one core |', '|---|---|---|---|', ...idle].join('\n'));
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** A comma-separated list of counts; empty: none. */
+function counts(list) {
+  return list.split(',').filter((item) => item.trim() !== '').map(Number);
 }

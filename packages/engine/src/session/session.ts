@@ -20,6 +20,7 @@ import { RateLimiter } from '../rate/rate-limiter.js';
 import type { SessionServices } from '../torrent/services.js';
 import { DEFAULT_HASH_THREADS, SessionHasher } from './session-hasher.js';
 import { MAX_OPEN_FILES } from '../torrent/open.js';
+import { TickGroup } from '../torrent/tick-group.js';
 import { Torrent } from '../torrent/torrent.js';
 import type { AddTorrentOptions, TorrentRateLimits } from '../torrent/types.js';
 import { DEFAULT_TUNING, type EngineTuning } from '../tuning.js';
@@ -183,6 +184,8 @@ export class Session extends EventEmitter<SessionEvents> {
       hasher: options.hasher ?? this.#hasher,
       openFiles: new OpenFilePool({ capacity: options.maxOpenFiles ?? MAX_OPEN_FILES }),
       checkSlots: new CheckQueue(options.maxChecking),
+      // One interval for every active torrent, not one each (issue 17: idle seeds cost CPU).
+      ticks: new TickGroup(clock, tuning.tickMs),
       trackers: { http: options.trackers?.http ?? new HttpTrackerClient(trackerCrypto(this.encryption)), ...(udp === undefined ? {} : { udp }) },
     };
     this.#listener = new Listener({

@@ -7,12 +7,15 @@ import { BanList } from '../peer/ban-list.js';
 import { RateLimiter } from '../rate/rate-limiter.js';
 import { Budget } from '../session/budget.js';
 import type { SessionServices } from '../torrent/services.js';
+import { TickGroup } from '../torrent/tick-group.js';
 import { DEFAULT_TUNING, type EngineTuning } from '../tuning.js';
 import { ManualClock } from './manual-clock.js';
 
 export interface TestServices extends SessionServices {
   readonly clock: ManualClock;
   readonly budget: Budget;
+  /** The one tick of every torrent built on these services, on the manual clock. */
+  readonly ticks: TickGroup;
   /** Every connect the swarm asked for, in order. */
   readonly dials: ConnectOptions[];
 }
@@ -21,6 +24,7 @@ export function testServices(options: { connect?: (o: ConnectOptions) => Promise
   const clock = new ManualClock();
   const dials: ConnectOptions[] = [];
   const now = (): number => clock.now();
+  const tuning = { ...DEFAULT_TUNING, ...options.tuning };
   return {
     clock,
     dials,
@@ -35,7 +39,8 @@ export function testServices(options: { connect?: (o: ConnectOptions) => Promise
     budget: options.budget ?? new Budget(100, 100),
     downloadLimiter: new RateLimiter({ now }),
     uploadLimiter: new RateLimiter({ now }),
-    tuning: { ...DEFAULT_TUNING, ...options.tuning },
+    tuning,
+    ticks: new TickGroup(clock, tuning.tickMs),
     listenPort: () => options.listenPort ?? 6881,
     // Hashing on the event loop: these services drive one swarm under a manual clock.
     hasher: undefined,

@@ -1,7 +1,6 @@
 // Where a torrent is in its lifecycle (STATE.md), as a union: each phase holds exactly the
 // resources that are valid in it, so code that needs the open data or the transfer must be in a
 // phase that has them. The public `TorrentStatus` is derived from it.
-import type { Cancel } from '../clock.js';
 import type { EngineError } from '../errors.js';
 import type { Opened } from './open.js';
 import type { ResumeSaver } from './resume-saver.js';
@@ -15,12 +14,12 @@ export interface Running {
 }
 
 export type Phase =
-  /** A magnet link's info dict is being fetched; `abort` cuts the fetch short; `ticker` drives the connections. */
-  | { readonly kind: 'fetching'; readonly abort: AbortController; readonly ticker: Cancel }
+  /** A magnet link's info dict is being fetched; `abort` cuts the fetch short. */
+  | { readonly kind: 'fetching'; readonly abort: AbortController }
   /** The data is being opened and checked; `abort` cuts the check short; a magnet's connections tick on. */
-  | { readonly kind: 'checking'; readonly abort: AbortController; readonly ticker: Cancel | undefined }
-  /** Downloading or seeding; `ticker` drives the periodic work. */
-  | { readonly kind: 'running'; readonly run: Running; readonly ticker: Cancel }
+  | { readonly kind: 'checking'; readonly abort: AbortController }
+  /** Downloading or seeding. Fetching and running torrents are ticked by the session (TorrentCore.tick). */
+  | { readonly kind: 'running'; readonly run: Running }
   /** No traffic; `run` is kept when paused while running, so resuming needs no check. */
   | { readonly kind: 'paused'; readonly run: Running | undefined }
   | { readonly kind: 'stopped' }

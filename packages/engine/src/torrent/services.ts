@@ -26,6 +26,17 @@ export interface CheckSlots {
   take(signal?: AbortSignal): Promise<() => void>;
 }
 
+/** Something woken once per `tuning.tickMs` while registered (a torrent in an active phase). */
+export interface Tickable {
+  tick(now: number): void;
+}
+
+/** The session's one periodic tick, shared by its torrents. */
+export interface SessionTicks {
+  add(member: Tickable): void;
+  remove(member: Tickable): void;
+}
+
 export interface SessionServices {
   readonly clock: Clock;
   /** Our 20-byte peer id, the same for every torrent of the session. */
@@ -53,6 +64,8 @@ export interface SessionServices {
   readonly openFiles?: OpenFilePool | undefined;
   /** Turns at hashing data on disk; undefined: every torrent checks at once. */
   readonly checkSlots?: CheckSlots | undefined;
+  /** The session's tick; undefined: each torrent runs its own interval (see TickGroup). */
+  readonly ticks?: SessionTicks | undefined;
   /** Shared tracker clients (one UDP socket for the whole session). */
   readonly trackers: { readonly http?: TrackerTransport; readonly udp?: TrackerTransport };
   /**

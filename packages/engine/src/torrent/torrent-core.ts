@@ -4,7 +4,6 @@
 // time, in call order; pause and stop cut a running fetch or check short first.
 import { EventEmitter } from 'node:events';
 import type { MagnetLink, Metainfo } from '@typetorrent/metainfo';
-import type { Cancel } from '../clock.js';
 import { EngineError } from '../errors.js';
 import { magnetPeers } from '../metadata/magnet-peers.js';
 import { RateLimiter } from '../rate/rate-limiter.js';
@@ -18,7 +17,8 @@ import { ByteCounts } from './progress.js';
 import { createRunning } from './running.js';
 import { SerialSteps } from './serial-steps.js';
 import { awaitMetadata, openChecked } from './steps.js';
-import type { SessionServices } from './services.js';
+import type { SessionServices, SessionTicks } from './services.js';
+import { TickGroup } from './tick-group.js';
 import type { AddTorrentOptions, Endpoint, TorrentEvents, TorrentProgress, TorrentStatus } from './types.js';
 
 export const DEFAULT_MAX_PEERS = 50;
@@ -67,6 +67,8 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
   protected _downloadedBefore = 0;
   protected _uploadedBefore = 0;
   protected readonly _steps: SerialSteps;
+  /** The session's tick, or (used without one) an interval of this torrent's own. */
+  protected readonly _ticks: SessionTicks;
 
   /** Used by Session.add; embedders add torrents through the session. */
   constructor(source: TorrentSource, options: AddTorrentOptions, services: SessionServices) {
@@ -83,6 +85,7 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
       this._magnet = source;
     }
     this._sequential = options.sequential ?? false;
+    this._ticks = services.ticks ?? new TickGroup(services.clock, services.tuning.tickMs);
     this._steps = new SerialSteps(services.clock, services.tuning.stopTimeoutMs, (warning) => this._warn(warning), this.infoHashHex);
     const now = (): number => services.clock.now();
     this._downloadLimiter = new RateLimiter({ now, bytesPerSecond: options.rateLimits?.download });
@@ -138,7 +141,8 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
     const magnet = this._magnet;
     if (magnet === undefined) return false;
     const abort = new AbortController();
-    this._enter({ kind: 'fetching', abort, ticker: this._startTicker() }, { state: 'fetching-metadata' });
+    this._enter({ kind: 'fetching', abort }, { state: 'fetching-metadata' });
+    this._ticks.add(this);
     const host = this._conn.host;
     host.activate();
     host.swarm.add([...magnetPeers(magnet), ...this._manualPeers], 'manual');
@@ -161,9 +165,8 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
     if (metainfo === undefined || priorities === undefined) return;
     this._checked = undefined;
     const abort = new AbortController();
-    const previous = this._phase;
-    // A magnet's peers stay connected through the check (they get our pieces once it ends).
-    this._enter({ kind: 'checking', abort, ticker: previous.kind === 'fetching' ? previous.ticker : undefined }, { state: 'checking' });
+    // A magnet's peers stay connected (and ticked) through the check: they get our pieces once it ends.
+    this._enter({ kind: 'checking', abort }, { state: 'checking' });
     const slots = this._services.checkSlots;
     const checked = await openChecked(metainfo, {
       savePath: this.savePath,
@@ -218,9 +221,7 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
   /** Enters downloading or seeding: the connections work for the transfer, tick, announce. */
   protected _run(run: Running): void {
     const picker = run.opened.picker;
-    const previous = this._phase;
-    if (previous.kind === 'checking') previous.ticker?.();
-    this._enter({ kind: 'running', run, ticker: this._startTicker() }, picker.isFinished ? { state: 'seeding', complete: picker.isSeed } : { state: 'downloading' });
+    this._enter({ kind: 'running', run }, picker.isFinished ? { state: 'seeding', complete: picker.isSeed } : { state: 'downloading' });
     const host = this._conn.host;
     run.transfer.activate();
     host.startWork(run.transfer);
@@ -228,21 +229,26 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
     if (picker.isFinished) this._completedAnnounced = true; // nothing was downloaded: no `completed`
     this._announce();
     host.swarm.add(this._manualPeers, 'manual');
+    this._ticks.add(this);
   }
 
-  /** One periodic tick for the connections and the transfer; progress events while active. */
-  protected _startTicker(): Cancel {
-    const { clock, tuning } = this._services;
-    return clock.setInterval(() => {
-      try {
-        this._conn.host.tick(clock.now());
-        this._conn.utMetadata.tick();
-        this._conn.utPex.tick(clock.now());
-      } catch (error) {
-        this._running()?.transfer.internalError(error);
-      }
-      if (this._phase.kind !== 'checking') this.emit('progress', this.progress());
-    }, tuning.tickMs);
+  /**
+   * The periodic work of an active torrent (timeouts, keep-alives, choking, PEX, metadata requests)
+   * and its progress event, called by the session's tick while fetching, running, or checking after
+   * a fetch. Not for embedders.
+   */
+  tick(now: number): void {
+    const kind = this._phase.kind;
+    if (kind !== 'fetching' && kind !== 'checking' && kind !== 'running') return;
+    try {
+      this._conn.host.tick(now);
+      this._conn.utMetadata.tick();
+      this._conn.utPex.tick(now);
+    } catch (error) {
+      this._running()?.transfer.internalError(error);
+    }
+    // Building the figures walks the peers: not worth it for nobody (a session of idle seeds).
+    if (kind !== 'checking' && this.listenerCount('progress') > 0) this.emit('progress', this.progress());
   }
 
   /** Starts announcing unless it already is (a magnet's announcer goes on after the fetch). */
@@ -303,8 +309,7 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
 
   /** Steps 1-3 of STATE.md "Leaving an active state": ticks, peers, trackers. */
   protected async _leaveActive(reason: string): Promise<void> {
-    const phase = this._phase;
-    if (phase.kind === 'fetching' || phase.kind === 'checking' || phase.kind === 'running') phase.ticker?.();
+    this._ticks.remove(this);
     this._running()?.transfer.deactivate();
     this._dht?.stop();
     this._lsd?.stop();
