@@ -57,14 +57,14 @@ describe('a torrent through the API', () => {
     expect(response.headers.get('content-type')).toBe('video/mp4');
     expect(response.headers.get('accept-ranges')).toBe('bytes');
     const body = response.arrayBuffer();
-    // Streaming raised the file and made the torrent sequential.
-    expect((await files())[1]!.priority).toBe(7);
+    // Streaming asks the engine for the range first; it changes no saved priority.
+    expect((await files())[1]!.priority).toBe(4);
     const resumed = await t.client.request<TorrentSummary>('POST', `/api/v1/torrents/${hash}/resume`);
     expect(resumed.status).toBe(200);
     expect(resumed.body.paused).toBe(false);
     expect(new Uint8Array(await body)).toEqual(seeder.files.get('sub/b.mp4')!.subarray(500_000, 500_100));
     const done = await waitForTorrent(t.client, hash, (x) => x.done && x.state === 'seeding', 'the download to finish');
-    expect(done).toMatchObject({ progress: 1, leftBytes: 0, state: 'seeding', sequential: true });
+    expect(done).toMatchObject({ progress: 1, leftBytes: 0, state: 'seeding', sequential: false });
     for (const [rel, bytes] of seeder.files) expect(new Uint8Array(fs.readFileSync(path.join(work, 'downloads', 'album', rel)))).toEqual(bytes);
   });
 
@@ -182,7 +182,8 @@ describe('a torrent through the API', () => {
     const r = await fetch(new URL((await files())[0]!.url, t.daemon.url), { headers: { range: 'bytes=1000-1999' } });
     expect(r.status).toBe(206);
     expect(new Uint8Array(await r.arrayBuffer())).toEqual(seeder.files.get('a.bin')!.subarray(1000, 2000));
-    expect((await files()).map((f) => f.priority)).toEqual([7, 4]);
+    // A skipped file must be written to be served: it becomes wanted, at normal priority.
+    expect((await files()).map((f) => f.priority)).toEqual([4, 4]);
     expect((await t.client.request('DELETE', `/api/v1/torrents/${hash}?deleteData=true`)).status).toBe(200);
   });
 });

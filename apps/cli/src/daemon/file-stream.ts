@@ -1,9 +1,8 @@
 // GET /api/v1/torrents/:infoHash/files/:index: a file's bytes with HTTP Range (206, Accept-Ranges),
 // also while the torrent downloads. The answer's headers go out at once; each piece of the range is
 // sent as soon as it can be read (piece-watch.ts), so a <video> plays what has arrived and waits
-// for the rest. While a range waits on a torrent that is not done, the file is raised to priority 7
-// and the torrent switched to sequential, so the engine fetches the file in order (the engine has
-// no per-piece deadlines yet: a seek ahead waits for the pieces before it).
+// for the rest. While a torrent is not done, the engine fetches the pieces of the requested range
+// first, in order (stream-priority.ts), so a seek ahead does not wait for the pieces before it.
 import fs from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { ApiError, notFound } from './api-error.js';
@@ -11,6 +10,7 @@ import { contentTypeOf, parseRange } from './byte-range.js';
 import { SECURITY_HEADERS } from './http-io.js';
 import { PieceWatch } from './piece-watch.js';
 import type { RouteContext, RouteResult } from './router.js';
+import { StreamPriority } from './stream-priority.js';
 import type { TorrentRegistry } from './torrent-registry.js';
 
 /** Bytes read from disk per write to the client. */
@@ -18,6 +18,7 @@ const CHUNK = 256 * 1024;
 
 export function createFileStreamer(registry: TorrentRegistry): (ctx: RouteContext) => Promise<RouteResult> {
   const watches = new Map<string, PieceWatch>();
+  const priority = new StreamPriority();
   registry.on('removed', (hash) => {
     watches.get(hash)?.dispose();
     watches.delete(hash);
@@ -37,10 +38,9 @@ export function createFileStreamer(registry: TorrentRegistry): (ctx: RouteContex
     const start = range.kind === 'partial' ? range.start : 0;
     const end = range.kind === 'partial' ? range.end : file.length - 1;
     const name = file.path.at(-1)!;
-    // Before the answer starts, so a client that sees the headers also sees the new priorities.
-    // A skipped file of a finished torrent is not on disk either: it is fetched the same way.
-    const priority = record.filePriorities?.[index] ?? 4;
-    if (req.method !== 'HEAD' && (!torrent.done || priority === 0) && (priority < 7 || !record.sequential)) await registry.prioritizeFile(record.infoHash, index);
+    // A skipped file is not written to disk: streaming it makes it wanted. Before the answer starts,
+    // so a client that sees the headers also sees the new priority.
+    if (req.method !== 'HEAD' && (record.filePriorities?.[index] ?? 4) === 0) await registry.wantFile(record.infoHash, index);
     res.writeHead(range.kind === 'partial' ? 206 : 200, {
       ...SECURITY_HEADERS,
       'accept-ranges': 'bytes',
@@ -65,12 +65,16 @@ export function createFileStreamer(registry: TorrentRegistry): (ctx: RouteContex
     }
     const aborted = new AbortController();
     res.on('close', () => aborted.abort());
+    let release = (): void => undefined;
     try {
+      release = priority.claim(torrent, index, start, end);
       await sendRange(res, watch, { index, fileOffset: file.offset, pieceLength: metainfo.pieceLength, start, end }, aborted.signal);
       res.end();
     } catch {
       // Headers are out: a failure can only cut the answer short, which players notice and retry.
       res.destroy();
+    } finally {
+      release();
     }
     return 'handled';
   };

@@ -210,15 +210,18 @@ export class TorrentRegistry extends EventEmitter<RegistryEvents> {
     return await this.#update(infoHash, { filePriorities: [...priorities] });
   }
 
-  /** Streaming a file of an unfinished torrent: the file first (priority 7), in order (sequential). */
-  async prioritizeFile(infoHash: string, index: number): Promise<Entry> {
+  /**
+   * Streaming a skipped file: the engine writes no data of skipped files, so the file becomes wanted
+   * (normal priority, saved, as if the user had chosen it). Its bytes are then fetched first by the
+   * stream's priority range (stream-priority.ts), which saves nothing.
+   */
+  async wantFile(infoHash: string, index: number): Promise<Entry> {
     const { torrent, record } = this.entry(infoHash);
     const metainfo = torrent.metainfo;
     if (metainfo === undefined) return { torrent, record };
-    const priorities = metainfo.files.map((_, i) => (i === index ? 7 : (record.filePriorities?.[i] ?? 4)));
+    const priorities = metainfo.files.map((_, i) => (i === index ? 4 : (record.filePriorities?.[i] ?? 4)));
     await torrent.setFilePriorities(priorities);
-    torrent.setSequential(true);
-    return await this.#update(infoHash, { filePriorities: priorities, sequential: true });
+    return await this.#update(infoHash, { filePriorities: priorities });
   }
 
   async setLimits(limits: Partial<SessionLimits>): Promise<DaemonSettings> {
