@@ -118,8 +118,8 @@ class Pick {
 
   /**
    * The priority range (streaming) before anything else, lowest index first, so the bytes a player
-   * waits for come in the order it reads them. Its cost is the distance from the first piece of the
-   * range we lack to the first one with a free block. A range whose pieces are all had is dropped.
+   * waits for come in the order it reads them. Its cost: the range's pieces from the first one we
+   * lack until the pick is full (all of them for a peer that has none we can take).
    */
   private pickRange(): void {
     const state = this.state;

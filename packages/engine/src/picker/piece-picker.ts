@@ -45,7 +45,7 @@ export interface InFlightRequest {
  * - `peerHasPiece`, `peerHasAll`, `peerLeftAll`: O(1). `peerBitfield`, `peerLeft`: O(n).
  * - `blockReceived`, `abortRequest`, `markRequested`: O(R), plus O(K) when a piece enters or leaves
  *   its queue. `markHave`, `pieceFailed`, `setPiecePriority`: O(K + B).
- * - `pickBlocks(peer, max)`: the priority range first (O(distance to its first free block)), then
+ * - `pickBlocks(peer, max)`: the priority range first (O(its pieces from the first we lack)), then
  *   partial pieces, O(P) per priority level that has any, then the queues in availability order
  *   until `max` blocks are found: O(K + pieces examined + max). A peer that has most pieces is
  *   served after looking at about max / B pieces; a peer that has almost nothing we need can make
