@@ -22,7 +22,7 @@
 //   process that send a handshake and an empty bitfield and then stay idle; the child reports its
 //   memory before and after they are all connected, divided by M.
 // - idle (with --idle N): N such torrents seeding in one session, no peers, no trackers, nobody
-//   listening to events; once all seed and 2 s have passed, the CPU time the process uses
+//   listening to events (with --idle-listeners: a `progress` listener on each, as the daemon has); once all seed and 2 s have passed, the CPU time the process uses
 //   (process.cpuUsage, user + system) over --idle-seconds (default 30), as a share of one core.
 // Absolute figures follow the machine's load and V8's heap sizing: compare rows of one run.
 import { spawn, spawnSync } from 'node:child_process';
@@ -46,6 +46,7 @@ const { values: opts } = parseArgs({
     'piece-kib': { type: 'string', default: '16' },
     idle: { type: 'string', default: '' },
     'idle-seconds': { type: 'string', default: '30' },
+    'idle-listeners': { type: 'boolean', default: false },
     rev: { type: 'string' },
     // child-only
     scenario: { type: 'string' },
@@ -125,7 +126,12 @@ async function childIdle(engine, count, dir) {
   const session = new engine.Session({ port: 0, host: '127.0.0.1' });
   await session.listen();
   const added = [];
-  for (const bytes of torrents) added.push(await session.add(bytes, { savePath: dir, announce: false }));
+  let events = 0;
+  for (const bytes of torrents) {
+    const torrent = await session.add(bytes, { savePath: dir, announce: false });
+    if (opts['idle-listeners']) torrent.on('progress', () => events++);
+    added.push(torrent);
+  }
   await Promise.all(added.map(async (torrent) => await torrent.whenDone()));
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const seconds = Number(opts['idle-seconds']);
@@ -136,7 +142,7 @@ async function childIdle(engine, count, dir) {
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
   const seeding = added.filter((torrent) => torrent.state === 'seeding').length;
   await session.close();
-  print({ count, seeding, wall, cpuSeconds: (used.user + used.system) / 1e6 });
+  print({ count, seeding, wall, cpuSeconds: (used.user + used.system) / 1e6, events });
 }
 
 async function childPeers(engine, dir) {
@@ -227,7 +233,7 @@ async function bundle(work) {
 }
 
 function runChild(scenario, bundlePath, dir, count) {
-  const result = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--scenario', scenario, '--bundle', bundlePath, '--dir', dir, '--count', String(count), '--piece-kib', opts['piece-kib'], '--idle-seconds', opts['idle-seconds']], {
+  const result = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--scenario', scenario, '--bundle', bundlePath, '--dir', dir, '--count', String(count), '--piece-kib', opts['piece-kib'], '--idle-seconds', opts['idle-seconds'], ...(opts['idle-listeners'] ? ['--idle-listeners'] : [])], {
     encoding: 'utf8',
     timeout: 10 * 60_000,
     maxBuffer: 16 * MiB,
@@ -320,7 +326,7 @@ async function parent() {
       const r = runChild('idle', bundlePath, path.join(work, `idle-${count}`), count);
       idle.push(`| ${r.seeding}/${count} | ${r.wall.toFixed(1)} | ${r.cpuSeconds.toFixed(3)} | ${((100 * r.cpuSeconds) / r.wall).toFixed(2)}% |`);
     }
-    if (idle.length > 0) console.log(['', '| idle seeding torrents | seconds measured | CPU seconds | share of one core |', '|---|---|---|---|', ...idle].join('\n'));
+    if (idle.length > 0) console.log(['', `| idle seeding torrents${opts['idle-listeners'] ? ' (progress listened to)' : ''} | seconds measured | CPU seconds | share of one core |`, '|---|---|---|---|', ...idle].join('\n'));
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
