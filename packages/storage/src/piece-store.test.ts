@@ -221,6 +221,47 @@ describe('PieceStore on disk: resume', () => {
     expect(intervals[0]!.stopped).toBe(true);
   });
 
+  test('the periodic save is skipped while nothing changed since the last durable one (an idle seed does not rewrite its record)', async () => {
+    const fixture = oddLayout(28);
+    const dir = path.join(temp, 'periodic-idle');
+    const saves: number[] = [];
+    const counting = new ResumeFile(dir, fixture.torrent.infoHashHex);
+    const save = counting.save.bind(counting);
+    counting.save = async (record, options) => {
+      saves.push(record.length);
+      await save(record, options);
+    };
+    let tick: () => void = () => undefined;
+    const clock = {
+      setInterval(callback: () => void): () => void {
+        tick = callback;
+        return () => undefined;
+      },
+    };
+    const store = await PieceStore.open(fixture.torrent, { storage: await FileStorage.open(fixture.torrent, dir), resume: counting, resumeIntervalMs: 60_000, clock });
+    // saveResume runs after every save already queued: awaiting it shows what the ticks did (plus its own save).
+    const afterQueued = async (): Promise<void> => {
+      await store.saveResume({ durable: false });
+    };
+    tick();
+    await afterQueued();
+    expect(saves).toHaveLength(2);
+    // Nothing changed since that durable save: the periodic saves are skipped (only the explicit ones count).
+    tick();
+    await afterQueued();
+    expect(saves).toHaveLength(3);
+    tick();
+    tick();
+    await afterQueued();
+    expect(saves).toHaveLength(4);
+    // A verified piece makes the next periodic save happen.
+    await download(store, fixture, [2]);
+    tick();
+    await afterQueued();
+    expect(saves).toHaveLength(6);
+    await store.close();
+  });
+
   test('a file changed behind our back gets only its pieces rechecked, and a corrupted piece is dropped', async () => {
     const fixture = oddLayout(22);
     const dir = path.join(temp, 'changed');

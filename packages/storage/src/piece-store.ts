@@ -86,6 +86,12 @@ export class PieceStore {
    * every piece that is not durable.
    */
   #writebackFailed = false;
+  /**
+   * Something the resume record holds changed since the last durable save (a piece verified or
+   * lost, the file selection). The periodic save is skipped while it is false: an idle seed does not
+   * rewrite and fsync the same record every 15 s.
+   */
+  #dirty = true;
 
   private constructor(torrent: StorageTorrent, options: PieceStoreOptions) {
     this.torrent = torrent;
@@ -103,6 +109,7 @@ export class PieceStore {
       isVerified: (piece) => this.#verified.has(piece),
       onVerified: (piece) => {
         this.#verified.add(piece);
+        this.#dirty = true;
         // A finished torrent only seeds: its idle piece buffers (up to the memory cap) go, once the
         // last one is back in the pool (the assembler releases it right after this call).
         if (this.#verified.count >= this.#needed.count && this.complete) queueMicrotask(() => this.#assembler.pool.trim());
@@ -285,6 +292,7 @@ export class PieceStore {
       const before = this.#wanted;
       if (isSelectable(this.#storage)) await this.#storage.setWanted(flags, options);
       this.#wanted = flags;
+      this.#dirty = true;
       this.#needed = neededFor(this.torrent, flags);
       await this.#materialize(before, flags, options);
     });
@@ -330,6 +338,7 @@ export class PieceStore {
         this.#durable.delete(piece);
       }
       for (const piece of found) this.#verified.add(piece);
+      this.#dirty = true;
       this.#assembler.pool.trim();
       if (found.count > 0) this.#syncAll = true;
       return this.#verified.clone();
@@ -372,11 +381,14 @@ export class PieceStore {
     // The snapshot comes first: every piece in it was written before the flush began, so a syncing
     // flush makes it durable. Pieces verified later are left for the next save.
     const verified = this.#verified.clone();
+    const dirtyBefore = this.#dirty;
+    if (sync) this.#dirty = false; // changes from here on make the next save needed again
     const all = sync && this.#syncAll;
     try {
       await this.#storage.flush({ ...(signal === undefined ? {} : { signal }), sync, all });
     } catch (error) {
       if (sync && !(error instanceof StorageError && error.code === 'ABORTED')) this.#writebackFailed = true;
+      if (sync) this.#dirty ||= dirtyBefore;
       throw error;
     }
     if (sync && !this.#writebackFailed) {
@@ -393,12 +405,17 @@ export class PieceStore {
       files: stamps.files,
       parts: stamps.parts,
     };
-    await this.#resume.save(encodeResume(record), { signal });
+    try {
+      await this.#resume.save(encodeResume(record), { signal });
+    } catch (error) {
+      if (sync) this.#dirty ||= dirtyBefore;
+      throw error;
+    }
     return true;
   }
 
   #autosave(onError: ((error: StorageError) => void) | undefined): void {
-    if (this.#closed) return;
+    if (this.#closed || !this.#dirty) return;
     this.#serially(() => this.#save({ durable: true })).catch((error: unknown) => onError?.(toStorageError(error, undefined)));
   }
 
