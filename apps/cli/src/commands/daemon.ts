@@ -5,9 +5,9 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { EncryptionPolicy } from '@typetorrent/engine';
 import { CliError, EXIT_OK, EXIT_USAGE } from '../errors.js';
 import { interruptSignal, STOP_TIMEOUT_MS } from '../engine/run-transfers.js';
-import { peerSourceSessionOptions } from '../peer-source-options.js';
+import { addPeerSourceOptions, peerSourceSessionOptions } from '../peer-source-options.js';
 import { jsonText, printable } from '../format/terminal-text.js';
-import { ENCRYPTION_HELP, collect, parseEncryption, parseEndpoint, parsePort, parsePositiveInt, parseRate, parseThreads } from '../options.js';
+import { collect, parsePort, parsePositiveInt, parseRate, parseThreads } from '../options.js';
 import { defaultStateDir } from '../state-dir.js';
 import { processTerminal, type Terminal } from '../terminal.js';
 import { DaemonSetupError, startDaemon } from '../daemon/daemon.js';
@@ -100,8 +100,7 @@ export async function runDaemon(options: DaemonCommandOptions, terminal: Termina
 }
 
 export function registerDaemon(program: Command): void {
-  program
-    .command('daemon')
+  addPeerSourceOptions(program.command('daemon'))
     .description('keep a session running, controlled through an HTTP API and a web UI')
     .option('--listen <host:port>', `address of the API and web UI (default ${DEFAULT_LISTEN})`, parseListen)
     .option('--listen-public', 'allow --listen on an address other machines can reach (prints a warning)')
@@ -113,13 +112,7 @@ export function registerDaemon(program: Command): void {
     .option('--limit-up <rate>', 'upload limit for the whole session, e.g. 500K (remembered)', parseRate)
     .option('--max-peers <n>', 'connections per torrent (default 50)', parsePositiveInt)
     .option('--fsync', 'fsync each torrent\'s data before it counts as done, and when it stops')
-    .option('--encryption <policy>', ENCRYPTION_HELP, parseEncryption, 'prefer')
     .option('--hash-threads <n>', 'threads hashing pieces (default 1; 0: hash on the main thread)', parseThreads)
-    .option('--no-dht', 'do not look for peers in the DHT (BEP 5; on by default for public torrents)')
-    .option('--dht-bootstrap <host:port>', 'join the DHT through this node instead of the public routers (repeatable)', collect(parseEndpoint))
-    .option('--no-pex', 'do not exchange peer lists with peers (BEP 11 ut_pex; on by default for public torrents)')
-    .option('--no-lsd', 'do not look for peers on the local network (BEP 14 multicast; on by default for public torrents)')
-    .option('--no-utp', 'TCP only: no uTP (BEP 29) connections in or out (on by default, tried first)')
     .option('--json', 'print lines of JSON on stdout (types: listening, log)')
     .addHelpText('after', [
       '',

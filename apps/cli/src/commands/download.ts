@@ -7,10 +7,10 @@ import type { MagnetLink, Metainfo } from '@typetorrent/metainfo';
 import { CliError, EXIT_BAD_INPUT } from '../errors.js';
 import { interruptSignal, runTransfers } from '../engine/run-transfers.js';
 import { jsonText, printable } from '../format/terminal-text.js';
-import { ENCRYPTION_HELP, collect, parseEncryption, parseEndpoint, parseFileSelection, parsePort, parsePositiveInt, parseRate, parseThreads } from '../options.js';
+import { collect, parseEndpoint, parseFileSelection, parsePort, parsePositiveInt, parseRate, parseThreads } from '../options.js';
 import { dhtFindsPeers } from '../dht-options.js';
 import { lsdFindsPeers } from '../lsd-options.js';
-import { peerSourceSessionOptions } from '../peer-source-options.js';
+import { addPeerSourceOptions, peerSourceSessionOptions } from '../peer-source-options.js';
 import { processTerminal } from '../terminal.js';
 import type { Terminal } from '../terminal.js';
 import { loadTorrentInput } from '../torrent-input.js';
@@ -145,8 +145,7 @@ export async function runDownload(sources: readonly string[], options: DownloadO
 }
 
 export function registerDownload(program: Command): void {
-  program
-    .command('download')
+  addPeerSourceOptions(program.command('download'))
     .description('download one or more torrents at once, resuming where a previous run left off')
     .argument('<torrent...>', '.torrent files, http(s) URLs of .torrent files, or magnet links (quote them: they contain &)')
     .option('-o, --output <dir>', 'folder to save into (a multi-file torrent gets a folder of its own inside)', '.')
@@ -162,13 +161,7 @@ export function registerDownload(program: Command): void {
     .option('--no-announce', 'do not contact trackers (use with --peer)')
     .option('--full-check', 'ignore resume data and hash every piece already on disk')
     .option('--fsync', 'fsync the data before reporting done (default: left to the OS, fsynced every 15 s while seeding; resume data trusts unsynced pieces only until a reboot)')
-    .option('--encryption <policy>', ENCRYPTION_HELP, parseEncryption, 'prefer')
     .option('--hash-threads <n>', 'threads hashing pieces (default 1; 0: hash on the main thread)', parseThreads)
-    .option('--no-dht', 'do not look for peers in the DHT (BEP 5; on by default for public torrents)')
-    .option('--dht-bootstrap <host:port>', 'join the DHT through this node instead of the public routers (repeatable)', collect(parseEndpoint))
-    .option('--no-pex', 'do not exchange peer lists with peers (BEP 11 ut_pex; on by default for public torrents)')
-    .option('--no-lsd', 'do not look for peers on the local network (BEP 14 multicast; on by default for public torrents)')
-    .option('--no-utp', 'TCP only: no uTP (BEP 29) connections in or out (on by default, tried first)')
     .option('--state-dir <dir>', 'where the DHT routing table is kept (default $XDG_STATE_HOME/typetorrent or ~/.local/state/typetorrent)')
     .option('--json', 'print progress as lines of JSON on stdout (types: progress, warning, error, done)')
     .addHelpText('after', [

@@ -8,8 +8,8 @@ import type { Metainfo } from '@typetorrent/metainfo';
 import { CliError, EXIT_BAD_INPUT } from '../errors.js';
 import { interruptSignal, runTransfers } from '../engine/run-transfers.js';
 import { jsonText, printable } from '../format/terminal-text.js';
-import { ENCRYPTION_HELP, collect, parseEncryption, parseEndpoint, parsePort, parsePositiveInt, parseRate } from '../options.js';
-import { peerSourceSessionOptions } from '../peer-source-options.js';
+import { collect, parseEndpoint, parsePort, parsePositiveInt, parseRate } from '../options.js';
+import { addPeerSourceOptions, peerSourceSessionOptions } from '../peer-source-options.js';
 import { defaultStateDir, resumeDirIn } from '../state-dir.js';
 import { processTerminal } from '../terminal.js';
 import type { Terminal } from '../terminal.js';
@@ -93,8 +93,7 @@ export async function runSeed(source: string, dataPath: string, options: SeedOpt
 }
 
 export function registerSeed(program: Command): void {
-  program
-    .command('seed')
+  addPeerSourceOptions(program.command('seed'))
     .description('check existing data against a torrent and seed it')
     .argument('<torrent>', 'the .torrent file')
     .argument('<path>', "the torrent's file or folder (or the folder that holds it)")
@@ -104,12 +103,6 @@ export function registerSeed(program: Command): void {
     .option('--peer <host:port>', 'connect to this peer too (repeatable)', collect(parseEndpoint))
     .option('--no-announce', 'do not contact trackers')
     .option('--full-check', 'ignore resume data and hash every piece')
-    .option('--encryption <policy>', ENCRYPTION_HELP, parseEncryption, 'prefer')
-    .option('--no-dht', 'do not announce in the DHT (BEP 5; on by default for public torrents)')
-    .option('--dht-bootstrap <host:port>', 'join the DHT through this node instead of the public routers (repeatable)', collect(parseEndpoint))
-    .option('--no-pex', 'do not exchange peer lists with peers (BEP 11 ut_pex; on by default for public torrents)')
-    .option('--no-lsd', 'do not announce on the local network (BEP 14 multicast; on by default for public torrents)')
-    .option('--no-utp', 'TCP only: no uTP (BEP 29) connections in or out (on by default, tried first)')
     .option('--state-dir <dir>', 'where resume data and the DHT routing table are kept (default $XDG_STATE_HOME/typetorrent or ~/.local/state/typetorrent)')
     .option('--json', 'print progress as lines of JSON on stdout')
     .addHelpText('after', ['', 'Examples:', '  typetorrent seed movie.torrent ~/Videos/movie.mkv', '  typetorrent seed album.torrent ~/Music   (holds the album folder)'].join('\n'))

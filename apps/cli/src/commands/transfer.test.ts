@@ -1,45 +1,19 @@
 // The transfer commands through the built binary, as users and scripts run them: exit codes, JSON
 // lines, a seed and a download talking over loopback, and one-line errors for bad input.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { formatMagnet, metainfoToMagnet } from '@typetorrent/metainfo';
 import { createTorrentFromPath } from '@typetorrent/metainfo/node';
 import { ResumeFile, currentBootId, decodeResume } from '@typetorrent/storage';
 import { deterministicBytes, makeTempDir, removeTempDir } from '@typetorrent/testkit';
+import { cli as runCli, requireBuiltCli, type Running } from '../testing/cli-process.js';
 
-const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/main.js');
 let work = '';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-interface Running extends Promise<Run> {
-  kill(): void;
-  /** Everything the process has printed on stdout so far. */
-  stdoutSoFar(): string;
-}
-
+/** The shared runner, with each run's state (seeds' resume records) in the test's own folder. */
 function cli(args: string[], options: { timeoutMs?: number } = {}): Running {
-  // Each run keeps its state (seeds' resume records) in the test's folder, never in a real home.
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_STATE_HOME: path.join(work, 'state'), TYPETORRENT_DHT_BOOTSTRAP: '', TYPETORRENT_LSD: 'off' } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
-  const done = new Promise<Run>((resolve) =>
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    }),
-  );
-  return Object.assign(done, { kill: () => void child.kill('SIGINT'), stdoutSoFar: () => stdout });
+  return runCli(args, { ...options, env: { XDG_STATE_HOME: path.join(work, 'state') } });
 }
 
 /** Waits until the process has printed a JSON line of each of these types; returns those lines. */
@@ -58,7 +32,7 @@ function jsonLines(stdout: string): { type: string; [k: string]: unknown }[] {
 }
 
 beforeAll(async () => {
-  if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: build the CLI first (npm test does)`);
+  requireBuiltCli();
   work = await makeTempDir('typetorrent-cli-');
 });
 
@@ -136,7 +110,7 @@ test('a download from a `typetorrent seed` over loopback writes the same bytes, 
   expect(unsynced.ok && unsynced.data.bootId).toBe(bootId);
   expect(unsynced.ok && unsynced.data.durable.count).toBe(bootId === undefined ? metainfo.geometry.pieceCount : 0);
 
-  seed.kill();
+  seed.interrupt();
   const seedRun = await seed;
   expect(seedRun.code).toBe(130);
   // The seed kept its resume record in the state folder, not in the user's data folder.
