@@ -13,6 +13,7 @@ import { formatMagnet, metainfoToMagnet, type Metainfo } from '@typetorrent/meta
 import { deleteNamespace, describeWithTools, inNamespace, isCI, makeLoopbackNamespace, makeTempDir, removeTempDir } from '@typetorrent/testkit';
 import { differences, makeFixture } from '../testing/fixtures.js';
 import { writeTorrentFile } from '../testing/swarm-helpers.js';
+import { jsonLineChild } from '../testing/json-line-child.js';
 import { startLtDiscoveryPeer, type LtDiscoveryPeer } from '../testing/lt-discovery-peer.js';
 
 const DIST = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
@@ -53,54 +54,18 @@ interface OurSide {
 
 function startOurSide(script: string, mode: 'seed' | 'leech', source: string, savePath: string): OurSide {
   const child = spawn('ip', inNamespace(NAMESPACE, [process.execPath, script, DIST, mode, source, savePath]), { stdio: ['pipe', 'pipe', 'pipe'] });
-  const events: OurEvent[] = [];
-  const listeners = new Set<() => void>();
-  let stderr = '';
-  let pending = '';
-  let exited = false;
+  const side = jsonLineChild<OurEvent>(child, 'our side');
   let stopping = false;
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-8192)));
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    pending += d;
-    let newline;
-    while ((newline = pending.indexOf('\n')) !== -1) {
-      const line = pending.slice(0, newline).trim();
-      pending = pending.slice(newline + 1);
-      if (line.startsWith('{')) events.push(JSON.parse(line) as OurEvent);
-      for (const listener of listeners) listener();
-    }
-  });
-  const closed = new Promise<void>((resolve) =>
-    child.once('close', () => {
-      exited = true;
-      for (const listener of listeners) listener();
-      resolve();
-    }),
-  );
   return {
-    events,
-    waitFor: (kind) =>
-      new Promise((resolve, reject) => {
-        const check = (): void => {
-          const found = events.find((e) => e.event === kind);
-          if (found === undefined && !exited) return;
-          listeners.delete(check);
-          if (found !== undefined) resolve(found);
-          else reject(new Error(`our side exited before "${kind}"; stderr: ${stderr}`));
-        };
-        listeners.add(check);
-        check();
-      }),
+    events: side.events,
+    waitFor: async (kind) => await side.waitFor(kind),
     exitedEarly: () =>
-      closed.then(() => {
+      side.closed.then((stderr) => {
         throw new Error(`our side exited${stopping ? '' : ' early'}; stderr: ${stderr}`);
       }),
     async stop() {
       stopping = true;
-      child.stdin.end();
-      const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await closed;
-      clearTimeout(kill);
+      await side.stop();
     },
   };
 }

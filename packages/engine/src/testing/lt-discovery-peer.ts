@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { SYSTEM_PYTHON } from '@typetorrent/testkit';
+import { jsonLineChild } from './json-line-child.js';
 
 const SCRIPT = fileURLToPath(new URL('../interop/lt_discovery_peer.py', import.meta.url));
 
@@ -43,54 +44,5 @@ export function startLtDiscoveryPeer(options: LtDiscoveryPeerOptions): LtDiscove
   else args.push('--torrent', options.source.torrentPath, '--seed');
   const command = options.netns === undefined ? [SYSTEM_PYTHON, ...args] : ['ip', 'netns', 'exec', options.netns, SYSTEM_PYTHON, ...args];
   const child = spawn(command[0]!, command.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
-  const events: LtDiscoveryEvent[] = [];
-  const listeners = new Set<() => void>();
-  let stderr = '';
-  let pending = '';
-  let exited = false;
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-8192)));
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    pending += d;
-    let newline;
-    while ((newline = pending.indexOf('\n')) !== -1) {
-      const line = pending.slice(0, newline).trim();
-      pending = pending.slice(newline + 1);
-      if (!line.startsWith('{')) continue;
-      events.push(JSON.parse(line) as LtDiscoveryEvent);
-      for (const listener of listeners) listener();
-    }
-  });
-  const closed = new Promise<void>((resolve) =>
-    child.once('close', () => {
-      exited = true;
-      for (const listener of listeners) listener();
-      resolve();
-    }),
-  );
-  return {
-    events,
-    waitFor<K extends LtDiscoveryEvent['event']>(kind: K): Promise<Extract<LtDiscoveryEvent, { event: K }>> {
-      type Wanted = Extract<LtDiscoveryEvent, { event: K }>;
-      return new Promise<Wanted>((resolve, reject) => {
-        const check = (): void => {
-          const found = events.find((e): e is Wanted => e.event === kind);
-          const error = events.find((e): e is Extract<LtDiscoveryEvent, { event: 'error' }> => e.event === 'error');
-          if (found === undefined && error === undefined && !exited) return;
-          listeners.delete(check);
-          if (found !== undefined) resolve(found);
-          else reject(new Error(`libtorrent: no "${kind}" event: ${error?.message ?? 'exited'}; stderr: ${stderr}`));
-        };
-        listeners.add(check);
-        check();
-      });
-    },
-    async stop() {
-      if (!exited) {
-        child.stdin.end();
-        const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await closed;
-        clearTimeout(kill);
-      }
-    },
-  };
+  return jsonLineChild<LtDiscoveryEvent>(child, 'libtorrent', (e) => (e.event === 'error' ? e.message : undefined));
 }
