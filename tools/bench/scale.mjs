@@ -9,6 +9,8 @@
 //   node tools/bench/scale.mjs --piece-kib 1024                 # torrents with 1 MiB pieces
 //   node tools/bench/scale.mjs --torrents '' --peers '' --idle 100           # idle CPU of 100 seeds only
 //   node tools/bench/scale.mjs --torrents '' --peers '' --idle 100 --rev HEAD # the same, last commit
+//   node tools/bench/scale.mjs --torrents 1000 --peers '' --heap-snapshots /tmp/snaps  # + heap snapshots
+//     (before adding and once all seed, per torrents scenario; read them with tools/bench/heap-summary.mjs)
 //
 // The engine source (of the working tree, or of `--rev` taken out with `git archive`) is bundled with
 // esbuild (tsup's bundler), so no build is needed. Each scenario runs in its own child process
@@ -31,6 +33,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -47,6 +50,8 @@ const { values: opts } = parseArgs({
     idle: { type: 'string', default: '' },
     'idle-seconds': { type: 'string', default: '30' },
     'idle-listeners': { type: 'boolean', default: false },
+    'heap-snapshots': { type: 'string' },
+    detail: { type: 'boolean', default: false },
     rev: { type: 'string' },
     // child-only
     scenario: { type: 'string' },
@@ -78,7 +83,12 @@ function measureNow() {
   } catch {
     // not Linux
   }
-  return { heap: usage.heapUsed + usage.arrayBuffers, rss: usage.rss, fds };
+  // The parts of RSS (--detail): V8's heap as used and as reserved, memory outside it, and the
+  // kernel's anonymous / file-backed split of the resident pages.
+  const status = fs.existsSync('/proc/self/status') ? fs.readFileSync('/proc/self/status', 'utf8') : '';
+  const kib = (field) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN) * KiB;
+  const detail = { heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: usage.external, arrayBuffers: usage.arrayBuffers, rssAnon: kib('RssAnon'), rssFile: kib('RssFile') };
+  return { heap: usage.heapUsed + usage.arrayBuffers, rss: usage.rss, fds, detail };
 }
 
 async function makeTorrents(engine, count, dir) {
@@ -102,6 +112,7 @@ async function childTorrents(engine, count, dir, resume) {
   const session = new engine.Session({ port: 0, host: '127.0.0.1' });
   await session.listen();
   const before = measureNow();
+  snapshot(`${resume ? 'resume' : 'torrents'}-${count}-before`);
   const started = process.hrtime.bigint();
   let peakFds = before.fds;
   const added = [];
@@ -116,6 +127,7 @@ async function childTorrents(engine, count, dir, resume) {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const seeding = added.filter((torrent) => torrent.state === 'seeding').length;
   const after = measureNow();
+  snapshot(`${resume ? 'resume' : 'torrents'}-${count}-after`);
   const peak = peakFds; // before close: stopping saves every torrent's resume data at once
   await session.close();
   print({ count, seeding, seconds, before, after, peakFds: peak });
@@ -183,6 +195,13 @@ function readLines(stream) {
   return readLinesGen(stream);
 }
 
+/** With --heap-snapshots <folder>: a V8 heap snapshot there (after the measurement it follows). */
+function snapshot(name) {
+  if (opts['heap-snapshots'] === undefined) return;
+  fs.mkdirSync(opts['heap-snapshots'], { recursive: true });
+  v8.writeHeapSnapshot(path.join(opts['heap-snapshots'], `${name}.heapsnapshot`));
+}
+
 function print(object) {
   process.stdout.write(`${JSON.stringify(object)}\n`);
 }
@@ -233,7 +252,7 @@ async function bundle(work) {
 }
 
 function runChild(scenario, bundlePath, dir, count) {
-  const result = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--scenario', scenario, '--bundle', bundlePath, '--dir', dir, '--count', String(count), '--piece-kib', opts['piece-kib'], '--idle-seconds', opts['idle-seconds'], ...(opts['idle-listeners'] ? ['--idle-listeners'] : [])], {
+  const result = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--scenario', scenario, '--bundle', bundlePath, '--dir', dir, '--count', String(count), '--piece-kib', opts['piece-kib'], '--idle-seconds', opts['idle-seconds'], ...(opts['idle-listeners'] ? ['--idle-listeners'] : []), ...(opts['heap-snapshots'] === undefined ? [] : ['--heap-snapshots', path.resolve(opts['heap-snapshots'])])], {
     encoding: 'utf8',
     timeout: 10 * 60_000,
     maxBuffer: 16 * MiB,
@@ -310,13 +329,17 @@ async function parent() {
     console.log(`Scale benchmark of the engine (${label}), torrents with ${opts['piece-kib']} KiB pieces, Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString()}\n`);
     console.log('| scenario | count | all seeding (s) | heap per unit | RSS per unit | heap + buffers after | RSS after | open fds added (peak) |');
     console.log('|---|---|---|---|---|---|---|---|');
+    const details = [];
     for (const scenario of ['torrents', 'resume']) {
       for (const count of counts(opts.torrents)) {
         const r = runChild(scenario, bundlePath, path.join(work, `data-${count}`), count);
+        const m = (bytes) => `${(bytes / MiB).toFixed(1)}`;
+        for (const [when, d] of [['before', r.before.detail], ['after', r.after.detail]]) details.push(`| ${scenario} ${count} ${when} | ${m(d.heapUsed)} | ${m(d.heapTotal)} | ${m(d.external)} | ${m(d.arrayBuffers)} | ${m(d.rssAnon)} | ${m(d.rssFile)} |`);
         const fds = r.before.fds < 0 ? '-' : `${r.after.fds - r.before.fds} (${r.peakFds - r.before.fds})`;
         console.log(`| ${scenario === 'torrents' ? 'torrents, checked' : 'torrents, resume data'} | ${r.seeding}/${count} | ${r.seconds.toFixed(2)} | ${perUnit(r.after.heap - r.before.heap, count)} | ${perUnit(r.after.rss - r.before.rss, count)} | ${(r.after.heap / MiB).toFixed(1)} MiB | ${(r.after.rss / MiB).toFixed(1)} MiB | ${fds} |`);
       }
     }
+    if (opts.detail && details.length > 0) console.log(['', '| torrents: memory (MiB) | heap used | heap total | external | of it ArrayBuffers | RSS anonymous | RSS file-backed |', '|---|---|---|---|---|---|---|', ...details, ''].join('\n'));
     for (const count of counts(opts.peers)) {
       const r = await runPeers(bundlePath, path.join(work, `peers-${count}`), count);
       const fds = r.before.fds < 0 ? '-' : `${r.after.fds - r.before.fds}`;
