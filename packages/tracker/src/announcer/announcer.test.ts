@@ -313,3 +313,45 @@ test('the info-hash and peer id are copied: a caller reusing its Buffers does no
   expect(h.transport.seen[0]?.request.infoHash).toEqual(new Uint8Array(20).fill(7));
   expect(h.transport.seen[0]?.request.peerId).toEqual(new Uint8Array(20).fill(8));
 });
+
+describe('Announcer: pace and jitter (many torrents in one session)', () => {
+  test('each round waits for its pace turn; a stop while waiting sends nothing', async () => {
+    const turns: { resolve: () => void; signal: AbortSignal }[] = [];
+    const pace = async (signal: AbortSignal): Promise<void> =>
+      await new Promise<void>((resolve, reject) => {
+        turns.push({ resolve, signal });
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      });
+    const h = harness([[A]], new ScriptedTransport(), { pace });
+    h.announcer.start();
+    await h.timers.advance(0);
+    expect(turns).toHaveLength(1);
+    expect(h.transport.events()).toEqual([]);
+    turns[0]!.resolve();
+    await settle();
+    expect(h.transport.events()).toEqual([`${A} started`]);
+    await h.timers.advance(1_800_000);
+    expect(turns).toHaveLength(2);
+    await h.announcer.stop({ timeoutMs: 1000 });
+    expect(turns[1]!.signal.aborted).toBe(true);
+    // The waiting re-announce never went; `stopped` (not paced) did.
+    expect(h.transport.events()).toEqual([`${A} started`, `${A} stopped`]);
+  });
+
+  test('intervalJitter takes up to that share off the wait, never under the min interval', async () => {
+    const transport = new ScriptedTransport().script(A, { ok: true, interval: 1000, peers: [] }, { ok: true, interval: 1000, minInterval: 950, peers: [] });
+    const draws = [0.5, 0.99];
+    const h = harness([[A]], transport, { intervalJitter: 0.1, random: () => draws.shift() ?? 0 });
+    h.announcer.start();
+    await h.timers.advance(0);
+    // 0.5 of 10% off 1000 s.
+    expect(h.timers.pending()).toEqual([950_000]);
+    await h.timers.advance(950_000);
+    // 9.9% off would be 901 s: the tracker's min interval (950 s) is the floor.
+    expect(h.timers.pending()).toEqual([950_000]);
+  });
+
+  test('an intervalJitter outside [0, 1) is refused', () => {
+    expect(thrownCode(() => harness([[A]], new ScriptedTransport(), { intervalJitter: 1 }))).toBe('INVALID_REQUEST');
+  });
+});

@@ -35,6 +35,9 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
   readonly #retryBaseMs: number;
   readonly #retryMaxMs: number;
   readonly #intervals: { readonly defaultIntervalS: number; readonly minimumIntervalS: number };
+  readonly #pace: ((signal: AbortSignal) => Promise<void>) | undefined;
+  readonly #jitter: number;
+  readonly #random: () => number;
 
   #state: State = 'idle';
   /** Trackers that answered ok at least once: they get `stopped` at the end. */
@@ -69,6 +72,10 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
     this.#retryBaseMs = options.retryBaseMs ?? 30_000;
     this.#retryMaxMs = options.retryMaxMs ?? 30 * 60_000;
     this.#intervals = { defaultIntervalS: options.defaultIntervalS ?? 1800, minimumIntervalS: options.minimumIntervalS ?? 60 };
+    this.#pace = options.pace;
+    this.#jitter = options.intervalJitter ?? 0;
+    if (!(this.#jitter >= 0 && this.#jitter < 1)) throw new TrackerError('INVALID_REQUEST', `intervalJitter must be in [0, 1), got ${this.#jitter}`);
+    this.#random = options.random ?? Math.random;
   }
 
   /** The tiers in their current order (shuffled once, answering trackers moved to the front). */
@@ -174,6 +181,11 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
     let lastError: TrackerError | undefined;
     let succeeded = false;
     try {
+      if (this.#pace !== undefined) {
+        // The session's turn; a stop() meanwhile aborts the wait and the round with it.
+        await this.#pace(signal).catch(() => undefined);
+        if (signal.aborted) return;
+      }
       for (const slot of this.#tiers.order()) {
         const event = this.#eventFor(slot.url);
         inFlight.url = slot.url;
@@ -257,7 +269,7 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
     if (peers.length > 0) this.emit('peers', peers, slot.url);
     if (this.#state !== 'running') return; // a listener called stop()
     // A completed() that came while `started` was in flight goes out at once.
-    this.#schedule(this.#completedPending ? 0 : nextIntervalMs(result.interval, result.minInterval, this.#intervals));
+    this.#schedule(this.#completedPending ? 0 : this.#jittered(nextIntervalMs(result.interval, result.minInterval, this.#intervals), this.#earliestExtra - now));
   }
 
   #onAllFailed(lastError: TrackerError | undefined): void {
@@ -269,7 +281,13 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
         cause: lastError,
       }),
     );
-    if (this.#state === 'running') this.#schedule(delay);
+    if (this.#state === 'running') this.#schedule(this.#jittered(delay, 0));
+  }
+
+  /** Up to `intervalJitter` of `waitMs` off at random, never under `floorMs`. */
+  #jittered(waitMs: number, floorMs: number): number {
+    if (this.#jitter === 0) return waitMs;
+    return Math.max(floorMs, Math.round(waitMs * (1 - this.#jitter * this.#random())));
   }
 
   /** A bug (say, a throwing listener) must not end announcing: report it and retry later. */

@@ -32,8 +32,18 @@ export interface AnnouncerOptions {
    */
   readonly udpClient?: TrackerTransport;
   readonly timers?: Timers;
-  /** Float in [0, 1) for the BEP 12 shuffle. Default Math.random. */
+  /** Float in [0, 1) for the BEP 12 shuffle and the interval jitter. Default Math.random. */
   readonly random?: () => number;
+  /**
+   * Awaited before each announce round (not before `stopped`): a session pacing the announces of
+   * many torrents gives turns here. Rejecting with the round's signal aborted ends the round quietly.
+   */
+  readonly pace?: (signal: AbortSignal) => Promise<void>;
+  /**
+   * Share of each wait between rounds taken off at random, so torrents started together do not
+   * re-announce in lock-step (0.1: up to 10% sooner; never under the min interval). Default 0.
+   */
+  readonly intervalJitter?: number;
   /** Time one tracker gets to answer before the next one is tried. Default 30 s. */
   readonly trackerTimeoutMs?: number;
   /** First wait after a round where every tracker failed; doubles per failed round. Default 30 s. */
