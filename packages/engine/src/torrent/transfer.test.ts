@@ -13,6 +13,7 @@ import { testServices, type TestServices } from '../testing/services.js';
 import type { EngineTuning } from '../tuning.js';
 import type { Peer } from './peer.js';
 import { Transfer, type TransferHooks, type TransferPeers } from './transfer.js';
+import { NO_TRAFFIC } from './transfer-parts.js';
 
 const PIECE = 2 * BLOCK_SIZE;
 const PIECES = 4;
@@ -372,6 +373,37 @@ describe('Transfer: messages and slots', () => {
     peers.map.delete('a');
     transfer.leave(a.peer, new EngineError('SOCKET', 'gone'));
     expect(blocksAsked(b.conn)).toEqual(['3:0', `3:${BLOCK_SIZE}`]);
+  });
+});
+
+describe('Transfer: a seed no peer joined yet (its peer parts are made by the first)', () => {
+  it('has no meters of its own, and ticks, reports a verified piece and closes without them', () => {
+    own(0, 1, 2);
+    transfer.tick(services.clock.now());
+    transfer.pieceVerified(3);
+    expect(hooks.pieces).toEqual([3]);
+    expect(hooks.finishedCount).toBe(1);
+    expect([transfer.downloadMeter, transfer.uploadMeter]).toEqual([NO_TRAFFIC, NO_TRAFFIC]);
+    expect(transfer.uploadMeter.rate()).toBe(0);
+    transfer.close();
+    expect(transfer.closed).toBe(true);
+  });
+
+  it('serves the first peer to come after many ticks, and counts what it uploads', async () => {
+    own(0, 1, 2, 3);
+    for (let tick = 0; tick < 20; tick++) {
+      services.clock.advance(services.tuning.tickMs);
+      transfer.tick(services.clock.now());
+    }
+    const { peer, conn } = connect('late', { before: (p) => p.peerSaid('interested') });
+    expect(peer.amChoking).toBe(false);
+    transfer.onMessage(peer, { type: 'request', index: 2, begin: 0, length: BLOCK_SIZE });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(conn.take('piece-sent')).toEqual([{ type: 'piece-sent', index: 2, begin: 0, length: BLOCK_SIZE }]);
+    expect(transfer.uploadMeter).not.toBe(NO_TRAFFIC);
+    expect(transfer.uploadMeter.total).toBe(BLOCK_SIZE);
+    expect(transfer.uploadMeter.rate()).toBeGreaterThan(0);
   });
 });
 

@@ -1,25 +1,25 @@
 // The running phase of a torrent (downloading or seeding): the picker and piece store, and the parts
 // that exchange pieces with the peers the PeerHost holds. Each part sees only its own small host
 // interface; this class is that host for all of them, and the only place they meet. The Torrent
-// creates one Transfer per start and decides the lifecycle (STATE.md); hooks report back.
+// creates one Transfer per start and decides the lifecycle (STATE.md); hooks report back. The parts
+// and the meters are made when the first peer joins: a seed nobody connects to (most of a session of
+// thousands) costs only this object (issue 17).
 import { BLOCK_SIZE, type Metainfo, type PieceGeometry } from '@typetorrent/metainfo';
 import type { WireMessage } from '@typetorrent/peer-wire';
 import { StorageError, type PieceStore } from '@typetorrent/storage';
 import type { Clock } from '../clock.js';
 import { EngineError, describeError } from '../errors.js';
 import type { PiecePicker } from '../picker/piece-picker.js';
-import { LimiterChain, type RateLimiter } from '../rate/rate-limiter.js';
-import { RateMeter } from '../rate/rate-meter.js';
+import type { LimiterChain, RateLimiter } from '../rate/rate-limiter.js';
 import type { PeerRequestsOptions } from '../requests/peer-requests.js';
-import { Availability, type AvailabilityCounts, type AvailabilityHost } from './availability.js';
-import { Choking, type ChokingHost } from './choking.js';
-import { Downloader, type DownloaderHost } from './downloader.js';
-import { HashFailures } from './hash-failures.js';
+import type { AvailabilityCounts, AvailabilityHost } from './availability.js';
+import type { ChokingHost } from './choking.js';
+import type { Downloader, DownloaderHost } from './downloader.js';
 import type { PeerWork } from './peer-host.js';
 import type { Peer } from './peer.js';
-import { ReadThrottle } from './read-throttle.js';
 import type { SessionServices } from './services.js';
-import { Uploader, type IncomingRequest, type UploaderHost } from './uploader.js';
+import { makePeerParts, NO_TRAFFIC, type PeerParts, type PeerPartsOptions, type RateView } from './transfer-parts.js';
+import type { IncomingRequest, Uploader, UploaderHost } from './uploader.js';
 import type { EarlyAnnouncement } from './peer-pieces.js';
 import { routeMessage, type WireHandlers } from './wire-router.js';
 
@@ -59,25 +59,18 @@ export class Transfer implements PeerWork, WireHandlers, DownloaderHost, Uploade
   readonly picker: PiecePicker;
   readonly store: PieceStore;
   readonly clock: Clock;
-  readonly downloadMeter: RateMeter;
-  readonly uploadMeter: RateMeter;
-  /** Torrent limiter then the session's: both must allow a transfer. */
-  readonly limiter: LimiterChain;
   readonly requestOptions: Omit<PeerRequestsOptions, 'now'>;
   readonly slots: number;
   readonly rechokeIntervalMs: number;
-  readonly downloader: Downloader;
-  readonly uploader: Uploader;
   /** Payload bytes since this transfer started. */
   downloaded = 0;
   uploaded = 0;
   readonly infoHash: Uint8Array;
   readonly #peers: TransferPeers;
   readonly #hooks: TransferHooks;
-  readonly #availability: Availability;
-  readonly #choking: Choking;
-  readonly #readThrottle: ReadThrottle;
-  readonly #hashFailures = new HashFailures();
+  readonly #partsOptions: PeerPartsOptions;
+  /** Made by the first peer to join (or the first call that needs a part); see `#parts`. */
+  #made: PeerParts | undefined;
   /** Peers may transfer; false while paused. */
   #active = false;
   #closed = false;
@@ -91,19 +84,38 @@ export class Transfer implements PeerWork, WireHandlers, DownloaderHost, Uploade
     this.clock = services.clock;
     this.#peers = options.peers;
     this.#hooks = options.hooks;
+    this.#partsOptions = { services, downloadLimiter: options.downloadLimiter, uploadLimiter: options.uploadLimiter };
     const { tuning } = services;
     this.requestOptions = { min: tuning.minRequestQueue, max: tuning.maxRequestQueue, requestTimeoutMs: tuning.requestTimeoutMs, snubTimeoutMs: tuning.snubTimeoutMs };
     this.slots = tuning.uploadSlots;
     this.rechokeIntervalMs = tuning.rechokeIntervalMs;
-    const now = (): number => services.clock.now();
-    this.downloadMeter = new RateMeter({ now });
-    this.uploadMeter = new RateMeter({ now });
-    this.limiter = new LimiterChain([options.uploadLimiter, services.uploadLimiter]);
-    this.#readThrottle = new ReadThrottle(new LimiterChain([options.downloadLimiter, services.downloadLimiter]), services.clock);
-    this.downloader = new Downloader(this);
-    this.uploader = new Uploader(this);
-    this.#choking = new Choking(this);
-    this.#availability = new Availability(this);
+  }
+
+  /** The parts that work with peers, made on first use. */
+  get #parts(): PeerParts {
+    this.#made ??= makePeerParts(this, this.#partsOptions);
+    return this.#made;
+  }
+
+  /** Payload rates; NO_TRAFFIC until a peer joined. */
+  get downloadMeter(): RateView {
+    return this.#made?.downloadMeter ?? NO_TRAFFIC;
+  }
+
+  get uploadMeter(): RateView {
+    return this.#made?.uploadMeter ?? NO_TRAFFIC;
+  }
+
+  get limiter(): LimiterChain {
+    return this.#parts.limiter;
+  }
+
+  get downloader(): Downloader {
+    return this.#parts.downloader;
+  }
+
+  get uploader(): Uploader {
+    return this.#parts.uploader;
   }
 
   get pieceCount(): number {
@@ -149,8 +161,8 @@ export class Transfer implements PeerWork, WireHandlers, DownloaderHost, Uploade
     if (this.#closed) return;
     this.#active = false;
     this.#closed = true;
-    this.uploader.close();
-    this.#readThrottle.close();
+    this.#made?.uploader.close();
+    this.#made?.readThrottle.close();
   }
 
   peers(): Iterable<Peer> {
@@ -171,27 +183,29 @@ export class Transfer implements PeerWork, WireHandlers, DownloaderHost, Uploade
   }
 
   join(peer: Peer, early: boolean): void {
-    this.downloader.join(peer);
-    this.uploader.join(peer);
+    const parts = this.#parts;
+    parts.downloader.join(peer);
+    parts.uploader.join(peer);
     // Greeted before we knew our pieces: it heard HAVE NONE (or nothing), so each piece is a HAVE.
     if (early && this.picker.haveCount > 0) {
       peer.conn.corked(() => {
         for (let piece = 0; piece < this.geometry.pieceCount; piece++) if (this.picker.has(piece)) peer.conn.sendHave(piece);
       });
     }
-    if (peer.conn.fast && this.picker.haveCount > 0) this.uploader.grantAllowedFast(peer);
-    this.#availability.join(peer);
-    if (!peer.conn.closed && peer.peerInterested) this.#choking.onInterested(peer);
+    if (peer.conn.fast && this.picker.haveCount > 0) parts.uploader.grantAllowedFast(peer);
+    parts.availability.join(peer);
+    if (!peer.conn.closed && peer.peerInterested) parts.choking.onInterested(peer);
   }
 
   leave(peer: Peer, _reason: EngineError): void {
-    this.#readThrottle.remove(peer);
-    this.downloader.leave(peer);
-    this.uploader.leave(peer);
-    this.#availability.leave(peer);
+    const parts = this.#parts;
+    parts.readThrottle.remove(peer);
+    parts.downloader.leave(peer);
+    parts.uploader.leave(peer);
+    parts.availability.leave(peer);
     if (this.active) {
-      if (!peer.amChoking && peer.peerInterested) this.#choking.rechoke(this.clock.now());
-      this.downloader.fillAll();
+      if (!peer.amChoking && peer.peerInterested) parts.choking.rechoke(this.clock.now());
+      parts.downloader.fillAll();
     }
   }
 
@@ -204,7 +218,7 @@ export class Transfer implements PeerWork, WireHandlers, DownloaderHost, Uploade
   }
 
   onChunk(peer: Peer, bytes: number): void {
-    this.#readThrottle.charge(peer, bytes);
+    this.#parts.readThrottle.charge(peer, bytes);
     this.downloader.fill(peer);
   }
 
@@ -213,14 +227,15 @@ export class Transfer implements PeerWork, WireHandlers, DownloaderHost, Uploade
   }
 
   snubbed(peer: Peer): boolean {
-    return this.downloader.snubbed(peer);
+    return this.#made?.downloader.snubbed(peer) ?? false;
   }
 
-  /** Request timeouts and refills, rechoke rounds. */
+  /** Request timeouts and refills, rechoke rounds (nothing to do before a peer joined). */
   tick(now: number): void {
-    if (!this.active) return;
-    this.downloader.tick();
-    this.#choking.tick(now);
+    const parts = this.#made;
+    if (!this.active || parts === undefined) return;
+    parts.downloader.tick();
+    parts.choking.tick(now);
   }
 
   /** The peer announced pieces: are we interested now? A seed is let go once we are one too. */
@@ -254,24 +269,24 @@ export class Transfer implements PeerWork, WireHandlers, DownloaderHost, Uploade
 
   countDownload(peer: Peer, bytes: number): void {
     peer.downloadMeter.add(bytes);
-    this.downloadMeter.add(bytes);
+    this.#parts.downloadMeter.add(bytes);
     this.downloaded += bytes;
   }
 
   countUpload(peer: Peer, bytes: number): void {
     peer.uploadMeter.add(bytes);
-    this.uploadMeter.add(bytes);
+    this.#parts.uploadMeter.add(bytes);
     this.uploaded += bytes;
   }
 
   observeBlock(piece: number, block: number, peer: string, data: Uint8Array): void {
-    this.#hashFailures.observe(piece, block, peer, data);
+    this.#parts.hashFailures.observe(piece, block, peer, data);
   }
 
   /** The store verified and wrote a piece. */
   pieceVerified(piece: number): void {
     for (const { block, peer } of this.picker.markHave(piece)) this.downloader.cancel(peer, piece, block * BLOCK_SIZE);
-    const guilty = this.#hashFailures.verified(piece);
+    const guilty = this.#made?.hashFailures.verified(piece) ?? [];
     for (const peer of this.peers()) {
       if (!peer.has(piece)) peer.conn.sendHave(piece);
     }
@@ -286,7 +301,7 @@ export class Transfer implements PeerWork, WireHandlers, DownloaderHost, Uploade
   /** The store found a piece's data wrong: download it again, and punish who sent it if we can tell. */
   pieceFailed(piece: number, senders: readonly string[]): void {
     for (const { block, peer } of this.picker.pieceFailed(piece)) this.downloader.cancel(peer, piece, block * BLOCK_SIZE);
-    const guilty = this.#hashFailures.failed(piece, senders);
+    const guilty = this.#parts.hashFailures.failed(piece, senders);
     this.warn(new EngineError('CORRUPT_DATA', `piece ${piece} failed its hash check (from ${[...new Set(senders)].join(', ')})`));
     this.#convict(guilty, piece);
     this.downloader.fillAll();
@@ -322,7 +337,7 @@ export class Transfer implements PeerWork, WireHandlers, DownloaderHost, Uploade
   }
 
   onAnnouncement(peer: Peer, said: EarlyAnnouncement): void {
-    this.#availability.onAnnouncement(peer, said);
+    this.#parts.availability.onAnnouncement(peer, said);
   }
 
   onChoke(peer: Peer): void {
@@ -334,12 +349,12 @@ export class Transfer implements PeerWork, WireHandlers, DownloaderHost, Uploade
   }
 
   onInterested(peer: Peer): void {
-    this.#choking.onInterested(peer);
+    this.#parts.choking.onInterested(peer);
   }
 
   onNotInterested(peer: Peer): void {
     // Its upload slot would idle until the next round: hand it on now (STATE.md).
-    if (!peer.amChoking) this.#choking.rechoke(this.clock.now());
+    if (!peer.amChoking) this.#parts.choking.rechoke(this.clock.now());
   }
 
   onRequest(peer: Peer, request: IncomingRequest): void {
