@@ -34,7 +34,7 @@ export class ActiveQueue implements ActiveSlots {
   readonly #waiting = new Map<QueueMember, ActiveKind>();
 
   constructor(limits: Partial<ActiveLimits> = {}) {
-    this.#limits = checkLimits({ downloads: DEFAULT_MAX_ACTIVE_DOWNLOADS, seeds: DEFAULT_MAX_ACTIVE_SEEDS, total: DEFAULT_MAX_ACTIVE, ...limits });
+    this.#limits = merged({ downloads: DEFAULT_MAX_ACTIVE_DOWNLOADS, seeds: DEFAULT_MAX_ACTIVE_SEEDS, total: DEFAULT_MAX_ACTIVE }, limits);
   }
 
   get limits(): ActiveLimits {
@@ -128,7 +128,7 @@ export class ActiveQueue implements ActiveSlots {
 
   /** New limits at run time: raised ones start torrents waiting, lowered ones send the latest in the queue back to wait. */
   setLimits(limits: Partial<ActiveLimits>): void {
-    this.#limits = checkLimits({ ...this.#limits, ...limits });
+    this.#limits = merged(this.#limits, limits);
     this.#enforce();
   }
 
@@ -191,7 +191,9 @@ export class ActiveQueue implements ActiveSlots {
   }
 }
 
-function checkLimits(limits: ActiveLimits): ActiveLimits {
+/** `base` with the limits given in `change` (undefined ones left as they were), each checked. */
+function merged(base: ActiveLimits, change: Partial<ActiveLimits>): ActiveLimits {
+  const limits = { downloads: change.downloads ?? base.downloads, seeds: change.seeds ?? base.seeds, total: change.total ?? base.total };
   for (const [name, value] of Object.entries(limits)) {
     if (!(value === Number.POSITIVE_INFINITY || (Number.isInteger(value) && value >= 0))) {
       throw new EngineError('INVALID_ARGUMENT', `the active ${name} limit must be a whole number of at least 0 or Infinity, got ${value}`);

@@ -25,6 +25,8 @@ import { Torrent } from '../torrent/torrent.js';
 import type { AddTorrentOptions, TorrentRateLimits } from '../torrent/types.js';
 import { DEFAULT_TUNING, type EngineTuning } from '../tuning.js';
 import { Budget, DEFAULT_MAX_CONNECTING, DEFAULT_MAX_CONNECTIONS } from './budget.js';
+import { ActiveQueue, type ActiveLimits } from './active-queue.js';
+import { AnnouncePacer } from './announce-pacer.js';
 import { CheckQueue } from './check-queue.js';
 import { fileLimitWarning, openFileLimit } from './file-limit.js';
 import { Listener } from './listener.js';
@@ -60,6 +62,17 @@ export interface SessionOptions {
   readonly maxOpenFiles?: number;
   /** Torrents hashing data on disk at once (default 1); others wait in `checking`. Resume data that vouches for everything skips the queue. */
   readonly maxChecking?: number;
+  /**
+   * Torrents downloading at once (default 5, Transmission's download queue; a magnet fetching its
+   * metadata counts). Others past it are `queued`: no peers, no announces, started in queue order.
+   */
+  readonly maxActiveDownloads?: number;
+  /** Torrents seeding at once (default no limit: an idle seed costs little, and users seed hundreds). */
+  readonly maxActiveSeeds?: number;
+  /** Downloads and seeds together (default no limit). Infinity is no limit for all three. */
+  readonly maxActive?: number;
+  /** Tracker announce rounds started per second across all torrents (default 20, the first 20 at once). */
+  readonly announcesPerSecond?: number;
   readonly clock?: Clock;
   readonly socketFactory?: SocketFactory;
   /** Timeouts and queue sizes (see EngineTuning); tests shorten them. */
@@ -118,6 +131,8 @@ export class Session extends EventEmitter<SessionEvents> {
   readonly #downloadLimiter: RateLimiter;
   readonly #uploadLimiter: RateLimiter;
   readonly #listener: Listener;
+  readonly #queue: ActiveQueue;
+  readonly #pacer: AnnouncePacer;
   readonly #ownUdp: UdpTrackerClient | undefined;
   readonly #hasher: SessionHasher | undefined;
   readonly #dht: SessionDht | undefined;
@@ -145,6 +160,8 @@ export class Session extends EventEmitter<SessionEvents> {
     const now = (): number => clock.now();
     this.#downloadLimiter = new RateLimiter({ now, bytesPerSecond: options.rateLimits?.download });
     this.#uploadLimiter = new RateLimiter({ now, bytesPerSecond: options.rateLimits?.upload });
+    this.#queue = new ActiveQueue({ downloads: options.maxActiveDownloads, seeds: options.maxActiveSeeds, total: options.maxActive });
+    this.#pacer = new AnnouncePacer({ clock, perSecond: options.announcesPerSecond });
     const budget = new Budget(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS, options.maxConnecting ?? DEFAULT_MAX_CONNECTING);
     this.#ownUdp = options.trackers?.udp === undefined ? new UdpTrackerClient() : undefined;
     const udp = options.trackers?.udp ?? this.#ownUdp;
@@ -184,6 +201,8 @@ export class Session extends EventEmitter<SessionEvents> {
       hasher: options.hasher ?? this.#hasher,
       openFiles: new OpenFilePool({ capacity: options.maxOpenFiles ?? MAX_OPEN_FILES }),
       checkSlots: new CheckQueue(options.maxChecking),
+      activeSlots: this.#queue,
+      announcePacing: this.#pacer,
       // One interval for every active torrent, not one each (issue 17: idle seeds cost CPU).
       ticks: new TickGroup(clock, tuning.tickMs),
       trackers: { http: options.trackers?.http ?? new HttpTrackerClient(trackerCrypto(this.encryption)), ...(udp === undefined ? {} : { udp }) },
@@ -250,6 +269,7 @@ export class Session extends EventEmitter<SessionEvents> {
     const storage = options.storage ?? this.#options.storage;
     const torrent = new Torrent(metainfo, storage === undefined ? options : { ...options, storage }, this.#services);
     this.#torrents.set(metainfo.infoHashHex, torrent);
+    this.#queue.join(torrent);
     this.#infoHashes.add(metainfo.infoHash);
     this.emit('added', torrent);
     // start() reports through the torrent's state; it rejects only once the torrent is removed.
@@ -264,6 +284,7 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#torrents.delete(found.infoHashHex);
     this.#infoHashes.delete(found.infoHash);
     await found.remove();
+    this.#queue.leave(found);
     this.emit('removed', found);
   }
 
@@ -281,6 +302,21 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#uploadLimiter.setRate(limits.upload);
   }
 
+  /** The active downloads / seeds / total limits in force (Infinity: none). */
+  get activeLimits(): ActiveLimits {
+    return this.#queue.limits;
+  }
+
+  /** New limits at run time: raised ones start queued torrents, lowered ones queue the latest active in the queue. */
+  setActiveLimits(limits: Partial<ActiveLimits>): void {
+    this.#queue.setLimits(limits);
+  }
+
+  /** Moves a torrent to a place in the queue (0 first); a queued torrent moved up starts when the next slot frees. */
+  moveQueue(torrent: Torrent, position: number): void {
+    this.#queue.move(torrent, position);
+  }
+
   /** Stops every torrent (in parallel, each within its stop timeout) and closes the port. */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -290,6 +326,7 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#torrents.clear();
     for (const torrent of torrents) this.#infoHashes.delete(torrent.infoHash);
     await Promise.all(torrents.map(async (torrent) => await torrent.remove()));
+    this.#pacer.close();
     await this.#dht?.close();
     await this.#udp?.close();
     await this.#lsd?.close();

@@ -25,6 +25,7 @@ export function startAnnouncer(target: AnnounceTarget, services: SessionServices
     hooks.warn(new EngineError('INVALID_STATE', 'not announcing: the session is not listening, so peers could not reach us', { infoHash: target.infoHashHex }));
     return undefined;
   }
+  const pacing = services.announcePacing;
   const announcer = new Announcer({
     infoHash: target.infoHash,
     peerId: services.peerId,
@@ -32,6 +33,8 @@ export function startAnnouncer(target: AnnounceTarget, services: SessionServices
     tiers: target.tiers,
     stats: hooks.stats,
     timers: services.clock,
+    // The session's pace: a turn before each round, re-announces drifting apart (session/announce-pacer.ts).
+    ...(pacing === undefined ? {} : { pace: async (signal: AbortSignal) => await pacing.turn(signal), intervalJitter: pacing.jitter, random: pacing.random }),
     ...(services.trackers.http === undefined ? {} : { httpClient: services.trackers.http }),
     ...(services.trackers.udp === undefined ? {} : { udpClient: services.trackers.udp }),
   });

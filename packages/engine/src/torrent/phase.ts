@@ -20,6 +20,11 @@ export type Phase =
   | { readonly kind: 'checking'; readonly abort: AbortController }
   /** Downloading or seeding. Fetching and running torrents are ticked by the session (TorrentCore.tick). */
   | { readonly kind: 'running'; readonly run: Running }
+  /**
+   * Waiting in the session's active queue (past its downloads or seeds limit): no traffic, like
+   * paused; `run` is kept once the data is checked (a magnet waits before its fetch, without one).
+   */
+  | { readonly kind: 'queued'; readonly run: Running | undefined }
   /** No traffic; `run` is kept when paused while running, so resuming needs no check. */
   | { readonly kind: 'paused'; readonly run: Running | undefined }
   | { readonly kind: 'stopped' }

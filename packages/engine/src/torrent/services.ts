@@ -3,6 +3,8 @@
 import type { Hasher, OpenFilePool } from '@typetorrent/storage';
 import type { TrackerTransport } from '@typetorrent/tracker';
 import type { Clock } from '../clock.js';
+import type { ActiveSlots } from './active-slots.js';
+import type { AnnouncePacing } from './announce-pacing.js';
 import type { DialEncryption, SocketFactory } from '../net/socket-factory.js';
 import type { BanList } from '../peer/ban-list.js';
 import type { DhtService } from './dht-service.js';
@@ -64,6 +66,10 @@ export interface SessionServices {
   readonly openFiles?: OpenFilePool | undefined;
   /** Turns at hashing data on disk; undefined: every torrent checks at once. */
   readonly checkSlots?: CheckSlots | undefined;
+  /** The session's active downloads/seeds queue; undefined: every started torrent runs. */
+  readonly activeSlots?: ActiveSlots | undefined;
+  /** The session's pace for tracker announces; undefined: each announces at once, intervals as given. */
+  readonly announcePacing?: AnnouncePacing | undefined;
   /** The session's tick; undefined: each torrent runs its own interval (see TickGroup). */
   readonly ticks?: SessionTicks | undefined;
   /** Shared tracker clients (one UDP socket for the whole session). */

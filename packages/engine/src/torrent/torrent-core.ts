@@ -7,6 +7,7 @@ import type { MagnetLink, Metainfo } from '@typetorrent/metainfo';
 import { EngineError } from '../errors.js';
 import { magnetPeers } from '../metadata/magnet-peers.js';
 import { RateLimiter } from '../rate/rate-limiter.js';
+import type { ActiveKind } from './active-slots.js';
 import { TorrentAnnouncer } from './announce.js';
 import { createConnections, type Connections } from './connections.js';
 import { DhtAnnouncer } from './dht-announcer.js';
@@ -34,6 +35,8 @@ function isMetainfo(source: TorrentSource): source is Metainfo {
 export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
   /** Byte counts and rates now (the public API builds it). */
   abstract progress(): TorrentProgress;
+  /** The session's active queue granted or took back this torrent's slot (torrent.ts follows it). */
+  abstract queueChanged(): void;
 
   readonly infoHash: Uint8Array;
   readonly infoHashHex: string;
@@ -124,15 +127,16 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
     });
   }
 
-  /** The open data and its transfer, while running or paused from running. */
+  /** The open data and its transfer, while running, or paused or queued after a check. */
   protected _running(): Running | undefined {
     const phase = this._phase;
-    return phase.kind === 'running' || phase.kind === 'paused' ? phase.run : undefined;
+    return phase.kind === 'running' || phase.kind === 'paused' || phase.kind === 'queued' ? phase.run : undefined;
   }
 
   /** Fetches the metadata when it is not known, then checks the data and runs. */
   protected async _begin(fullCheck: boolean): Promise<void> {
-    if (this._metainfo === undefined && !(await this._fetchMetadata())) return;
+    // A magnet is a download from the start: it waits for a download slot before fetching.
+    if (this._metainfo === undefined && (!this._admitted('download', undefined) || !(await this._fetchMetadata()))) return;
     await this._check(fullCheck);
   }
 
@@ -196,7 +200,7 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
       await this._halt({ kind: 'stopped' });
       return;
     }
-    this._run(run);
+    if (this._admitted(this._finished ? 'seed' : 'download', run)) this._run(run);
     if (this._finished) this.emit('done');
   }
 
@@ -270,6 +274,7 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
     const run = this._running();
     if (this._finished || run === undefined) return;
     this._finished = true;
+    this._services.activeSlots?.change(this, 'seed');
     if (!this._completedAnnounced) {
       this._completedAnnounced = true;
       this._announcer.completed();
@@ -296,6 +301,7 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
     const kind = this._phase.kind;
     if (kind === 'stopped' || (kind === 'error' && next.kind === 'error')) return;
     const run = this._running();
+    this._services.activeSlots?.release(this);
     await this._leaveActive(next.kind);
     this._conn.host.stopWork(next.kind);
     if (run !== undefined) {
@@ -305,6 +311,17 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
       await this._within(run.opened.store.close({ durable: this._options.durable === true }), 'closing the data (flush and resume data)');
     }
     this._enter(next, next.kind === 'error' ? { state: 'error', error: next.error } : { state: 'stopped' });
+  }
+
+  /**
+   * Asks the session's active queue for a slot (queue.ts); without one the torrent enters `queued`
+   * and waits for `queueChanged`. `run`: the checked data, kept while queued.
+   */
+  protected _admitted(kind: ActiveKind, run: Running | undefined): boolean {
+    const slots = this._services.activeSlots;
+    if (slots === undefined || slots.want(this, kind)) return true;
+    this._enter({ kind: 'queued', run }, { state: 'queued' });
+    return false;
   }
 
   /** Steps 1-3 of STATE.md "Leaving an active state": ticks, peers, trackers. */
@@ -318,7 +335,7 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
   }
 
   /** Cuts a fetch or check in progress short (pause, stop, recheck). */
-  protected _abortWork(reason: 'paused' | 'stopped' | 'rechecking'): void {
+  protected _abortWork(reason: 'paused' | 'stopped' | 'rechecking' | 'queued'): void {
     const phase = this._phase;
     if (phase.kind === 'fetching' || phase.kind === 'checking') phase.abort.abort(new EngineError('ABORTED', reason));
   }

@@ -55,25 +55,52 @@ export class Torrent extends TorrentCore {
     });
   }
 
-  /** Halts all traffic (every peer disconnected, trackers told `stopped`), keeping the data open. */
+  /** Halts all traffic (every peer disconnected, trackers told `stopped`), keeping the data open; a queued torrent leaves the queue. */
   async pause(): Promise<void> {
     this._abortWork('paused');
     await this._serially(async () => {
       const phase = this._phase;
-      if (phase.kind === 'fetching' || phase.kind === 'checking' || phase.kind === 'running') {
-        await this._leaveActive('paused');
-        this._enter({ kind: 'paused', run: phase.kind === 'running' ? phase.run : undefined }, { state: 'paused' });
+      if (phase.kind === 'fetching' || phase.kind === 'checking' || phase.kind === 'running' || phase.kind === 'queued') {
+        this._services.activeSlots?.release(this);
+        if (phase.kind !== 'queued') await this._leaveActive('paused');
+        this._enter({ kind: 'paused', run: phase.kind === 'running' || phase.kind === 'queued' ? phase.run : undefined }, { state: 'paused' });
       }
     });
   }
 
-  /** Back to the state the torrent was paused from. */
+  /** Back to the state the torrent was paused from, or `queued` when the session's limits say so. */
   async resume(): Promise<void> {
     await this._serially(async () => {
       const phase = this._phase;
       if (phase.kind !== 'paused') return;
       if (phase.run === undefined) await this._begin(false);
-      else this._run(phase.run);
+      else if (this._admitted(phase.run.opened.picker.isFinished ? 'seed' : 'download', phase.run)) this._run(phase.run);
+    });
+  }
+
+  /** 0-based place in the session's queue (the order torrents start in when limits hold them back); -1 outside a session. */
+  get queuePosition(): number {
+    return this._services.activeSlots?.position(this) ?? -1;
+  }
+
+  /**
+   * The session's queue granted this torrent a slot, or took it back (limits lowered): run, or leave
+   * for `queued`. Called by the queue; not for embedders.
+   */
+  queueChanged(): void {
+    const slots = this._services.activeSlots;
+    if (slots === undefined || this._removed) return;
+    if (this._phase.kind === 'fetching' && !slots.isActive(this)) this._abortWork('queued');
+    this._background(async () => {
+      const phase = this._phase;
+      const active = slots.isActive(this);
+      if (phase.kind === 'queued' && active) {
+        if (phase.run === undefined) await this._begin(false);
+        else this._run(phase.run);
+      } else if ((phase.kind === 'running' || phase.kind === 'fetching') && !active) {
+        await this._leaveActive('queued');
+        this._enter({ kind: 'queued', run: phase.kind === 'running' ? phase.run : undefined }, { state: 'queued' });
+      }
     });
   }
 
@@ -203,6 +230,7 @@ export class Torrent extends TorrentCore {
       this._counts.recount(opened.picker, metainfo.geometry);
       if (this._finished && !opened.picker.isFinished) {
         this._finished = false;
+        this._services.activeSlots?.change(this, 'download');
         if (this._status.state === 'seeding') this._setStatus({ state: 'downloading' });
         // Seeds were let go when we needed nothing more: find them again.
         this._conn.host.swarm.add(this._manualPeers, 'manual');

@@ -5,7 +5,9 @@ import type { EngineError } from '../errors.js';
 /**
  * The torrent's lifecycle (STATE.md beside the package): `fetching-metadata` (a magnet link's info
  * dict comes from peers, BEP 9), `checking` (establishing what is on disk),
- * `downloading`, `seeding` (every wanted piece verified; `complete` when every piece is), `paused`
+ * `downloading`, `seeding` (every wanted piece verified; `complete` when every piece is), `queued`
+ * (past the session's active downloads or seeds limit: no peers, no announces, started in queue
+ * order when a slot frees), `paused`
  * (no peers, no announces, data open), `stopped` (data closed, resume data saved; `start()` checks
  * again) and `error` (halted by a storage failure; `start()` tries again).
  */
@@ -14,6 +16,7 @@ export type TorrentStatus =
   | { readonly state: 'checking' }
   | { readonly state: 'downloading' }
   | { readonly state: 'seeding'; readonly complete: boolean }
+  | { readonly state: 'queued' }
   | { readonly state: 'paused' }
   | { readonly state: 'stopped' }
   | { readonly state: 'error'; readonly error: EngineError };
