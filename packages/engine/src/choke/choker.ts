@@ -50,6 +50,8 @@ export interface ChokeInput {
   readonly slots?: number;
   /** The optimistic unchoke the previous round returned. */
   readonly optimistic?: OptimisticUnchoke | undefined;
+  /** Choose an optimistic unchoke on top of the regular slots (default true). */
+  readonly optimisticSlot?: boolean;
   /** The time of this round (ms). */
   readonly now: number;
   /** Draws the optimistic unchoke. Default `Math.random`. */
@@ -88,7 +90,8 @@ export interface ChokeDecision {
  *    loses interest or earns a regular slot. It lets new peers get their first pieces to trade and
  *    lets us discover peers faster than the current ones.
  *
- * So at most `slots + 1` interested peers are unchoked. O(p log p) for p peers.
+ * So at most `slots + 1` interested peers are unchoked (`slots` with `optimisticSlot: false`).
+ * O(p log p) for p peers.
  */
 export function choke(input: ChokeInput): ChokeDecision {
   const slots = input.slots ?? DEFAULT_UNCHOKE_SLOTS;
@@ -109,7 +112,7 @@ export function choke(input: ChokeInput): ChokeDecision {
   const standby = ranked.filter((peer) => !peer.interested && rateOf(peer) > slowest);
   const regularKeys = new Set(regular.map((peer) => peer.key));
 
-  const optimistic = chooseOptimistic(input, regularKeys);
+  const optimistic = input.optimisticSlot === false ? undefined : chooseOptimistic(input, regularKeys);
   const unchoked = new Set([...regularKeys, ...standby.map((peer) => peer.key)]);
   if (optimistic !== undefined) unchoked.add(optimistic.key);
 

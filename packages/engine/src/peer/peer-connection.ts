@@ -207,21 +207,24 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
    * A PIECE message: the 13-byte header, then the block itself, corked into one writev so the block
    * is never copied into a message buffer. Encrypted, the block is copied once, beside its header, and
    * the copy encrypted: the block itself may be a storage cache's memory that others still read.
+   * `written` is called once the block has left the socket's buffer (handed to the kernel), or the
+   * socket was destroyed first; never when this returns false because the connection is closed.
    */
-  sendPiece(piece: number, begin: number, block: Uint8Array): boolean {
+  sendPiece(piece: number, begin: number, block: Uint8Array, written?: () => void): boolean {
     if (this.#closed !== undefined) return false;
+    const done = written === undefined ? undefined : (): void => written();
     if (this.#cipher !== undefined) {
       const message = new Uint8Array(PIECE_HEADER_LENGTH + block.length);
       encodePieceHeaderInto(message, 0, piece, begin, block.length);
       message.set(block, PIECE_HEADER_LENGTH);
-      return this.#write(message);
+      return this.#write(message, done);
     }
     const header = this.#take(PIECE_HEADER_LENGTH);
     encodePieceHeaderInto(header, 0, piece, begin, block.length);
     const socket = this.#socket;
     socket.cork();
     socket.write(header);
-    const ok = socket.write(block);
+    const ok = socket.write(block, done);
     socket.uncork();
     this.bytesOut += PIECE_HEADER_LENGTH + block.length;
     this.#lastSentAt = this.#clock.now();
@@ -288,10 +291,10 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
   }
 
   /** `bytes` must be this connection's own buffer: it is encrypted in place when the connection is. */
-  #write(bytes: Uint8Array): boolean {
+  #write(bytes: Uint8Array, written?: (error?: Error | null) => void): boolean {
     if (this.#closed !== undefined) return false;
     this.#cipher?.encrypt.process(bytes);
-    const ok = this.#socket.write(bytes);
+    const ok = this.#socket.write(bytes, written);
     this.bytesOut += bytes.length;
     this.#lastSentAt = this.#clock.now();
     if (!ok) this.#needDrain = true;

@@ -13,6 +13,14 @@ export class FakeConnection {
   readonly sent: Sent[] = [];
   closedBy: EngineError | undefined;
   writable = true;
+  /**
+   * A socket nobody reads: piece writes never complete until `flush()`. Otherwise each completes
+   * from a microtask, as a real socket's callback comes after the write returns.
+   */
+  holdWrites = false;
+  /** Bytes of piece blocks written and not yet completed (with `holdWrites`). */
+  unflushed = 0;
+  readonly #pending: { bytes: number; written: () => void }[] = [];
   constructor(
     readonly key: string,
     readonly fast = true,
@@ -49,9 +57,24 @@ export class FakeConnection {
     return this.send({ type: 'have', index: piece });
   }
 
-  sendPiece(piece: number, begin: number, block: Uint8Array): boolean {
+  sendPiece(piece: number, begin: number, block: Uint8Array, written?: () => void): boolean {
     this.sent.push({ type: 'piece-sent', index: piece, begin, length: block.length });
+    if (this.holdWrites) {
+      this.unflushed += block.length;
+      this.#pending.push({ bytes: block.length, written: written ?? ((): void => undefined) });
+    } else if (written !== undefined) {
+      queueMicrotask(written);
+    }
     return this.writable;
+  }
+
+  /** The peer reads its socket: every held write completes, oldest first. */
+  flush(): void {
+    this.holdWrites = false;
+    for (const write of this.#pending.splice(0)) {
+      this.unflushed -= write.bytes;
+      write.written();
+    }
   }
 
   corked(write: () => void): void {

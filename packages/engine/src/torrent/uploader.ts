@@ -1,6 +1,8 @@
 // Serving the blocks peers request: from verified pieces only, through the upload rate limiters,
-// with the socket's back-pressure (a write that fills the buffer stops serving until 'drain') and a
-// cap on reads in flight and on queued requests per peer.
+// with the socket's back-pressure (a write that fills the buffer stops serving until 'drain'), a cap
+// on reads in flight and on queued requests per peer, and the session's cap on upload data held in
+// memory (UploadMemory: per peer and in total), counted from the read's start until its write has
+// left the socket's buffer. Requests past a cap stay queued, unread, until bytes leave.
 import type { PieceGeometry } from '@typetorrent/metainfo';
 import { allowedFastSet } from '@typetorrent/peer-wire';
 import { DEFAULT_MAX_READ_LENGTH, type PieceStore } from '@typetorrent/storage';
@@ -8,6 +10,7 @@ import type { Clock } from '../clock.js';
 import { EngineError, describeError } from '../errors.js';
 import type { Limiter } from '../rate/rate-limiter.js';
 import type { Peer } from './peer.js';
+import { UploadMemory } from './upload-memory.js';
 
 /** A request the peer made of us, waiting to be served. */
 export interface IncomingRequest {
@@ -45,6 +48,8 @@ export interface UploaderHost {
   readonly clock: Clock;
   /** Torrent then session: both must allow a transfer. */
   readonly limiter: Limiter;
+  /** The session's cap on upload data held in memory (per peer and in total); undefined: the torrent's own, with the defaults. */
+  readonly memory?: UploadMemory | undefined;
   /** Running (not paused or closed). */
   readonly uploading: boolean;
   readonly closed: boolean;
@@ -64,10 +69,17 @@ class UploadState {
   serving = 0;
   /** Requests in a row we could not serve, from a peer without BEP 6 (we cannot reject them). */
   badRequests = 0;
+  /** Bytes of its reads in flight and of its writes not yet handed to the kernel (UploadMemory). */
+  held = 0;
+  /** Set once it left: its bytes went back then, so later completions give back nothing. */
+  left = false;
+  /** Serves it again when the session's upload memory has room (made when first needed). */
+  wake: (() => void) | undefined;
 }
 
 export class Uploader {
   readonly #host: UploaderHost;
+  readonly #memory: UploadMemory;
   readonly #state = new Map<Peer, UploadState>();
   #limitTimer: (() => void) | undefined;
   /** Peers waiting for the rate limiters, in turn order. */
@@ -76,6 +88,7 @@ export class Uploader {
 
   constructor(host: UploaderHost) {
     this.#host = host;
+    this.#memory = host.memory ?? new UploadMemory();
   }
 
   join(peer: Peer): void {
@@ -83,8 +96,10 @@ export class Uploader {
   }
 
   leave(peer: Peer): void {
+    const state = this.#state.get(peer);
     this.#state.delete(peer);
     this.#waiting.delete(peer);
+    if (state !== undefined) this.#forget(state);
   }
 
   /**
@@ -111,6 +126,11 @@ export class Uploader {
   /** Requests the peer has queued with us. */
   queued(peer: Peer): number {
     return this.#state.get(peer)?.queue.length ?? 0;
+  }
+
+  /** Bytes held in memory for the peer: reads in flight and writes not yet handed to the kernel. */
+  held(peer: Peer): number {
+    return this.#state.get(peer)?.held ?? 0;
   }
 
   /** A REQUEST message (its length was checked by the decoder: 1..16 KiB). */
@@ -168,29 +188,43 @@ export class Uploader {
     for (const peer of this.#host.peers()) this.serve(peer);
   }
 
-  /** Stops the limiter timer. */
+  /** Stops the limiter timer and gives back every peer's held bytes. */
   close(): void {
     this.#limitTimer?.();
     this.#limitTimer = undefined;
     this.#waiting.clear();
+    for (const state of this.#state.values()) this.#forget(state);
+    this.#state.clear();
   }
 
   /** Starts up to `maxBlocks` reads; returns how many. Joins the waiting line when the limiters say wait. */
   #serve(peer: Peer, state: UploadState, maxBlocks: number): number {
     const host = this.#host;
+    const memory = this.#memory;
     const queue = state.queue;
     let started = 0;
     while (started < maxBlocks && queue.length > 0 && state.serving < MAX_READS_PER_PEER && peer.conn.writable) {
       const next = queue[0];
       if (next === undefined) break;
+      // Over its own share the peer waits for its writes to complete (each completion serves it
+      // again); with none held it may always start one block, whatever the share.
+      const room = Math.max(memory.perPeer - state.held, state.held === 0 ? next.length : 0);
+      if (room < next.length) break;
+      if (memory.available < next.length) {
+        state.wake ??= () => this.serve(peer);
+        memory.wait(state.wake);
+        break;
+      }
       const wait = host.limiter.waitTime(next.length);
       if (wait > 0) {
         this.#waiting.add(peer);
         this.#retryAfter(wait);
         break;
       }
-      const run = this.#run(queue, host.limiter.available());
+      const run = this.#run(queue, Math.min(host.limiter.available(), room, memory.available));
       host.limiter.take(run.length);
+      memory.take(run.length);
+      state.held += run.length;
       queue.splice(0, run.requests.length);
       state.serving++;
       started++;
@@ -208,13 +242,23 @@ export class Uploader {
   /** A read for `requests` (one contiguous run) completed: one corked write for all of them. */
   #send(peer: Peer, state: UploadState, requests: readonly IncomingRequest[], data: Uint8Array): void {
     state.serving--;
-    if (peer.conn.closed) return;
+    if (peer.conn.closed) {
+      this.#give(state, data.length);
+      return;
+    }
     const start = requests[0]?.begin ?? 0;
+    const bytes = data.length;
+    // Writes complete in order: the run's last one says all of it has left the socket's buffer.
+    const written = (): void => {
+      this.#give(state, bytes);
+      if (!state.left) this.serve(peer);
+    };
+    const last = requests.length - 1;
     peer.conn.corked(() => {
-      for (const request of requests) {
+      requests.forEach((request, i) => {
         const at = request.begin - start;
-        peer.conn.sendPiece(request.piece, request.begin, data.subarray(at, at + request.length));
-      }
+        peer.conn.sendPiece(request.piece, request.begin, data.subarray(at, at + request.length), i === last ? written : undefined);
+      });
     });
     this.#host.countUpload(peer, data.length);
     this.serve(peer);
@@ -222,6 +266,7 @@ export class Uploader {
 
   #readFailed(peer: Peer, state: UploadState, requests: readonly IncomingRequest[], error: unknown): void {
     state.serving--;
+    this.#give(state, requests.reduce((sum, request) => sum + request.length, 0));
     const host = this.#host;
     if (host.closed || peer.conn.closed) return;
     const piece = requests[0]?.piece;
@@ -284,6 +329,23 @@ export class Uploader {
     } finally {
       this.#pumping = false;
     }
+  }
+
+  /** Gives back `bytes` the peer held (nothing once it left: leaving gave back all it held). */
+  #give(state: UploadState, bytes: number): void {
+    if (state.left) return;
+    state.held -= bytes;
+    this.#memory.release(bytes);
+  }
+
+  /** The peer is gone: what it held goes back to the session, and it waits for nothing more. */
+  #forget(state: UploadState): void {
+    if (state.left) return;
+    state.left = true;
+    if (state.wake !== undefined) this.#memory.cancel(state.wake);
+    const held = state.held;
+    state.held = 0;
+    this.#memory.release(held);
   }
 
   #retryAfter(ms: number): void {

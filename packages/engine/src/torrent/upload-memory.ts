@@ -1,0 +1,96 @@
+// Upload data held in memory: bytes read from disk for a peer and not yet handed to the kernel (reads
+// in flight, then the socket's write buffer until the write completes). One per session, shared by
+// every torrent: each peer may hold up to `perPeer`, all peers together up to `total`. A peer the
+// total holds back waits in line and is woken, in turn, as other peers' bytes leave; its requests
+// stay queued meanwhile (nothing is read for them, nothing is dropped).
+import { BLOCK_SIZE } from '@typetorrent/metainfo';
+import { EngineError } from '../errors.js';
+
+/**
+ * Per peer. libtorrent's send_buffer_watermark is 500 KiB (reads in flight count toward it); ours is
+ * the socket's write high-water mark (1 MiB, net/socket-factory.ts), which keeps a loopback link busy
+ * while the disk reads the next blocks.
+ */
+export const DEFAULT_UPLOAD_BUFFER_PER_PEER = 1024 * 1024;
+
+/**
+ * All peers of the session together: 32 peers at their full per-peer share, or (with the default 8
+ * upload slots) every unchoked peer at its share with room for allowed-fast requests of choked ones.
+ */
+export const DEFAULT_UPLOAD_BUFFER_TOTAL = 32 * 1024 * 1024;
+
+export interface UploadMemoryOptions {
+  /** Bytes one peer may hold (default 1 MiB); at least one block (16 KiB). */
+  readonly perPeer?: number;
+  /** Bytes all peers may hold together (default 32 MiB); at least `perPeer`. */
+  readonly total?: number;
+}
+
+export class UploadMemory {
+  readonly perPeer: number;
+  readonly total: number;
+  #used = 0;
+  /** Peers the total held back, in the order they asked. */
+  readonly #waiting = new Set<() => void>();
+  #waking = false;
+
+  constructor(options: UploadMemoryOptions = {}) {
+    this.perPeer = options.perPeer ?? DEFAULT_UPLOAD_BUFFER_PER_PEER;
+    this.total = options.total ?? Math.max(DEFAULT_UPLOAD_BUFFER_TOTAL, this.perPeer);
+    if (!(this.perPeer >= BLOCK_SIZE)) throw new EngineError('INVALID_ARGUMENT', `the upload buffer per peer must be at least ${BLOCK_SIZE} bytes, got ${this.perPeer}`);
+    if (!(this.total >= this.perPeer)) throw new EngineError('INVALID_ARGUMENT', `the total upload buffer (${this.total}) must be at least the per-peer one (${this.perPeer})`);
+  }
+
+  /** Bytes held by every peer now. */
+  get used(): number {
+    return this.#used;
+  }
+
+  /** Bytes that may be taken now. */
+  get available(): number {
+    return this.total - this.#used;
+  }
+
+  /** Peers waiting for room. */
+  get waiting(): number {
+    return this.#waiting.size;
+  }
+
+  /** Holds `bytes` (the caller checked `available`). */
+  take(bytes: number): void {
+    this.#used += bytes;
+  }
+
+  /** Gives back bytes taken before, and wakes waiting peers while there is room. */
+  release(bytes: number): void {
+    this.#used = Math.max(0, this.#used - bytes);
+    this.#wake();
+  }
+
+  /** Calls `wake` once when room frees up (once per call; a woken peer that still finds none asks again). */
+  wait(wake: () => void): void {
+    this.#waiting.add(wake);
+  }
+
+  /** Forgets a waiting peer (it left). */
+  cancel(wake: () => void): void {
+    this.#waiting.delete(wake);
+  }
+
+  /** Oldest first, each woken peer taking what it can; stops when less than a block is left. */
+  #wake(): void {
+    if (this.#waking || this.#waiting.size === 0) return; // a running loop sees the new room
+    this.#waking = true;
+    try {
+      // A snapshot: a woken peer that asks again goes to the back, for the next release.
+      for (const wake of [...this.#waiting]) {
+        if (this.available < BLOCK_SIZE) break;
+        if (!this.#waiting.has(wake)) continue;
+        this.#waiting.delete(wake);
+        wake();
+      }
+    } finally {
+      this.#waking = false;
+    }
+  }
+}
