@@ -62,16 +62,12 @@ export interface SessionOptions {
   readonly maxOpenFiles?: number;
   /** Torrents hashing data on disk at once (default 1); others wait in `checking`. Resume data that vouches for everything skips the queue. */
   readonly maxChecking?: number;
-  /**
-   * Torrents downloading at once (default 5, Transmission's download queue; a magnet fetching its
-   * metadata counts). Others past it are `queued`: no peers, no announces, started in queue order.
-   */
+  /** Torrents downloading at once (default 5; a magnet fetching metadata counts); the rest are `queued` (no peers, no announces) and start in queue order. */
   readonly maxActiveDownloads?: number;
-  /** Torrents seeding at once (default no limit: an idle seed costs little, and users seed hundreds). */
+  /** Torrents seeding at once, and both kinds together (default no limit for either; Infinity: none). */
   readonly maxActiveSeeds?: number;
-  /** Downloads and seeds together (default no limit). Infinity is no limit for all three. */
   readonly maxActive?: number;
-  /** Tracker announce rounds started per second across all torrents (default 20, the first 20 at once). */
+  /** Tracker announce rounds started in any second, all torrents together (default 20). */
   readonly announcesPerSecond?: number;
   readonly clock?: Clock;
   readonly socketFactory?: SocketFactory;
@@ -302,17 +298,13 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#uploadLimiter.setRate(limits.upload);
   }
 
-  /** The active downloads / seeds / total limits in force (Infinity: none). */
-  get activeLimits(): ActiveLimits {
+  /** Active limits at run time (raised: queued torrents start; lowered: the latest in the queue wait); returns those in force. */
+  setActiveLimits(limits: Partial<ActiveLimits> = {}): ActiveLimits {
+    this.#queue.setLimits(limits);
     return this.#queue.limits;
   }
 
-  /** New limits at run time: raised ones start queued torrents, lowered ones queue the latest active in the queue. */
-  setActiveLimits(limits: Partial<ActiveLimits>): void {
-    this.#queue.setLimits(limits);
-  }
-
-  /** Moves a torrent to a place in the queue (0 first); a queued torrent moved up starts when the next slot frees. */
+  /** Moves a torrent to a place in the queue (0 first); a queued one moved up starts when the next slot frees. */
   moveQueue(torrent: Torrent, position: number): void {
     this.#queue.move(torrent, position);
   }

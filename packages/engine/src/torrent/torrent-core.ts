@@ -274,7 +274,6 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
     const run = this._running();
     if (this._finished || run === undefined) return;
     this._finished = true;
-    this._services.activeSlots?.change(this, 'seed');
     if (!this._completedAnnounced) {
       this._completedAnnounced = true;
       this._announcer.completed();
@@ -291,6 +290,8 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
         await this._halt({ kind: 'stopped' });
         return;
       }
+      // Its download slot goes to the next in the queue as it turns seed, not before.
+      this._services.activeSlots?.change(this, 'seed');
       if (this._status.state === 'downloading') this._setStatus({ state: 'seeding', complete: run.opened.picker.isSeed });
       this.emit('done');
     });
