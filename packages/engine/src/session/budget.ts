@@ -3,7 +3,11 @@
 // many at once look like a port scan to some networks and waste file descriptors).
 import type { ConnectionBudget } from '../torrent/services.js';
 
-export const DEFAULT_MAX_CONNECTIONS = 200;
+/**
+ * Issue 17: 500 per session (libtorrent's connections_limit is 200; qBittorrent raises it to 500). With
+ * the 256 pooled files and 64 others it fits under the usual soft limit of 1,024 descriptors.
+ */
+export const DEFAULT_MAX_CONNECTIONS = 500;
 export const DEFAULT_MAX_CONNECTING = 30;
 
 export class Budget implements ConnectionBudget {

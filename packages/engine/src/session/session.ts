@@ -21,6 +21,8 @@ import type { SessionServices } from '../torrent/services.js';
 import { DEFAULT_HASH_THREADS, SessionHasher } from './session-hasher.js';
 import { MAX_OPEN_FILES } from '../torrent/open.js';
 import { TickGroup } from '../torrent/tick-group.js';
+import { UploadMemory, type UploadMemoryOptions } from '../torrent/upload-memory.js';
+import { DEFAULT_SESSION_UPLOAD_SLOTS, UploadSlots } from '../torrent/upload-slots.js';
 import { Torrent } from '../torrent/torrent.js';
 import type { AddTorrentOptions, TorrentRateLimits } from '../torrent/types.js';
 import { DEFAULT_TUNING, type EngineTuning } from '../tuning.js';
@@ -46,8 +48,20 @@ export interface SessionOptions {
   readonly host?: string;
   /** 20 bytes; default a fresh "-TT0100-" id. */
   readonly peerId?: Uint8Array;
-  /** Connections across all torrents (default 200). */
+  /** Connections across all torrents (default 500). */
   readonly maxConnections?: number;
+  /**
+   * Peers unchoked at once across all torrents (default 8, libtorrent's unchoke_slots_limit), shared
+   * by demand each rechoke round; each torrent still holds at most its own 4 + 1. Infinity: no
+   * session limit.
+   */
+  readonly maxUploadSlots?: number;
+  /**
+   * Upload data held in memory (read from disk, not yet handed to the kernel): per peer (default
+   * 1 MiB) and for all peers together (default 32 MiB). Past either, requests wait, unread, until
+   * writes complete.
+   */
+  readonly uploadBuffer?: UploadMemoryOptions;
   /** Outgoing connects in flight at once (default 30). */
   readonly maxConnecting?: number;
   /** Session-wide limits in bytes per second, on top of each torrent's own. */
@@ -179,6 +193,7 @@ export class Session extends EventEmitter<SessionEvents> {
       utp === undefined
         ? tcpFactory
         : utpFirstFactory({ clock, utp: () => this.#udp?.utp, tcp: utp.tcp === false ? undefined : tcpFactory, headStartMs: utp.headStartMs ?? UTP_HEAD_START_MS, tcpPeers: new BoundedKeys(REMEMBERED_PEERS) });
+    const ticks = new TickGroup(clock, tuning.tickMs);
     this.#services = {
       clock,
       peerId: this.peerId,
@@ -200,7 +215,9 @@ export class Session extends EventEmitter<SessionEvents> {
       activeSlots: this.#queue,
       announcePacing: this.#pacer,
       // One interval for every active torrent, not one each (issue 17: idle seeds cost CPU).
-      ticks: new TickGroup(clock, tuning.tickMs),
+      ticks,
+      uploadMemory: new UploadMemory(options.uploadBuffer),
+      uploadSlots: new UploadSlots({ limit: options.maxUploadSlots ?? DEFAULT_SESSION_UPLOAD_SLOTS, perTorrent: tuning.uploadSlots + 1, intervalMs: tuning.rechokeIntervalMs, ticks }),
       trackers: { http: options.trackers?.http ?? new HttpTrackerClient(trackerCrypto(this.encryption)), ...(udp === undefined ? {} : { udp }) },
     };
     this.#listener = new Listener({
@@ -218,6 +235,11 @@ export class Session extends EventEmitter<SessionEvents> {
   /** The port peers reach us on; 0 until `listen()` resolves. */
   get port(): number {
     return this.#listener.port;
+  }
+
+  /** Upload data held in memory now, all torrents together (see `uploadBuffer`). */
+  get uploadBuffered(): number {
+    return this.#services.uploadMemory?.used ?? 0;
   }
 
   /** Opens the listen port (once; later calls return the same port), uTP and the DHT node on it, and LSD. */

@@ -9,6 +9,8 @@ import type { DialEncryption, SocketFactory } from '../net/socket-factory.js';
 import type { BanList } from '../peer/ban-list.js';
 import type { DhtService } from './dht-service.js';
 import type { LsdService } from './lsd-service.js';
+import type { UploadMemory } from './upload-memory.js';
+import type { UploadSlots } from './upload-slots.js';
 import type { Limiter } from '../rate/rate-limiter.js';
 import type { EngineTuning } from '../tuning.js';
 
@@ -72,6 +74,10 @@ export interface SessionServices {
   readonly announcePacing?: AnnouncePacing | undefined;
   /** The session's tick; undefined: each torrent runs its own interval (see TickGroup). */
   readonly ticks?: SessionTicks | undefined;
+  /** The cap on upload data held in memory, per peer and for all torrents; undefined: one per torrent, defaults. */
+  readonly uploadMemory?: UploadMemory | undefined;
+  /** Upload slots shared by all torrents; undefined: each torrent unchokes its own `tuning.uploadSlots` + 1. */
+  readonly uploadSlots?: UploadSlots | undefined;
   /** Shared tracker clients (one UDP socket for the whole session). */
   readonly trackers: { readonly http?: TrackerTransport; readonly udp?: TrackerTransport };
   /**

@@ -18,6 +18,8 @@ import type { Downloader, DownloaderHost } from './downloader.js';
 import type { PeerWork } from './peer-host.js';
 import type { Peer } from './peer.js';
 import type { SessionServices } from './services.js';
+import type { UploadMemory } from './upload-memory.js';
+import type { UploadSlots } from './upload-slots.js';
 import { makePeerParts, NO_TRAFFIC, type PeerParts, type PeerPartsOptions, type RateView } from './transfer-parts.js';
 import type { IncomingRequest, Uploader, UploaderHost } from './uploader.js';
 import type { EarlyAnnouncement } from './peer-pieces.js';
@@ -62,6 +64,8 @@ export class Transfer implements PeerWork, WireHandlers, DownloaderHost, Uploade
   readonly requestOptions: Omit<PeerRequestsOptions, 'now'>;
   readonly slots: number;
   readonly rechokeIntervalMs: number;
+  readonly sessionSlots: UploadSlots | undefined;
+  readonly memory: UploadMemory | undefined;
   /** Payload bytes since this transfer started. */
   downloaded = 0;
   uploaded = 0;
@@ -89,6 +93,8 @@ export class Transfer implements PeerWork, WireHandlers, DownloaderHost, Uploade
     this.requestOptions = { min: tuning.minRequestQueue, max: tuning.maxRequestQueue, requestTimeoutMs: tuning.requestTimeoutMs, snubTimeoutMs: tuning.snubTimeoutMs };
     this.slots = tuning.uploadSlots;
     this.rechokeIntervalMs = tuning.rechokeIntervalMs;
+    this.sessionSlots = services.uploadSlots;
+    this.memory = services.uploadMemory;
   }
 
   /** The parts that work with peers, made on first use. */
@@ -163,6 +169,7 @@ export class Transfer implements PeerWork, WireHandlers, DownloaderHost, Uploade
     this.#closed = true;
     this.#made?.uploader.close();
     this.#made?.readThrottle.close();
+    this.#made?.choking.close();
   }
 
   peers(): Iterable<Peer> {
