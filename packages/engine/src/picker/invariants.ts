@@ -17,7 +17,7 @@ export function checkPickerInvariants(state: PickerState): void {
 
   for (let piece = 0; piece < state.pieceCount; piece++) {
     const level = state.priorityOf(piece);
-    const have = state.have[piece] === 1;
+    const have = state.hasPiece(piece);
     const record = state.downloading.get(piece);
     const queued = (state.positions[piece] ?? -1) >= 0;
     const notWanted = !have && record === undefined && !queued;
@@ -35,7 +35,8 @@ export function checkPickerInvariants(state: PickerState): void {
   }
 
   for (let level = 1; level <= MAX_PRIORITY; level++) {
-    const queue = state.queueOf(level);
+    const queue = state.queues[level];
+    if (queue === undefined) continue; // not made yet: no piece was ever queued at this level
     for (let bucket = 0; bucket < queue.bucketCount; bucket++) {
       const [start, end] = queue.bucketRange(bucket);
       if (end < start) fail(`priority ${level} bucket ${bucket} ends before it starts`);
@@ -59,6 +60,6 @@ export function checkPickerInvariants(state: PickerState): void {
     if (partial[level] !== state.partialByLevel[level]) fail(`partial count of priority ${level} is off`);
   }
   for (let piece = 0; piece < state.sequentialCursor; piece++) {
-    if (state.have[piece] !== 1) fail(`sequential cursor ${state.sequentialCursor} skips missing piece ${piece}`);
+    if (!state.hasPiece(piece)) fail(`sequential cursor ${state.sequentialCursor} skips missing piece ${piece}`);
   }
 }

@@ -73,8 +73,8 @@ class Pick {
   }
 
   private pickQueued(level: number): void {
-    const queue = this.state.queueOf(level);
-    if (queue.size === 0) return;
+    const queue = this.state.queues[level];
+    if (queue === undefined || queue.size === 0) return;
     // Starting a piece takes it out of the queue and reorders it, so choose first, start after.
     const chosen: PieceIndex[] = [];
     const taken = new Set<PieceIndex>();
@@ -123,7 +123,7 @@ class Pick {
    */
   private pickRange(): void {
     const state = this.state;
-    while (state.rangeNext <= state.rangeLast && state.have[state.rangeNext] === 1) state.rangeNext++;
+    while (state.rangeNext <= state.rangeLast && state.hasPiece(state.rangeNext)) state.rangeNext++;
     for (let piece = state.rangeNext; piece <= state.rangeLast && !this.full; piece++) this.takeFromPiece(piece);
   }
 
@@ -133,7 +133,7 @@ class Pick {
    */
   private pickSequential(): void {
     const state = this.state;
-    while (state.sequentialCursor < state.pieceCount && state.have[state.sequentialCursor] === 1) {
+    while (state.sequentialCursor < state.pieceCount && state.hasPiece(state.sequentialCursor)) {
       state.sequentialCursor++;
     }
     for (let level = MAX_PRIORITY; level >= 1 && !this.full; level--) {

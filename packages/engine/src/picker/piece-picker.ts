@@ -1,6 +1,6 @@
 import { checkPickerInvariants } from './invariants.js';
 import { pickBlocks } from './pick.js';
-import { PickerState } from './picker-state.js';
+import { PickerState, type PickerStart } from './picker-state.js';
 import type { RandomSource } from './random.js';
 import { MAX_PRIORITY } from './types.js';
 import type {
@@ -23,6 +23,8 @@ export interface PiecePickerOptions {
   readonly sequential?: boolean;
   /** In endgame, the most peers one block may be requested from at once. Default 2. */
   readonly endgameMaxRequesters?: number;
+  /** Verified pieces and priorities to start from: a seed never queues (or allocates queues for) its pieces. */
+  readonly start?: PickerStart;
 }
 
 /** Default for `PiecePickerOptions.endgameMaxRequesters`. */
@@ -69,7 +71,7 @@ export class PiecePicker {
       'blocksInPiece' in geometry
         ? (piece: PieceIndex) => geometry.blocksInPiece(piece)
         : (piece: PieceIndex) => geometry.blockCount(piece);
-    this.state = new PickerState(geometry.pieceCount, blocks);
+    this.state = new PickerState(geometry.pieceCount, blocks, options.start);
     this.random = options.random ?? Math.random;
     this.sequential = options.sequential ?? false;
     this.endgameMaxRequesters = options.endgameMaxRequesters ?? DEFAULT_ENDGAME_MAX_REQUESTERS;
@@ -159,14 +161,14 @@ export class PiecePicker {
       this.state.reset(piece, record);
       return inFlight;
     }
-    if (this.state.have[piece] === 1) this.state.unHave(piece);
+    if (this.state.hasPiece(piece)) this.state.unHave(piece);
     return [];
   }
 
   /** Whether we have (verified) the piece. */
   has(piece: PieceIndex): boolean {
     this.checkPiece(piece);
-    return this.state.have[piece] === 1;
+    return this.state.hasPiece(piece);
   }
 
   /** Verified pieces. */
@@ -177,13 +179,13 @@ export class PiecePicker {
   /** Whether we lack the piece and its priority is above 0: a peer announcing it is interesting. */
   wants(piece: PieceIndex): boolean {
     this.checkPiece(piece);
-    return this.state.have[piece] === 0 && this.state.priorityOf(piece) > 0;
+    return !this.state.hasPiece(piece) && this.state.priorityOf(piece) > 0;
   }
 
   /** Whether the peer has any piece we want. O(n) at worst; stops at the first one. */
   isInteresting(peer: Pick<PickPeer, 'has' | 'hasAll'>): boolean {
     for (let piece = 0; piece < this.state.pieceCount; piece++) {
-      if (this.state.have[piece] === 1 || this.state.priorityOf(piece) === 0) continue;
+      if (this.state.hasPiece(piece) || this.state.priorityOf(piece) === 0) continue;
       if (peer.hasAll === true || peer.has(piece)) return true;
     }
     return false;
@@ -209,11 +211,7 @@ export class PiecePicker {
 
   /** Our pieces as a BITFIELD payload (BEP 3 bit order). */
   haveBitfield(): Uint8Array {
-    const bits = new Uint8Array(Math.ceil(this.state.pieceCount / 8));
-    for (let piece = 0; piece < this.state.pieceCount; piece++) {
-      if (this.state.have[piece] === 1) bits[piece >> 3] = (bits[piece >> 3] ?? 0) | (0x80 >> (piece & 7));
-    }
-    return bits;
+    return this.state.haveBits.slice();
   }
 
   // --- priorities ---------------------------------------------------------------------------------
@@ -267,7 +265,7 @@ export class PiecePicker {
   /** The priority range while some piece of it is missing. */
   get priorityRange(): { readonly first: PieceIndex; readonly last: PieceIndex } | undefined {
     const state = this.state;
-    while (state.rangeNext <= state.rangeLast && state.have[state.rangeNext] === 1) state.rangeNext++;
+    while (state.rangeNext <= state.rangeLast && state.hasPiece(state.rangeNext)) state.rangeNext++;
     return state.rangeNext > state.rangeLast ? undefined : { first: state.rangeFirst, last: state.rangeLast };
   }
 
@@ -280,7 +278,7 @@ export class PiecePicker {
 
   blockState(piece: PieceIndex, block: BlockIndex): BlockState {
     this.checkBlock(piece, block);
-    if (this.state.have[piece] === 1) return 'written';
+    if (this.state.hasPiece(piece)) return 'written';
     return this.state.downloading.get(piece)?.state(block) ?? 'none';
   }
 

@@ -74,9 +74,9 @@ export async function openTorrentData(metainfo: Metainfo, options: OpenOptions):
     await storage.close().catch(() => undefined);
     throw error;
   }
-  const picker = new PiecePicker(metainfo.geometry, { sequential: options.sequential });
-  picker.setPiecePriorities(piecePriorities(metainfo, options.filePriorities));
-  for (const piece of store.verifiedPieces()) picker.markHave(piece);
+  // Built in its final state: a seed's pieces are never queued for download (see PickerStart).
+  const start = { have: store, priorities: piecePriorities(metainfo, options.filePriorities) };
+  const picker = new PiecePicker(metainfo.geometry, { sequential: options.sequential, start });
   return { store, picker };
 }
 

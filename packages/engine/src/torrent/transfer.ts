@@ -1,9 +1,7 @@
 // The running phase of a torrent (downloading or seeding): the picker and piece store, and the parts
-// that exchange pieces with the peers the PeerHost holds. Each part sees only its own small host
-// interface; this class is that host for all of them, and the only place they meet. The Torrent
-// creates one Transfer per start and decides the lifecycle (STATE.md); hooks report back. The parts
-// and the meters are made when the first peer joins: a seed nobody connects to (most of a session of
-// thousands) costs only this object (issue 17).
+// that exchange pieces with the PeerHost's peers, each through its own small host interface: this class
+// is that host for all of them. The Torrent makes one per start and runs the lifecycle (STATE.md). The
+// parts are made when the first peer joins: most seeds of thousands never get one (issue 17).
 import { BLOCK_SIZE, type Metainfo, type PieceGeometry } from '@typetorrent/metainfo';
 import type { WireMessage } from '@typetorrent/peer-wire';
 import { StorageError, type PieceStore } from '@typetorrent/storage';
@@ -59,6 +57,8 @@ export interface TransferOptions {
 export class Transfer implements PeerWork, WireHandlers, DownloaderHost, UploaderHost, ChokingHost, AvailabilityHost {
   readonly geometry: PieceGeometry;
   readonly picker: PiecePicker;
+  readonly counts: AvailabilityCounts;
+  readonly pieceCount: number;
   readonly store: PieceStore;
   readonly clock: Clock;
   readonly requestOptions: Omit<PeerRequestsOptions, 'now'>;
@@ -84,6 +84,8 @@ export class Transfer implements PeerWork, WireHandlers, DownloaderHost, Uploade
     this.infoHash = options.metainfo.infoHash;
     this.geometry = options.metainfo.geometry;
     this.picker = options.picker;
+    this.counts = options.picker;
+    this.pieceCount = this.geometry.pieceCount;
     this.store = options.store;
     this.clock = services.clock;
     this.#peers = options.peers;
@@ -97,13 +99,12 @@ export class Transfer implements PeerWork, WireHandlers, DownloaderHost, Uploade
     this.memory = services.uploadMemory;
   }
 
-  /** The parts that work with peers, made on first use. */
   get #parts(): PeerParts {
     this.#made ??= makePeerParts(this, this.#partsOptions);
     return this.#made;
   }
 
-  /** Payload rates; NO_TRAFFIC until a peer joined. */
+  /** Payload rates (NO_TRAFFIC until a peer joined). */
   get downloadMeter(): RateView {
     return this.#made?.downloadMeter ?? NO_TRAFFIC;
   }
@@ -122,14 +123,6 @@ export class Transfer implements PeerWork, WireHandlers, DownloaderHost, Uploade
 
   get uploader(): Uploader {
     return this.#parts.uploader;
-  }
-
-  get pieceCount(): number {
-    return this.geometry.pieceCount;
-  }
-
-  get counts(): AvailabilityCounts {
-    return this.picker;
   }
 
   /** Connected and transferring (not paused, not closed). */
