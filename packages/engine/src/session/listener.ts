@@ -17,6 +17,7 @@ import { readFirstBytes } from '../net/first-bytes.js';
 import { mseFailure, runMseHandshake } from '../net/mse-socket.js';
 import type { PeerSocket } from '../net/peer-socket.js';
 import { SOCKET_HIGH_WATER_MARK } from '../net/socket-factory.js';
+import { adoptAccepted } from '../net/socket-input.js';
 import type { ConnectionBudget } from '../torrent/services.js';
 
 /** Connections still handshaking at once; more are closed (a flood of idle sockets costs memory). */
@@ -53,7 +54,10 @@ export class Listener {
 
   constructor(options: ListenerOptions) {
     this.#options = options;
-    this.#server = net.createServer({ highWaterMark: SOCKET_HIGH_WATER_MARK, noDelay: true }, (socket) => this.accept(socket));
+    // Accepted paused, so that nothing is read before the socket moves onto the shared read buffer.
+    this.#server = net.createServer({ highWaterMark: SOCKET_HIGH_WATER_MARK, noDelay: true, pauseOnConnect: true }, (socket) =>
+      this.accept(adoptAccepted(socket, { writableHighWaterMark: SOCKET_HIGH_WATER_MARK })),
+    );
   }
 
   get port(): number {
