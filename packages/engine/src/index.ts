@@ -9,6 +9,8 @@ export { UDP_BUFFER_BYTES, type SessionUtpOptions } from './session/session-udp.
 export { UTP_HEAD_START_MS } from './net/utp-dial.js';
 export type { PeerSocket, PeerTransport } from './net/peer-socket.js';
 export { DEFAULT_MAX_CONNECTING, DEFAULT_MAX_CONNECTIONS } from './session/budget.js';
+export { DEFAULT_MAX_ACTIVE, DEFAULT_MAX_ACTIVE_DOWNLOADS, DEFAULT_MAX_ACTIVE_SEEDS, type ActiveLimits } from './session/active-queue.js';
+export { DEFAULT_ANNOUNCES_PER_SECOND } from './session/announce-pacer.js';
 export { Torrent, DEFAULT_MAX_PEERS, type TorrentSource } from './torrent/torrent.js';
 export type {
   AddTorrentOptions,

@@ -6,6 +6,7 @@ import type { EncryptionPolicy } from '@typetorrent/engine';
 import { CliError, EXIT_OK, EXIT_USAGE } from '../errors.js';
 import { interruptSignal, STOP_TIMEOUT_MS } from '../engine/run-transfers.js';
 import { addPeerSourceOptions, peerSourceSessionOptions } from '../peer-source-options.js';
+import { addQueueOptions, queueSessionOptions, type QueueCliOptions } from '../queue-options.js';
 import { jsonText, printable } from '../format/terminal-text.js';
 import { collect, parsePort, parsePositiveInt, parseRate, parseThreads } from '../options.js';
 import { defaultStateDir } from '../state-dir.js';
@@ -17,7 +18,7 @@ import { isLoopbackHost, parseListenAddress, type ListenAddress } from '../daemo
 
 export const DEFAULT_LISTEN = '127.0.0.1:9091';
 
-export interface DaemonCommandOptions {
+export interface DaemonCommandOptions extends QueueCliOptions {
   /** Default DEFAULT_LISTEN. */
   readonly listen?: ListenAddress;
   readonly listenPublic?: boolean;
@@ -71,6 +72,7 @@ export async function runDaemon(options: DaemonCommandOptions, terminal: Termina
       ...(options.limitDown === undefined ? {} : { limitDown: options.limitDown }),
       ...(options.limitUp === undefined ? {} : { limitUp: options.limitUp }),
       peerSources,
+      activeLimits: queueSessionOptions(options),
       ...(options.hashThreads === undefined ? {} : { hashThreads: options.hashThreads }),
       torrentDefaults: { ...(options.maxPeers === undefined ? {} : { maxPeers: options.maxPeers }), ...(options.fsync === true ? { durable: true } : {}) },
       log,
@@ -100,7 +102,7 @@ export async function runDaemon(options: DaemonCommandOptions, terminal: Termina
 }
 
 export function registerDaemon(program: Command): void {
-  addPeerSourceOptions(program.command('daemon'))
+  addQueueOptions(addPeerSourceOptions(program.command('daemon')))
     .description('keep a session running, controlled through an HTTP API and a web UI')
     .option('--listen <host:port>', `address of the API and web UI (default ${DEFAULT_LISTEN})`, parseListen)
     .option('--listen-public', 'allow --listen on an address other machines can reach (prints a warning)')

@@ -11,12 +11,13 @@ import { collect, parseEndpoint, parseFileSelection, parsePort, parsePositiveInt
 import { dhtFindsPeers } from '../dht-options.js';
 import { lsdFindsPeers } from '../lsd-options.js';
 import { addPeerSourceOptions, peerSourceSessionOptions } from '../peer-source-options.js';
+import { addQueueOptions, queueSessionOptions, type QueueCliOptions } from '../queue-options.js';
 import { processTerminal } from '../terminal.js';
 import type { Terminal } from '../terminal.js';
 import { loadTorrentInput } from '../torrent-input.js';
 import { listenOrExplain, noPeerSources, prepareOutputFolder, whenChecked } from './transfer-checks.js';
 
-export interface DownloadOptions {
+export interface DownloadOptions extends QueueCliOptions {
   readonly output: string;
   readonly seed: boolean;
   readonly port: number;
@@ -110,6 +111,7 @@ export async function runDownload(sources: readonly string[], options: DownloadO
     rateLimits: { download: options.limitDown ?? 0, upload: options.limitUp ?? 0 },
     ...(options.hashThreads === undefined ? {} : { hashThreads: options.hashThreads }),
     ...peerSources,
+    ...queueSessionOptions(options),
   });
   reportSessionWarnings(session, terminal, options.json === true);
   let torrents: Torrent[];
@@ -145,7 +147,7 @@ export async function runDownload(sources: readonly string[], options: DownloadO
 }
 
 export function registerDownload(program: Command): void {
-  addPeerSourceOptions(program.command('download'))
+  addQueueOptions(addPeerSourceOptions(program.command('download')))
     .description('download one or more torrents at once, resuming where a previous run left off')
     .argument('<torrent...>', '.torrent files, http(s) URLs of .torrent files, or magnet links (quote them: they contain &)')
     .option('-o, --output <dir>', 'folder to save into (a multi-file torrent gets a folder of its own inside)', '.')

@@ -47,7 +47,7 @@ export function apiRouter({ registry, events, token, streamFile }: ApiParts): Ro
   if (streamFile !== undefined) router.add('GET', `${base}/torrents/:infoHash/files/:index`, streamFile);
   router.add('GET', `${base}/torrents/:infoHash/peers`, async ({ params }) => ok({ peers: peersView(registry.entry(params['infoHash']!)) }));
   router.add('GET', `${base}/torrents/:infoHash/trackers`, async ({ params }) => ok({ trackers: trackersView(registry.entry(params['infoHash']!)) }));
-  const session = (): RouteResult => ok(sessionView(registry.entries(), registry.settings, registry.session.port, registry.session.dhtNodes));
+  const session = (): RouteResult => ok(sessionView(registry.entries(), registry.settings, registry.session.port, registry.session.dhtNodes, registry.session.setActiveLimits()));
   router.add('GET', `${base}/session`, async () => session());
   router.add('PUT', `${base}/session`, async (ctx) => {
     const patch = parseSessionPatch(await ctx.body());

@@ -37,6 +37,8 @@ export interface DaemonOptions {
   readonly limitUp?: number;
   /** Where peers come from and how they are reached (peer-source-options.ts builds it from the flags). */
   readonly peerSources?: Pick<SessionOptions, 'dht' | 'lsd' | 'pex' | 'encryption' | 'utp'>;
+  /** Torrents downloading / seeding at once (engine defaults 5 / unlimited); the rest are `queued`. */
+  readonly activeLimits?: Pick<SessionOptions, 'maxActiveDownloads' | 'maxActiveSeeds'>;
   readonly hashThreads?: number;
   /** Connections per torrent, and fsync before done (`download --max-peers`, `--fsync`). */
   readonly torrentDefaults?: TorrentDefaults;
@@ -93,6 +95,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       ...(options.peerHost === undefined ? {} : { host: options.peerHost }),
       rateLimits: settings.limits,
       ...options.peerSources,
+      ...options.activeLimits,
       ...(options.hashThreads === undefined ? {} : { hashThreads: options.hashThreads }),
     });
     session.on('warning', (warning) => log(`warning: ${warning.message}`));

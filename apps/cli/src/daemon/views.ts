@@ -1,6 +1,6 @@
 // The JSON the API answers with: plain objects built from the engine's torrents and the daemon's
 // records (bytes, bytes per second, seconds; hex for binary ids).
-import type { PeerInfo } from '@typetorrent/engine';
+import type { ActiveLimits, PeerInfo } from '@typetorrent/engine';
 import { parseMagnet } from '@typetorrent/metainfo';
 import { fileKey } from './api-token.js';
 import type { DaemonSettings } from './daemon-state.js';
@@ -11,6 +11,8 @@ export interface TorrentSummary {
   readonly name: string;
   /** The engine's state; `paused` also for a paused torrent not opened since the daemon started. */
   readonly state: string;
+  /** 0-based place in the session's queue: `queued` torrents start in this order when a slot frees. */
+  readonly queuePosition: number;
   readonly paused: boolean;
   readonly done: boolean;
   readonly error?: string;
@@ -43,6 +45,7 @@ export function torrentSummary({ torrent, record, restoredBytes }: Entry): Torre
     infoHash: record.infoHash,
     name: torrent.name,
     state,
+    queuePosition: torrent.queuePosition,
     paused: record.paused,
     done: torrent.done,
     ...(torrent.error === undefined ? {} : { error: torrent.error.message }),
@@ -117,7 +120,7 @@ export function trackersView({ torrent, record }: Entry): { tier: number; url: s
   return tiers.flatMap((tier, i) => tier.map((url) => ({ tier: i, url })));
 }
 
-export function sessionView(entries: readonly Entry[], settings: DaemonSettings, port: number, dhtNodes: number): object {
+export function sessionView(entries: readonly Entry[], settings: DaemonSettings, port: number, dhtNodes: number, active: ActiveLimits): object {
   let downloadRate = 0;
   let uploadRate = 0;
   let peers = 0;
@@ -139,5 +142,11 @@ export function sessionView(entries: readonly Entry[], settings: DaemonSettings,
     dhtNodes,
     downloadDir: settings.downloadDir,
     limits: settings.limits,
+    // null: no limit (JSON has no Infinity).
+    activeLimits: { downloads: finiteOrNull(active.downloads), seeds: finiteOrNull(active.seeds) },
   };
+}
+
+function finiteOrNull(n: number): number | null {
+  return Number.isFinite(n) ? n : null;
 }

@@ -27,7 +27,7 @@ function segmentsOf(s: TransferSnapshot): Segment[] {
 function figureSegments(s: TransferSnapshot): Segment[] {
   if (s.state === 'fetching-metadata') return [{ text: 'fetching metadata' }, { text: peersText(s.peers) }];
   const percent = `${percentOf(s).toFixed(1)}%`;
-  if (s.state === 'checking') return [{ text: 'checking' }, { text: percent }];
+  if (s.state === 'checking' || s.state === 'queued') return [{ text: s.state }, { text: percent }];
   if (s.state === 'seeding' || s.state === 'done') {
     return [
       { text: s.state },

@@ -81,7 +81,7 @@ function render(t) {
   }
   li.dataset.state = t.state;
   li.querySelector('.name').textContent = t.name;
-  li.querySelector('.state').textContent = t.error ? 'error: ' + t.error : t.done && t.state !== 'paused' ? 'done, ' + t.state : t.state;
+  li.querySelector('.state').textContent = t.error ? 'error: ' + t.error : t.state === 'queued' ? 'queued, #' + (t.queuePosition + 1) : t.done && t.state !== 'paused' ? 'done, ' + t.state : t.state;
   li.querySelector('progress').value = t.progress;
   li.querySelector('.percent').textContent = (t.progress * 100).toFixed(1) + '%';
   li.querySelector('.rates').textContent = '↓ ' + bytes(t.downloadRate) + '/s ↑ ' + bytes(t.uploadRate) + '/s';

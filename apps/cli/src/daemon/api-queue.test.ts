@@ -1,0 +1,48 @@
+// The daemon's queue through the API: with --max-active-downloads 1, a second torrent waits
+// `queued` with its queue position, and starts when the first is paused. No peers anywhere: the
+// torrents only need to be placed, not to download.
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createTorrentFromPath } from '@typetorrent/metainfo/node';
+import { deterministicBytes, makeTempDir, removeTempDir } from '@typetorrent/testkit';
+import { base64, startTestDaemon, waitForTorrent, type TestDaemon } from '../testing/daemon-fixtures.js';
+import type { TorrentSummary } from './views.js';
+
+let work = '';
+let t: TestDaemon;
+const torrents: { bytes: Uint8Array; hash: string }[] = [];
+
+beforeAll(async () => {
+  work = await makeTempDir('typetorrent-daemon-queue-');
+  for (const name of ['one', 'two']) {
+    const file = path.join(work, 'sources', name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, deterministicBytes(40_000, name.length));
+    const { torrent, metainfo } = await createTorrentFromPath(file, { pieceLength: 16 * 1024 });
+    torrents.push({ bytes: torrent, hash: metainfo.infoHashHex });
+  }
+  t = await startTestDaemon(path.join(work, 'state'), path.join(work, 'downloads'), { activeLimits: { maxActiveDownloads: 1 } });
+});
+
+afterAll(async () => {
+  await t.daemon.close();
+  await removeTempDir(work);
+});
+
+it('lists a torrent past --max-active-downloads as queued with its place, and starts it when a slot frees', async () => {
+  const [first, second] = torrents as [{ bytes: Uint8Array; hash: string }, { bytes: Uint8Array; hash: string }];
+  await t.client.request('POST', '/api/v1/torrents', { torrent: base64(first.bytes) });
+  await waitForTorrent(t.client, first.hash, (x) => x.state === 'downloading', 'the first torrent to download');
+  await t.client.request('POST', '/api/v1/torrents', { torrent: base64(second.bytes) });
+  const queued = await waitForTorrent(t.client, second.hash, (x) => x.state === 'queued', 'the second torrent to be queued');
+  expect(queued.queuePosition).toBe(1);
+  const list = await t.client.request<{ torrents: TorrentSummary[] }>('GET', '/api/v1/torrents');
+  expect(list.body.torrents.map((x) => [x.state, x.queuePosition])).toEqual([['downloading', 0], ['queued', 1]]);
+  const session = await t.client.request<{ activeLimits: unknown; states: Record<string, number> }>('GET', '/api/v1/session');
+  expect(session.body.activeLimits).toEqual({ downloads: 1, seeds: null });
+  expect(session.body.states).toEqual({ downloading: 1, queued: 1 });
+
+  await t.client.request('POST', `/api/v1/torrents/${first.hash}/pause`);
+  await waitForTorrent(t.client, second.hash, (x) => x.state === 'downloading', 'the second torrent to start');
+});
