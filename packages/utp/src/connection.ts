@@ -7,7 +7,7 @@ import { microseconds, type Clock } from './clock.js';
 import type { ConnectionEvents, ConnectionInit, ConnectionState } from './connection-types.js';
 import { UtpError } from './errors.js';
 import { Ledbat } from './ledbat.js';
-import { encodePacket, PacketType, type Packet } from './packet.js';
+import { encodeHeaderBefore, encodePacket, PacketType, type Packet } from './packet.js';
 import type { ResolvedConnectionOptions } from './options.js';
 import { ReceiveBuffer } from './receive-buffer.js';
 import { RttEstimator } from './rtt.js';
@@ -314,12 +314,13 @@ export class Connection {
     this.pump();
   }
 
-  sendNew(type: typeof PacketType.DATA | typeof PacketType.FIN, payload: Uint8Array, now: number): void {
+  /** A new packet; `datagram`, when given, ends with `payload` and has room for the header before it. */
+  sendNew(type: typeof PacketType.DATA | typeof PacketType.FIN, payload: Uint8Array, now: number, datagram?: Uint8Array): void {
     const seq = this.seqNr;
     this.seqNr = seqAdd(this.seqNr, 1);
     if (this.send.outstanding === 0) this.timerStart = now;
     this.send.push({ seq, type, payload, sentAt: now, transmissions: 1, sacked: false, lost: false });
-    this.transmit(type, seq, payload);
+    this.transmit(type, seq, payload, this.sendId, datagram);
   }
 
   private sendState(): void {
@@ -334,7 +335,12 @@ export class Connection {
     return this.finSeq ?? this.seqNr;
   }
 
-  transmit(type: PacketType, seq: number, payload: Uint8Array, connectionId = this.sendId): void {
+  /**
+   * Sends one packet. With `datagram` (a first transmission: the payload at its end, room before
+   * it) the header is written in place; resends get a fresh copy, since the first datagram may
+   * still be queued in the socket.
+   */
+  transmit(type: PacketType, seq: number, payload: Uint8Array, connectionId = this.sendId, datagram?: Uint8Array): void {
     const packet = this.header(type, seq, payload, connectionId);
     if (type !== PacketType.SYN) {
       const sack = this.recv.sackMask();
@@ -343,7 +349,8 @@ export class Connection {
     this.ackPending = false;
     this.lastSent = this.clock.now();
     this.stats.packetsSent++;
-    this.output(encodePacket(packet));
+    const inPlace = datagram === undefined ? undefined : encodeHeaderBefore(packet, datagram, datagram.length - payload.length);
+    this.output(inPlace ?? encodePacket(packet));
   }
 
   private header(type: PacketType, seq: number, payload: Uint8Array, connectionId = this.sendId): Packet {

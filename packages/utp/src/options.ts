@@ -11,9 +11,18 @@ export interface ConnectionOptions {
    * connection with `setPacketSize` once the peer is known.
    */
   loopbackPacketSize?: number;
-  /** Receive buffer in bytes: the largest wnd_size we advertise. */
+  /**
+   * Receive buffer in bytes: the largest wnd_size we advertise. It caps what a sender has in flight,
+   * so it bounds the rate at window / RTT: a uTP-only libtorrent seeder on 127.0.0.1 sent 40 MB/s
+   * into 1 MiB and 85-100 MB/s into 2-16 MiB (its acks come back after 5-25 ms). Memory is only
+   * used while the application does not read.
+   */
   receiveWindow?: number;
-  /** Bytes written but unacknowledged before `write` asks the caller to wait. */
+  /**
+   * Bytes written but unacknowledged before `write` asks the caller to wait. It must exceed what is
+   * in flight, or the sender idles between a drain and the writer's next data (a seeder reading
+   * blocks from disk): the kernel's TCP send buffer grows to 4 MiB for the same reason.
+   */
   sendBuffer?: number;
   /** Congestion window bounds in bytes. */
   maxWindow?: number;
@@ -40,8 +49,8 @@ export type ResolvedConnectionOptions = Required<Omit<ConnectionOptions, 'loopba
 export const DEFAULT_CONNECTION_OPTIONS: ResolvedConnectionOptions = {
   packetSize: 1400,
   loopbackPacketSize: undefined,
-  receiveWindow: 1024 * 1024,
-  sendBuffer: 1024 * 1024,
+  receiveWindow: 4 * 1024 * 1024,
+  sendBuffer: 4 * 1024 * 1024,
   maxWindow: 4 * 1024 * 1024,
   targetDelayMs: 100,
   gainBytes: 3000,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { seededRandom } from './clock.js';
-import { decodePacket, encodePacket, isUtpDatagram, PacketType, sackedSeqs, type Packet } from './packet.js';
+import { DATAGRAM_HEADROOM, decodePacket, encodeHeaderBefore, encodePacket, isUtpDatagram, PacketType, sackedSeqs, type Packet } from './packet.js';
 
 function packet(overrides: Partial<Packet> = {}): Packet {
   return {
@@ -26,6 +26,23 @@ describe('packet codec (BEP 29 header)', () => {
   ])('round-trips %s', (_name, p) => {
     const decoded = decodePacket(encodePacket(p));
     expect(decoded).toEqual({ ok: true, packet: p });
+  });
+
+  it.each([
+    ['without extensions', undefined],
+    ['with the largest SACK we send (32 bytes)', new Uint8Array(32).fill(0x5a)],
+  ])('writes a header in front of a payload already in place, %s, as encodePacket would', (_name, sack) => {
+    const p = packet({ payload: new Uint8Array([9, 8, 7, 6]), ...(sack === undefined ? {} : { sack }) });
+    const datagram = new Uint8Array(DATAGRAM_HEADROOM + 4);
+    datagram.set(p.payload, DATAGRAM_HEADROOM);
+    const sent = encodeHeaderBefore(p, datagram, DATAGRAM_HEADROOM);
+    expect(sent?.buffer).toBe(datagram.buffer);
+    expect(Array.from(sent ?? [])).toEqual(Array.from(encodePacket(p)));
+  });
+
+  it('declines to write a header that does not fit before the payload', () => {
+    const p = packet({ sack: new Uint8Array(36) });
+    expect(encodeHeaderBefore(p, new Uint8Array(DATAGRAM_HEADROOM + 3), DATAGRAM_HEADROOM)).toBeUndefined();
   });
 
   it('lays out the 20-byte header big-endian with version 1 in the low nibble', () => {

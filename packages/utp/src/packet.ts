@@ -78,11 +78,40 @@ export function decodePacket(bytes: Uint8Array): DecodeResult {
   return { ok: true, packet };
 }
 
+/**
+ * Room before the payload in a data packet's datagram buffer (see `encodeHeaderBefore`): the header
+ * plus a SACK extension of up to 32 bytes, the largest we send.
+ */
+export const DATAGRAM_HEADROOM = HEADER_SIZE + 2 + 32;
+
+/** Bytes the header and extensions of `packet` take on the wire. */
+export function headerLength(packet: Packet): number {
+  return HEADER_SIZE + (packet.sack === undefined ? 0 : 2 + packet.sack.length);
+}
+
 /** Encodes a packet; the SACK mask, when present, must be a multiple of 4 bytes and at most 252. */
 export function encodePacket(packet: Packet): Uint8Array {
-  const sackLength = packet.sack === undefined ? 0 : 2 + packet.sack.length;
-  const out = new Uint8Array(HEADER_SIZE + sackLength + packet.payload.length);
-  const view = new DataView(out.buffer);
+  const length = headerLength(packet);
+  const out = new Uint8Array(length + packet.payload.length);
+  writeHeader(packet, out, 0);
+  out.set(packet.payload, length);
+  return out;
+}
+
+/**
+ * Encodes a packet whose payload already sits in `datagram` at `payloadOffset`, by writing the
+ * header into the room before it: no copy of the payload. Returns the datagram to send (a view of
+ * `datagram`), or undefined when the header does not fit (the caller encodes a copy instead).
+ */
+export function encodeHeaderBefore(packet: Packet, datagram: Uint8Array, payloadOffset: number): Uint8Array | undefined {
+  const start = payloadOffset - headerLength(packet);
+  if (start < 0) return undefined;
+  writeHeader(packet, datagram, start);
+  return datagram.subarray(start);
+}
+
+function writeHeader(packet: Packet, out: Uint8Array, at: number): void {
+  const view = new DataView(out.buffer, out.byteOffset + at);
   view.setUint8(0, (packet.type << 4) | UTP_VERSION);
   view.setUint8(1, packet.sack === undefined ? 0 : EXTENSION_SACK);
   view.setUint16(2, packet.connectionId & 0xffff);
@@ -94,10 +123,8 @@ export function encodePacket(packet: Packet): Uint8Array {
   if (packet.sack !== undefined) {
     view.setUint8(HEADER_SIZE, 0);
     view.setUint8(HEADER_SIZE + 1, packet.sack.length);
-    out.set(packet.sack, HEADER_SIZE + 2);
+    out.set(packet.sack, at + HEADER_SIZE + 2);
   }
-  out.set(packet.payload, HEADER_SIZE + sackLength);
-  return out;
 }
 
 /** The sequence numbers a SACK mask reports as received: bit i stands for ack + 2 + i. */

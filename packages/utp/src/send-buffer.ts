@@ -65,30 +65,34 @@ export class SendBuffer {
     this.queued += bytes.length;
   }
 
-  /** Cuts up to `max` queued bytes into one payload. */
-  take(max: number): Uint8Array {
+  /**
+   * Cuts up to `max` queued bytes into one payload. Within one written chunk it is a view of that
+   * chunk (no copy: the encoder copies it once). Across chunks the bytes are copied into a new
+   * buffer after `headroom` free bytes, and that buffer is returned as `datagram` for the header to
+   * be written in front of the payload, so those bytes too are copied only once.
+   */
+  take(max: number, headroom = 0): { payload: Uint8Array; datagram?: Uint8Array } {
     const size = Math.min(max, this.queued);
     const first = this.queue[0];
     if (first !== undefined && first.length - this.queueOffset >= size) {
-      // The common case: the payload is a slice of one written chunk, no copy.
-      const out = first.subarray(this.queueOffset, this.queueOffset + size);
+      const payload = first.subarray(this.queueOffset, this.queueOffset + size);
       this.queueOffset += size;
       if (this.queueOffset === first.length) this.dropFirstChunk();
       this.queued -= size;
-      return out;
+      return { payload };
     }
-    const out = new Uint8Array(size);
-    let filled = 0;
-    while (filled < size) {
+    const datagram = new Uint8Array(headroom + size);
+    let filled = headroom;
+    while (filled < datagram.length) {
       const chunk = this.queue[0] as Uint8Array;
-      const n = Math.min(size - filled, chunk.length - this.queueOffset);
-      out.set(chunk.subarray(this.queueOffset, this.queueOffset + n), filled);
+      const n = Math.min(datagram.length - filled, chunk.length - this.queueOffset);
+      datagram.set(chunk.subarray(this.queueOffset, this.queueOffset + n), filled);
       filled += n;
       this.queueOffset += n;
       if (this.queueOffset === chunk.length) this.dropFirstChunk();
     }
     this.queued -= size;
-    return out;
+    return { payload: datagram.subarray(headroom), datagram };
   }
 
   /** Records a packet just sent for the first time. */

@@ -2,7 +2,7 @@
 // peer's receive window and the zero-window probe rule. Works on a Connection's internal fields.
 
 import type { Connection } from './connection.js';
-import { PacketType } from './packet.js';
+import { DATAGRAM_HEADROOM, PacketType } from './packet.js';
 import type { OutgoingPacket } from './send-buffer.js';
 
 /** Sends what the windows allow: lost packets first, then new data, then the FIN. */
@@ -26,7 +26,8 @@ export function pump(c: Connection): void {
       // Nothing in flight and a small (not closed) peer window: send what fits.
       if (c.send.flight === 0 && c.peerWindow > 0 && c.peerWindow < bytes) bytes = c.peerWindow;
       if (!mayPut(c, bytes, now)) return;
-      c.sendNew(PacketType.DATA, c.send.take(bytes), now);
+      const { payload, datagram } = c.send.take(bytes, DATAGRAM_HEADROOM);
+      c.sendNew(PacketType.DATA, payload, now, datagram);
       continue;
     }
     if (c.finQueued && c.finSeq === undefined) {

@@ -10,8 +10,8 @@ export const PEER: Remote = { address: '10.9.9.9', port: 6881 };
 export class Harness {
   readonly clock = new ManualClock(5_000_000);
   readonly endpoint: UtpEndpoint;
-  /** Every datagram the endpoint sent, decoded, with the clock time it left. */
-  readonly sent: { at: number; packet: Packet; to: Remote }[] = [];
+  /** Every datagram the endpoint sent, decoded, with the clock time it left and the bytes as handed over. */
+  readonly sent: { at: number; packet: Packet; to: Remote; bytes: Uint8Array }[] = [];
 
   constructor(seed = 1, options: Partial<Omit<EndpointOptions, 'clock' | 'random' | 'send'>> = {}) {
     this.endpoint = new UtpEndpoint({
@@ -21,7 +21,7 @@ export class Harness {
       send: (bytes, to) => {
         const decoded = decodePacket(bytes);
         if (!decoded.ok) throw new Error(`endpoint sent a malformed packet: ${decoded.reason}`);
-        this.sent.push({ at: this.clock.now(), packet: decoded.packet, to });
+        this.sent.push({ at: this.clock.now(), packet: decoded.packet, to, bytes });
       },
     });
   }
