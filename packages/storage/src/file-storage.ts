@@ -41,8 +41,10 @@ export class FileStorage implements SelectableStorage, StampedStorage {
   readonly #layout: Layout;
   readonly #files: OpenFiles;
   readonly #fileSystem: FileSystem;
-  readonly #checkedFolders = new Set<string>();
-  readonly #writer = new AdaptiveWriter();
+  // What only writing (or a first read) needs is made then: a seed that nobody reads from holds
+  // none of these sets (issue 17: a session seeds thousands of torrents).
+  #checkedFolders: Set<string> | undefined;
+  #writer: AdaptiveWriter | undefined;
   #wanted: readonly boolean[];
   /** Files that exist: found at open, or created (with their side-file bytes copied in). */
   readonly #exists: boolean[];
@@ -52,12 +54,12 @@ export class FileStorage implements SelectableStorage, StampedStorage {
    */
   readonly #foldersChecked: boolean[];
   /** Files being created, so concurrent writes wait for one creation. */
-  readonly #creating = new Map<number, Promise<void>>();
+  #creating: Map<number, Promise<void>> | undefined;
   /** Files written since the last flush (absolute paths). */
-  #dirty = new Set<string>();
+  #dirty: Set<string> | undefined;
   /** Writes into the side file in flight: a file creation waits for them before copying. */
-  readonly #partsWrites = new Set<Promise<void>>();
-  readonly #writes = new Set<Promise<void>>();
+  #partsWrites: Set<Promise<void>> | undefined;
+  #writes: Set<Promise<void>> | undefined;
   #closed = false;
 
   private constructor(torrent: StorageTorrent, root: string, options: FileStorageOptions) {
@@ -113,11 +115,12 @@ export class FileStorage implements SelectableStorage, StampedStorage {
   async write(piece: number, begin: number, data: Uint8Array, options: IoOptions = {}): Promise<void> {
     this.#checkOpen();
     const writing = this.#write(piece, begin, data, options.signal);
-    this.#writes.add(writing);
+    const writes = (this.#writes ??= new Set());
+    writes.add(writing);
     try {
       await writing;
     } finally {
-      this.#writes.delete(writing);
+      writes.delete(writing);
     }
   }
 
@@ -129,7 +132,7 @@ export class FileStorage implements SelectableStorage, StampedStorage {
   async close(options: FlushOptions = {}): Promise<void> {
     if (this.#closed) return;
     try {
-      await Promise.allSettled(this.#writes);
+      await Promise.allSettled(this.#writes ?? []);
       await this.#flush(options.signal, options.sync ?? true, options.all ?? false);
     } finally {
       this.#closed = true;
@@ -196,8 +199,9 @@ export class FileStorage implements SelectableStorage, StampedStorage {
         const writing = this.#writeSegment(piece, begin, segment, data, signal);
         // Registered in the same tick the route was chosen, so a creation never misses it.
         if (segment.kind === 'parts') {
-          this.#partsWrites.add(writing);
-          void writing.finally(() => this.#partsWrites.delete(writing)).catch(() => undefined);
+          const partsWrites = (this.#partsWrites ??= new Set());
+          partsWrites.add(writing);
+          void writing.finally(() => partsWrites.delete(writing)).catch(() => undefined);
         }
         return writing;
       }),
@@ -215,12 +219,12 @@ export class FileStorage implements SelectableStorage, StampedStorage {
         if (this.#exists[segment.fileIndex] !== true) await this.#ensureCreated(segment.fileIndex);
         else await this.#checkFolders(segment.fileIndex);
       }
-      if (segment.kind === 'parts') await ensureParentFolders(this.#fileSystem, this.#root, target.path, this.#checkedFolders);
+      if (segment.kind === 'parts') await ensureParentFolders(this.#fileSystem, this.#root, target.path, (this.#checkedFolders ??= new Set()));
       await this.#files.use(target.path, 'write', async (handle) => {
         // Marked dirty once open and before the write starts, so a flush that overlaps it still fsyncs
         // this file (and a file that cannot be opened does not make every later flush fail).
-        this.#dirty.add(target.path);
-        await this.#writer.write(handle, bytes, target.position);
+        (this.#dirty ??= new Set()).add(target.path);
+        await (this.#writer ??= new AdaptiveWriter()).write(handle, bytes, target.position);
       }, target.size);
     } catch (error) {
       throw toStorageError(error, target.path, piece);
@@ -265,14 +269,14 @@ export class FileStorage implements SelectableStorage, StampedStorage {
     await this.#createEmptyFiles(signal);
     if (!sync) return;
     if (all) {
-      for (const [index, filePath] of this.#paths.entries()) if (this.#exists[index] === true) this.#dirty.add(filePath);
-      if ((await this.#lstat(this.#partsPath))?.kind === 'file') this.#dirty.add(this.#partsPath);
+      for (const [index, filePath] of this.#paths.entries()) if (this.#exists[index] === true) (this.#dirty ??= new Set()).add(filePath);
+      if ((await this.#lstat(this.#partsPath))?.kind === 'file') (this.#dirty ??= new Set()).add(this.#partsPath);
     }
     // Take the set first: a write that starts during the flush marks its file again and is synced by
     // the next flush, never forgotten.
     const dirty = this.#dirty;
-    this.#dirty = new Set();
-    const remaining = [...dirty];
+    this.#dirty = undefined;
+    const remaining = [...(dirty ?? [])];
     try {
       while (remaining.length > 0) {
         throwIfAborted(signal);
@@ -283,22 +287,23 @@ export class FileStorage implements SelectableStorage, StampedStorage {
         remaining.shift();
       }
     } finally {
-      for (const filePath of remaining) this.#dirty.add(filePath);
+      for (const filePath of remaining) (this.#dirty ??= new Set()).add(filePath);
     }
   }
 
   /** Refuses (UNSAFE_PATH) a file whose folders below the root include a symbolic link. */
   async #checkFolders(fileIndex: number): Promise<void> {
     if (this.#foldersChecked[fileIndex] === true) return;
-    await ensureParentFolders(this.#fileSystem, this.#root, this.pathOf(fileIndex), this.#checkedFolders);
+    await ensureParentFolders(this.#fileSystem, this.#root, this.pathOf(fileIndex), (this.#checkedFolders ??= new Set()));
     this.#foldersChecked[fileIndex] = true;
   }
 
   #ensureCreated(fileIndex: number): Promise<void> {
-    let creating = this.#creating.get(fileIndex);
+    const all = (this.#creating ??= new Map());
+    let creating = all.get(fileIndex);
     if (creating === undefined) {
-      creating = this.#create(fileIndex).finally(() => this.#creating.delete(fileIndex));
-      this.#creating.set(fileIndex, creating);
+      creating = this.#create(fileIndex).finally(() => all.delete(fileIndex));
+      all.set(fileIndex, creating);
     }
     return creating;
   }
@@ -321,7 +326,7 @@ export class FileStorage implements SelectableStorage, StampedStorage {
   async #createAndCopy(fileIndex: number, filePath: string): Promise<void> {
     const size = this.#torrent.files[fileIndex]?.length ?? 0;
     await this.#checkFolders(fileIndex);
-    await Promise.allSettled(this.#partsWrites);
+    await Promise.allSettled(this.#partsWrites ?? []);
     await this.#files.use(filePath, 'write', async () => undefined, size);
     const range = this.#torrent.geometry.piecesOfFile(fileIndex);
     const pieces = range === undefined ? [] : [...new Set([range.first, range.last])];
@@ -338,7 +343,7 @@ export class FileStorage implements SelectableStorage, StampedStorage {
       }
     }
     if (copied) await this.#files.use(filePath, 'write', (handle) => handle.sync());
-    this.#dirty.add(filePath);
+    (this.#dirty ??= new Set()).add(filePath);
     this.#exists[fileIndex] = true;
   }
 

@@ -63,7 +63,9 @@ export class PieceStore {
   readonly #storage: Storage;
   readonly #resume: ResumeStore | undefined;
   readonly #hasher: Hasher;
-  readonly #assembler: PieceAssembler;
+  readonly #memoryLimit: number | undefined;
+  /** Made on first use (see `#assembler`): a seed that nobody downloads from needs none. */
+  #assemblerMade: PieceAssembler | undefined;
   readonly #verified: PieceSet;
   readonly #maxReadLength: number;
   #wanted: readonly boolean[];
@@ -103,18 +105,28 @@ export class PieceStore {
     this.#durable = new PieceSet(torrent.geometry.pieceCount);
     this.#wanted = wantedFlags(torrent, options.wanted);
     this.#needed = neededFor(torrent, this.#wanted);
-    this.#assembler = new PieceAssembler(torrent, options.storage, {
+    this.#memoryLimit = options.memoryLimit;
+  }
+
+  /**
+   * Assembles downloaded pieces and lends buffers to checks. Made when first needed (a check with
+   * something to read, a block offered, a reservation): its map, set, pool and closures are about
+   * 1 KiB a torrent, which a session seeding thousands from resume data otherwise holds idle.
+   */
+  get #assembler(): PieceAssembler {
+    this.#assemblerMade ??= new PieceAssembler(this.torrent, this.#storage, {
       hasher: this.#hasher,
-      ...(options.memoryLimit === undefined ? {} : { memoryLimit: options.memoryLimit }),
+      ...(this.#memoryLimit === undefined ? {} : { memoryLimit: this.#memoryLimit }),
       isVerified: (piece) => this.#verified.has(piece),
       onVerified: (piece) => {
         this.#verified.add(piece);
         this.#dirty = true;
         // A finished torrent only seeds: its idle piece buffers (up to the memory cap) go, once the
         // last one is back in the pool (the assembler releases it right after this call).
-        if (this.#verified.count >= this.#needed.count && this.complete) queueMicrotask(() => this.#assembler.pool.trim());
+        if (this.#verified.count >= this.#needed.count && this.complete) queueMicrotask(() => this.#assemblerMade?.pool.trim());
       },
     });
+    return this.#assemblerMade;
   }
 
   /**
@@ -134,12 +146,14 @@ export class PieceStore {
       if (record?.durable.has(piece) === true) store.#durable.add(piece);
     }
     const release = plan.toCheck.count > 0 ? await options.checkTurn?.(signal) : undefined;
-    let found: PieceSet;
+    let found = new PieceSet(torrent.geometry.pieceCount);
     try {
-      found = await checkPieces(torrent, store.#storage, plan.toCheck, store.#hasher, store.#assembler.pool, {
-        signal,
-        ...(options.onCheckProgress === undefined ? {} : { onProgress: options.onCheckProgress }),
-      });
+      if (plan.toCheck.count > 0) {
+        found = await checkPieces(torrent, store.#storage, plan.toCheck, store.#hasher, store.#assembler.pool, {
+          signal,
+          ...(options.onCheckProgress === undefined ? {} : { onProgress: options.onCheckProgress }),
+        });
+      }
     } finally {
       release?.();
     }
@@ -149,12 +163,14 @@ export class PieceStore {
     // torrents closing at once would otherwise rewrite 10,000 records).
     if (record !== undefined && found.count === 0 && record.durable.count === record.verified.count && store.#verified.count === record.verified.count) store.#dirty = false;
     // The check's buffer is not kept: a seeding torrent needs none, a downloading one gets it back.
-    store.#assembler.pool.trim();
+    store.#assemblerMade?.pool.trim();
     for (const piece of store.#verified) if (!store.#durable.has(piece)) store.#syncAll = true;
     const interval = options.resumeIntervalMs ?? DEFAULT_RESUME_INTERVAL_MS;
     if (interval > 0 && store.#resume !== undefined) {
-      // Resume saving alone must not keep a process alive (IntervalTimers promises as much).
-      store.#stopAutosave = (options.clock ?? systemIntervals).setInterval(() => store.#autosave(options.onError), interval);
+      // Resume saving alone must not keep a process alive (IntervalTimers promises as much). The
+      // callback holds onError only, not `options` (its signal, storage and callbacks stay collectable).
+      const onError = options.onError;
+      store.#stopAutosave = (options.clock ?? systemIntervals).setInterval(() => store.#autosave(onError), interval);
     }
     return store;
   }
@@ -189,22 +205,22 @@ export class PieceStore {
 
   /** The write error that stopped the torrent, if any: every later addBlock throws it. */
   get failure(): StorageError | undefined {
-    return this.#assembler.failure;
+    return this.#assemblerMade?.failure;
   }
 
   /** Bytes held in piece buffers (in use by pieces in progress). */
   get bufferedBytes(): number {
-    return this.#assembler.pool.bytesInUse;
+    return this.#assemblerMade?.pool.bytesInUse ?? 0;
   }
 
   /** Bytes of piece buffers allocated: those in use and idle ones kept for reuse. */
   get heldBytes(): number {
-    return this.#assembler.pool.bytesAllocated;
+    return this.#assemblerMade?.pool.bytesAllocated ?? 0;
   }
 
   /** Pieces with blocks buffered, or being hashed and written. */
   get piecesInProgress(): readonly number[] {
-    return this.#assembler.piecesInProgress;
+    return this.#assemblerMade?.piecesInProgress ?? [];
   }
 
   /** True when a block of `piece` would not be answered 'busy': request new pieces only then. */
@@ -231,7 +247,7 @@ export class PieceStore {
   }
 
   hasBlock(piece: number, block: number): boolean {
-    return this.#assembler.hasBlock(piece, block);
+    return this.#assemblerMade?.hasBlock(piece, block) ?? false;
   }
 
   /**
@@ -250,7 +266,7 @@ export class PieceStore {
    */
   offerBlock(piece: number, begin: number, data: Uint8Array, peer: string, options: IoOptions = {}): BlockResult | Promise<BlockResult> {
     this.#checkOpen();
-    const failure = this.#assembler.failure;
+    const failure = this.#assemblerMade?.failure;
     if (failure !== undefined) throw failure;
     // Out-of-range pieces are left to the assembler, which reports them as OUT_OF_BOUNDS.
     const inRange = Number.isInteger(piece) && piece >= 0 && piece < this.#needed.size;
@@ -262,7 +278,7 @@ export class PieceStore {
 
   /** Drops a piece's buffered blocks (its senders are gone, say). */
   discard(piece: number): void {
-    this.#assembler.discard(piece);
+    this.#assemblerMade?.discard(piece);
   }
 
   /**
@@ -368,7 +384,7 @@ export class PieceStore {
     this.#stopAutosave?.();
     const sync = this.#syncs(options);
     try {
-      await this.#assembler.settle();
+      await this.#assemblerMade?.settle();
       if (this.#dirty) await this.#serially(() => this.#save(options));
     } finally {
       this.#closed = true;
