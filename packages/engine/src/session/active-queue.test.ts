@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { ManualClock } from '../testing/manual-clock.js';
 import type { QueueMember } from '../torrent/active-slots.js';
 import { ActiveQueue, DEFAULT_MAX_ACTIVE_DOWNLOADS } from './active-queue.js';
 
@@ -146,5 +147,68 @@ describe('ActiveQueue', () => {
     const queue = new ActiveQueue();
     const [member] = joined(queue, members(1));
     expect(() => queue.move(member!, 0.5)).toThrow(/integer/);
+  });
+});
+
+/** A member with rates the test sets. */
+class Moving extends Member {
+  download = 0;
+  upload = 0;
+  transferRates(): { download: number; upload: number } {
+    return { download: this.download, upload: this.upload };
+  }
+}
+
+describe('ActiveQueue: slow torrents do not count', () => {
+  const rule = { belowBytesPerSecond: 2048, afterMs: 60_000, everyMs: 30_000 };
+
+  it('a download slow after its first minute lets the next one start; fast again, the latest in the queue waits', () => {
+    const clock = new ManualClock();
+    const queue = new ActiveQueue({ downloads: 1 }, { clock, slow: rule });
+    const [stalled, next] = [new Moving('stalled'), new Moving('next')];
+    queue.join(stalled);
+    queue.join(next);
+    expect(queue.want(stalled, 'download')).toBe(true);
+    expect(queue.want(next, 'download')).toBe(false);
+    clock.advance(30_000);
+    expect(queue.isActive(next)).toBe(false); // still in its first minute
+    clock.advance(30_000);
+    expect(queue.isSlow(stalled)).toBe(true);
+    expect(queue.isActive(next)).toBe(true);
+    expect(next.told).toBe(1);
+    // The stalled one finds a peer: it counts again, and the one later in the queue waits.
+    stalled.download = 50_000;
+    clock.advance(30_000);
+    expect(queue.isSlow(stalled)).toBe(false);
+    expect(queue.isActive(stalled)).toBe(true);
+    expect(queue.isActive(next)).toBe(false);
+    expect(next.told).toBe(2);
+  });
+
+  it('uploading counts as moving, and a kind without a limit is never looked at', () => {
+    const clock = new ManualClock();
+    const queue = new ActiveQueue({ downloads: 1 }, { clock, slow: rule });
+    const [uploading, waiting, seed] = [new Moving('uploading'), new Moving('waiting'), new Moving('seed')];
+    for (const member of [uploading, waiting, seed]) queue.join(member);
+    uploading.upload = 10_000;
+    queue.want(uploading, 'download');
+    queue.want(waiting, 'download');
+    queue.want(seed, 'seed');
+    clock.advance(120_000);
+    expect(queue.isSlow(uploading)).toBe(false);
+    expect(queue.isSlow(seed)).toBe(false);
+    expect(queue.isActive(waiting)).toBe(false);
+  });
+
+  it('without the rule every active torrent counts, however slow', () => {
+    const clock = new ManualClock();
+    const queue = new ActiveQueue({ downloads: 1 }, { clock });
+    const [stalled, next] = [new Moving('stalled'), new Moving('next')];
+    queue.join(stalled);
+    queue.join(next);
+    queue.want(stalled, 'download');
+    queue.want(next, 'download');
+    clock.advance(600_000);
+    expect(queue.isActive(next)).toBe(false);
   });
 });

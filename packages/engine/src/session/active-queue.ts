@@ -3,7 +3,11 @@
 // download queue). Every torrent has a place in the queue; one past a limit is `queued` (no peers,
 // no announces) and starts, in queue order, when a slot of its kind frees. A slot is never taken from
 // a torrent for one earlier in the queue (no churn); only a lowered limit, or a kind switch that puts
-// a kind over its limit, sends the active torrents latest in the queue back to wait.
+// a kind over its limit, sends the active torrents latest in the queue back to wait. Slow torrents
+// (libtorrent's dont_count_slow_torrents, Transmission's stalled queue): one active for a minute
+// that moves less than 2 KiB/s each way does not count, so a stalled download does not hold up the
+// queue; it counts again once it is fast, and then the latest in the queue waits again.
+import type { Cancel, Clock } from '../clock.js';
 import { EngineError } from '../errors.js';
 import type { ActiveKind, ActiveSlots, QueueMember } from '../torrent/active-slots.js';
 
@@ -13,6 +17,18 @@ export const DEFAULT_MAX_ACTIVE_DOWNLOADS = 5;
 export const DEFAULT_MAX_ACTIVE_SEEDS = Number.POSITIVE_INFINITY;
 /** Downloads and seeds together by default: no limit beyond the two above. */
 export const DEFAULT_MAX_ACTIVE = Number.POSITIVE_INFINITY;
+
+/** When an active torrent is slow (libtorrent's inactive_down_rate / inactive_up_rate, auto_manage_startup, auto_manage_interval). */
+export interface SlowRule {
+  /** Slow below this many payload bytes per second, both ways. */
+  readonly belowBytesPerSecond: number;
+  /** Never slow in its first this many ms of a slot. */
+  readonly afterMs: number;
+  /** How often the rates are looked at, while anyone waits or is slow. */
+  readonly everyMs: number;
+}
+
+export const DEFAULT_SLOW_RULE: SlowRule = { belowBytesPerSecond: 2048, afterMs: 60_000, everyMs: 30_000 };
 
 export interface ActiveLimits {
   /** Torrents downloading at once (a magnet fetching its metadata counts); Infinity: no limit. */
@@ -32,9 +48,19 @@ export class ActiveQueue implements ActiveSlots {
   /** Active members per kind (a session of 10,000 seeds asks often). */
   readonly #counts: Record<ActiveKind, number> = { download: 0, seed: 0 };
   readonly #waiting = new Map<QueueMember, ActiveKind>();
+  /** Active members found slow at the last look: they do not count. */
+  readonly #slow = new Set<QueueMember>();
+  readonly #slowCounts: Record<ActiveKind, number> = { download: 0, seed: 0 };
+  readonly #activeSince = new Map<QueueMember, number>();
+  readonly #clock: Clock | undefined;
+  readonly #slowRule: SlowRule | undefined;
+  #timer: Cancel | undefined;
 
-  constructor(limits: Partial<ActiveLimits> = {}) {
+  /** `slow`: the rule for slow torrents, looked at on `clock` (both needed; without them every active torrent counts). */
+  constructor(limits: Partial<ActiveLimits> = {}, options: { readonly clock?: Clock; readonly slow?: SlowRule | undefined } = {}) {
     this.#limits = merged({ downloads: DEFAULT_MAX_ACTIVE_DOWNLOADS, seeds: DEFAULT_MAX_ACTIVE_SEEDS, total: DEFAULT_MAX_ACTIVE }, limits);
+    this.#clock = options.clock;
+    this.#slowRule = options.clock === undefined ? undefined : options.slow;
   }
 
   get limits(): ActiveLimits {
@@ -44,6 +70,36 @@ export class ActiveQueue implements ActiveSlots {
   /** Active members of a kind, or all of them. */
   activeCount(kind?: ActiveKind): number {
     return kind === undefined ? this.#active.size : this.#counts[kind];
+  }
+
+  /** Active members that count against the limits (not slow). */
+  #counted(kind?: ActiveKind): number {
+    return kind === undefined ? this.#active.size - this.#slow.size : this.#counts[kind] - this.#slowCounts[kind];
+  }
+
+  isSlow(member: QueueMember): boolean {
+    return this.#slow.has(member);
+  }
+
+  /**
+   * Looks at the rates of active torrents whose kind has a limit: those past their first `afterMs`
+   * moving less than the rule's rate each way stop counting; those fast again count again. Then
+   * the limits are applied. The session calls it every `everyMs` while anyone waits or is slow.
+   */
+  evaluate(): void {
+    const rule = this.#slowRule;
+    const now = this.#clock?.now();
+    if (rule === undefined || now === undefined) return;
+    for (const [member, kind] of this.#active) {
+      const limited = (kind === 'download' ? this.#limits.downloads : this.#limits.seeds) !== Number.POSITIVE_INFINITY || this.#limits.total !== Number.POSITIVE_INFINITY;
+      const rates = member.transferRates?.();
+      const slow = limited && rates !== undefined && now - (this.#activeSince.get(member) ?? now) >= rule.afterMs && rates.download < rule.belowBytesPerSecond && rates.upload < rule.belowBytesPerSecond;
+      if (slow === this.#slow.has(member)) continue;
+      if (slow) this.#slow.add(member);
+      else this.#slow.delete(member);
+      this.#slowCounts[kind] += slow ? 1 : -1;
+    }
+    this.#enforce();
   }
 
   get waitingCount(): number {
@@ -105,7 +161,8 @@ export class ActiveQueue implements ActiveSlots {
 
   release(member: QueueMember): void {
     this.#waiting.delete(member);
-    if (this.#setInactive(member)) this.#grant(undefined);
+    this.#setInactive(member);
+    this.#grant(undefined);
   }
 
   change(member: QueueMember, kind: ActiveKind): void {
@@ -134,11 +191,12 @@ export class ActiveQueue implements ActiveSlots {
 
   #room(kind: ActiveKind): boolean {
     const limit = kind === 'download' ? this.#limits.downloads : this.#limits.seeds;
-    return this.activeCount(kind) < limit && this.#active.size < this.#limits.total;
+    return this.#counted(kind) < limit && this.#counted() < this.#limits.total;
   }
 
   /** Gives free slots to waiting members in queue order; tells each one granted, except `quiet` (its caller gets the answer). */
   #grant(quiet: QueueMember | undefined): void {
+    this.#watch();
     if (this.#waiting.size === 0) return;
     const waiting = [...this.#waiting.keys()].sort((a, b) => this.position(a) - this.position(b));
     for (const member of waiting) {
@@ -148,18 +206,29 @@ export class ActiveQueue implements ActiveSlots {
       this.#setActive(member, kind);
       if (member !== quiet) member.queueChanged();
     }
+    this.#watch();
+  }
+
+  /** The look at rates runs only while it can change something: someone waits, or someone is slow. */
+  #watch(): void {
+    const needed = this.#slowRule !== undefined && (this.#waiting.size > 0 || this.#slow.size > 0);
+    if (needed && this.#timer === undefined) this.#timer = this.#clock?.setInterval(() => this.evaluate(), this.#slowRule!.everyMs);
+    if (!needed && this.#timer !== undefined) {
+      this.#timer();
+      this.#timer = undefined;
+    }
   }
 
   /** Over a limit: the active members latest in the queue wait again until it is met; then free slots are given. */
   #enforce(): void {
-    const over = (kind: ActiveKind): boolean => this.activeCount(kind) > (kind === 'download' ? this.#limits.downloads : this.#limits.seeds);
+    const over = (kind: ActiveKind): boolean => this.#counted(kind) > (kind === 'download' ? this.#limits.downloads : this.#limits.seeds);
     for (;;) {
-      const total = this.#active.size > this.#limits.total;
+      const total = this.#counted() > this.#limits.total;
       const kinds = (['download', 'seed'] as const).filter(over);
       if (!total && kinds.length === 0) break;
       let latest: QueueMember | undefined;
       for (const [member, kind] of this.#active) {
-        if (!total && !kinds.includes(kind)) continue;
+        if (this.#slow.has(member) || (!total && !kinds.includes(kind))) continue;
         if (latest === undefined || this.position(member) > this.position(latest)) latest = member;
       }
       if (latest === undefined) break;
@@ -175,6 +244,7 @@ export class ActiveQueue implements ActiveSlots {
     this.#setInactive(member);
     this.#active.set(member, kind);
     this.#counts[kind]++;
+    if (this.#slowRule !== undefined) this.#activeSince.set(member, this.#clock!.now());
   }
 
   /** False when it was not active. */
@@ -183,6 +253,8 @@ export class ActiveQueue implements ActiveSlots {
     if (kind === undefined) return false;
     this.#active.delete(member);
     this.#counts[kind]--;
+    this.#activeSince.delete(member);
+    if (this.#slow.delete(member)) this.#slowCounts[kind]--;
     return true;
   }
 

@@ -27,8 +27,7 @@ import { Torrent } from '../torrent/torrent.js';
 import type { AddTorrentOptions, TorrentRateLimits } from '../torrent/types.js';
 import { DEFAULT_TUNING, type EngineTuning } from '../tuning.js';
 import { Budget, DEFAULT_MAX_CONNECTING, DEFAULT_MAX_CONNECTIONS } from './budget.js';
-import { ActiveQueue, type ActiveLimits } from './active-queue.js';
-import { AnnouncePacer } from './announce-pacer.js';
+import { sessionPacer, sessionQueue, type ActiveLimits, type ActiveQueue, type AnnouncePacer, type QueueingOptions } from './queueing.js';
 import { CheckQueue } from './check-queue.js';
 import { fileLimitWarning, openFileLimit } from './file-limit.js';
 import { Listener } from './listener.js';
@@ -41,7 +40,7 @@ export const DEFAULT_PORT = 6881;
 /** Peers remembered as speaking no MSE, and peers already warned about; the oldest are forgotten first. */
 const REMEMBERED_PEERS = 4096;
 
-export interface SessionOptions {
+export interface SessionOptions extends QueueingOptions {
   /** TCP port for incoming peers, shared by every torrent (default 6881; 0: the OS picks one). */
   readonly port?: number;
   /** Address to listen on (default all IPv4 addresses, '0.0.0.0'). */
@@ -76,13 +75,6 @@ export interface SessionOptions {
   readonly maxOpenFiles?: number;
   /** Torrents hashing data on disk at once (default 1); others wait in `checking`. Resume data that vouches for everything skips the queue. */
   readonly maxChecking?: number;
-  /** Torrents downloading at once (default 5; a magnet fetching metadata counts); the rest are `queued` (no peers, no announces) and start in queue order. */
-  readonly maxActiveDownloads?: number;
-  /** Torrents seeding at once, and both kinds together (default no limit for either; Infinity: none). */
-  readonly maxActiveSeeds?: number;
-  readonly maxActive?: number;
-  /** Tracker announce rounds started in any second, all torrents together (default 20). */
-  readonly announcesPerSecond?: number;
   readonly clock?: Clock;
   readonly socketFactory?: SocketFactory;
   /** Timeouts and queue sizes (see EngineTuning); tests shorten them. */
@@ -170,8 +162,8 @@ export class Session extends EventEmitter<SessionEvents> {
     const now = (): number => clock.now();
     this.#downloadLimiter = new RateLimiter({ now, bytesPerSecond: options.rateLimits?.download });
     this.#uploadLimiter = new RateLimiter({ now, bytesPerSecond: options.rateLimits?.upload });
-    this.#queue = new ActiveQueue({ downloads: options.maxActiveDownloads, seeds: options.maxActiveSeeds, total: options.maxActive });
-    this.#pacer = new AnnouncePacer({ clock, perSecond: options.announcesPerSecond });
+    this.#queue = sessionQueue(options, clock);
+    this.#pacer = sessionPacer(options, clock);
     const budget = new Budget(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS, options.maxConnecting ?? DEFAULT_MAX_CONNECTING);
     this.#ownUdp = options.trackers?.udp === undefined ? new UdpTrackerClient() : undefined;
     const udp = options.trackers?.udp ?? this.#ownUdp;

@@ -8,6 +8,8 @@ export type ActiveKind = 'download' | 'seed';
 export interface QueueMember {
   /** `isActive` changed: follow it (run, or leave to `queued`). Called synchronously; do the work later. */
   queueChanged(): void;
+  /** Payload bytes per second now, each way: a slow torrent does not count against the limits. */
+  transferRates?(): { readonly download: number; readonly upload: number };
 }
 
 export interface ActiveSlots {

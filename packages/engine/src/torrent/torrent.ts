@@ -78,6 +78,12 @@ export class Torrent extends TorrentCore {
     });
   }
 
+  /** Payload bytes per second each way now (the session's queue: slow torrents do not count). Not for embedders. */
+  transferRates(): { download: number; upload: number } {
+    const transfer = this._running()?.transfer;
+    return { download: transfer?.downloadMeter.rate() ?? 0, upload: transfer?.uploadMeter.rate() ?? 0 };
+  }
+
   /** 0-based place in the session's queue (the order torrents start in when limits hold them back); -1 outside a session. */
   get queuePosition(): number {
     return this._services.activeSlots?.position(this) ?? -1;
