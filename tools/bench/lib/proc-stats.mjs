@@ -1,0 +1,57 @@
+// What a process costs, read from /proc by its parent, the same way for every client: resident
+// memory (VmRSS, and VmHWM: the peak over its life), CPU seconds of all its threads (utime + stime),
+// and open file descriptors. Linux only.
+import fs from 'node:fs';
+import { median } from './measure.mjs';
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+function statusKiB(status, field) {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+  return match === null ? NaN : Number(match[1]);
+}
+
+/** One reading of `pid`; NaN fields when the process is gone. */
+export function readProc(pid) {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const cpu = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+    return { rssKiB: statusKiB(status, 'VmRSS'), hwmKiB: statusKiB(status, 'VmHWM'), cpu, fds: fs.readdirSync(`/proc/${pid}/fd`).length };
+  } catch {
+    return { rssKiB: NaN, hwmKiB: NaN, cpu: NaN, fds: NaN };
+  }
+}
+
+/**
+ * Samples `pid` every `intervalMs` from now until `stop()`, which returns the window's CPU seconds,
+ * median and peak RSS (MiB), the most open descriptors seen and the wall seconds.
+ */
+export function sampleProcess(pid, intervalMs = 200) {
+  const first = readProc(pid);
+  const started = process.hrtime.bigint();
+  const rss = [first.rssKiB];
+  let fds = first.fds;
+  const timer = setInterval(() => {
+    const now = readProc(pid);
+    rss.push(now.rssKiB);
+    fds = Math.max(fds, now.fds);
+  }, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      const last = readProc(pid);
+      rss.push(last.rssKiB);
+      return {
+        wall: Number(process.hrtime.bigint() - started) / 1e9,
+        cpu: last.cpu - first.cpu,
+        rssMiB: median(rss) / 1024,
+        peakRssMiB: Math.max(...rss.filter(Number.isFinite)) / 1024,
+        hwmMiB: last.hwmKiB / 1024,
+        fds: Math.max(fds, last.fds),
+      };
+    },
+  };
+}
