@@ -2,13 +2,15 @@
 // Transfer wired to the torrent's connections and to what the torrent counts and reports.
 import type { Metainfo } from '@typetorrent/metainfo';
 import type { EngineError } from '../errors.js';
+import type { BanList } from '../peer/ban-list.js';
 import type { RateLimiter } from '../rate/rate-limiter.js';
 import type { Opened } from './open.js';
 import type { PeerHost } from './peer-host.js';
+import type { Peer } from './peer.js';
 import type { Running } from './phase.js';
 import { ResumeSaver } from './resume-saver.js';
 import type { SessionServices } from './services.js';
-import { Transfer } from './transfer.js';
+import { Transfer, type TransferPeers } from './transfer.js';
 
 export interface RunningOptions {
   readonly metainfo: Metainfo;
@@ -32,13 +34,7 @@ export function createRunning(options: RunningOptions): Running {
     picker: opened.picker,
     store: opened.store,
     services,
-    peers: {
-      peers: () => host.peers(),
-      peer: (key) => host.peer(key),
-      drop: (peer, reason) => host.drop(peer, reason),
-      forget: (key) => host.swarm.forget(key),
-      ban: (keys, reason) => services.bans.ban(keys, reason),
-    },
+    peers: new HostPeers(host, services.bans),
     downloadLimiter: options.downloadLimiter,
     uploadLimiter: options.uploadLimiter,
     hooks: {
@@ -52,4 +48,32 @@ export function createRunning(options: RunningOptions): Running {
     },
   });
   return { opened, transfer, saver };
+}
+
+/** The Transfer's view of the PeerHost: one small object per run rather than five closures. */
+class HostPeers implements TransferPeers {
+  constructor(
+    private readonly host: PeerHost,
+    private readonly bans: BanList,
+  ) {}
+
+  peers(): Iterable<Peer> {
+    return this.host.peers();
+  }
+
+  peer(key: string): Peer | undefined {
+    return this.host.peer(key);
+  }
+
+  drop(peer: Peer, reason: EngineError): void {
+    this.host.drop(peer, reason);
+  }
+
+  forget(key: string): void {
+    this.host.swarm.forget(key);
+  }
+
+  ban(keys: readonly string[], reason: string): void {
+    this.bans.ban(keys, reason);
+  }
 }

@@ -27,6 +27,9 @@ export const DEFAULT_MAX_PEERS = 50;
 /** A .torrent's parsed form, or a magnet link whose metadata is still to come. */
 export type TorrentSource = Metainfo | MagnetLink;
 
+const NO_METADATA_FETCH = new Promise<Uint8Array>(() => undefined);
+const ignoreMetadata = (): void => undefined;
+
 function isMetainfo(source: TorrentSource): source is Metainfo {
   return 'geometry' in source;
 }
@@ -94,8 +97,9 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
     this._downloadLimiter = new RateLimiter({ now, bytesPerSecond: options.rateLimits?.download });
     this._uploadLimiter = new RateLimiter({ now, bytesPerSecond: options.rateLimits?.upload });
     for (const peer of options.peers ?? []) this._manualPeers.push(peer);
-    let gotMetadata: (bytes: Uint8Array) => void = () => undefined;
-    this._metadata = new Promise((resolve) => (gotMetadata = resolve));
+    // Only a magnet link waits for its info dict; a .torrent shares one promise that never settles.
+    let gotMetadata: (bytes: Uint8Array) => void = ignoreMetadata;
+    this._metadata = this._magnet === undefined ? NO_METADATA_FETCH : new Promise((resolve) => (gotMetadata = resolve));
     this._conn = createConnections({
       infoHash: this.infoHash,
       services,
