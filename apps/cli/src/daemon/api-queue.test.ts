@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 it('lists a torrent past --max-active-downloads as queued with its place, and starts it when a slot frees', async () => {
-  const [first, second] = torrents as [{ bytes: Uint8Array; hash: string }, { bytes: Uint8Array; hash: string }];
+  const [first, second] = [torrents[0]!, torrents[1]!];
   await t.client.request('POST', '/api/v1/torrents', { torrent: base64(first.bytes) });
   await waitForTorrent(t.client, first.hash, (x) => x.state === 'downloading', 'the first torrent to download');
   await t.client.request('POST', '/api/v1/torrents', { torrent: base64(second.bytes) });
@@ -45,4 +45,18 @@ it('lists a torrent past --max-active-downloads as queued with its place, and st
 
   await t.client.request('POST', `/api/v1/torrents/${first.hash}/pause`);
   await waitForTorrent(t.client, second.hash, (x) => x.state === 'downloading', 'the second torrent to start');
+});
+
+it('moves a torrent in the queue and keeps the order in the list file', async () => {
+  const [first, second] = [torrents[0]!, torrents[1]!];
+  const moved = await t.client.request<TorrentSummary>('PUT', `/api/v1/torrents/${second.hash}/queue`, { position: 0 });
+  expect(moved.status).toBe(200);
+  expect(moved.body.queuePosition).toBe(0);
+  const list = await t.client.request<{ torrents: TorrentSummary[] }>('GET', '/api/v1/torrents');
+  expect(list.body.torrents.map((x) => [x.infoHash, x.queuePosition])).toEqual([[second.hash, 0], [first.hash, 1]]);
+  const saved = JSON.parse(fs.readFileSync(path.join(work, 'state', 'daemon.json'), 'utf8')) as { torrents: { infoHash: string }[] };
+  expect(saved.torrents.map((x) => x.infoHash)).toEqual([second.hash, first.hash]);
+  const bad = await t.client.request<{ error: { field: string } }>('PUT', `/api/v1/torrents/${second.hash}/queue`, { position: -1 });
+  expect(bad.status).toBe(400);
+  expect(bad.body.error.field).toBe('position');
 });

@@ -3,7 +3,7 @@ import { ApiError, badRequest } from './api-error.js';
 import type { EventStream } from './event-stream.js';
 import { Router, type RouteContext, type RouteResult } from './router.js';
 import type { TorrentRegistry } from './torrent-registry.js';
-import { parseAddRequest, parsePrioritiesRequest, parseSessionPatch } from './validate.js';
+import { parseAddRequest, parsePrioritiesRequest, parseQueueRequest, parseSessionPatch } from './validate.js';
 import { filesView, peersView, sessionView, torrentSummary, trackersView } from './views.js';
 
 export interface ApiParts {
@@ -43,6 +43,10 @@ export function apiRouter({ registry, events, token, streamFile }: ApiParts): Ro
     const priorities = parsePrioritiesRequest(await ctx.body());
     const entry = await registry.setPriorities(ctx.params['infoHash']!, priorities);
     return ok({ files: filesView(entry, token) });
+  });
+  router.add('PUT', `${base}/torrents/:infoHash/queue`, async (ctx) => {
+    const position = parseQueueRequest(await ctx.body());
+    return ok(torrentSummary(await registry.moveQueue(ctx.params['infoHash']!, position)));
   });
   if (streamFile !== undefined) router.add('GET', `${base}/torrents/:infoHash/files/:index`, streamFile);
   router.add('GET', `${base}/torrents/:infoHash/peers`, async ({ params }) => ok({ peers: peersView(registry.entry(params['infoHash']!)) }));

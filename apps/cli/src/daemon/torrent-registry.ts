@@ -224,6 +224,21 @@ export class TorrentRegistry extends EventEmitter<RegistryEvents> {
     return await this.#update(infoHash, { filePriorities: priorities });
   }
 
+  /**
+   * Moves a torrent in the session's queue (0 first; past the end: last). The list file is kept in
+   * queue order, so a restart, which adds the torrents in that order, restores it.
+   */
+  async moveQueue(infoHash: string, position: number): Promise<Entry> {
+    const { torrent } = this.entry(infoHash);
+    this.#session.moveQueue(torrent, position);
+    const place = (record: TorrentRecord): number => this.#session.get(record.infoHash)?.queuePosition ?? Number.MAX_SAFE_INTEGER;
+    const ordered = [...this.#records.values()].sort((a, b) => place(a) - place(b));
+    this.#records.clear();
+    for (const record of ordered) this.#records.set(record.infoHash, record);
+    await this.#save();
+    return this.entry(infoHash);
+  }
+
   async setLimits(limits: Partial<SessionLimits>): Promise<DaemonSettings> {
     this.#settings = { ...this.#settings, limits: { ...this.#settings.limits, ...limits } };
     this.#session.setRateLimits(this.#settings.limits);

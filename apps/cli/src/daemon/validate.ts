@@ -73,6 +73,15 @@ export function parsePrioritiesRequest(body: unknown): number[] {
   return list as number[];
 }
 
+/** `{ "position": n }`: the torrent's new place in the queue, 0 first. */
+export function parseQueueRequest(body: unknown): number {
+  const o = object(body, '(body)');
+  allowOnly(o, ['position']);
+  const position = o['position'];
+  if (typeof position !== 'number' || !Number.isSafeInteger(position) || position < 0) throw badRequest('a whole number of at least 0 (0 is first)', 'position');
+  return position;
+}
+
 export function parseSessionPatch(body: unknown): SessionPatch {
   const o = object(body, '(body)');
   allowOnly(o, ['limits']);
