@@ -36,9 +36,18 @@ export type InfoFields = Pick<
   | 'files' | 'isMultiFile' | 'totalLength' | 'geometry' | 'private' | 'version'
 >;
 
-/** Reads a decoded info dict; `infoBytes` are its exact bytes, which the info-hashes are taken over. */
+/** Where a decoded info dict's byte strings point: `input` was decoded, the dict starts at `start`. */
+export interface DecodedFrom {
+  readonly input: Uint8Array;
+  readonly start: number;
+}
+
+/**
+ * Reads a decoded info dict; `infoBytes` are its exact bytes (a copy of `from`'s), which the
+ * info-hashes are taken over.
+ */
 export function readInfo(
-  info: BencodeDict, infoBytes: Uint8Array, limits: ParseLimits, warnings: MetainfoWarning[],
+  info: BencodeDict, infoBytes: Uint8Array, limits: ParseLimits, warnings: MetainfoWarning[], from?: DecodedFrom,
 ): InfoFields {
   const version = readVersion(info);
   const rawName = requireBytes(info, 'name', 'info.name');
@@ -79,8 +88,7 @@ export function readInfo(
     infoBytes,
     name,
     pieceLength,
-    // Copied so the result does not keep the whole decoded input alive.
-    pieces: pieces.slice(),
+    pieces: sameBytesIn(infoBytes, pieces, from),
     pieceCount,
     files: layout.files,
     isMultiFile: layout.isMultiFile,
@@ -106,4 +114,16 @@ function readVersion(info: BencodeDict): 'v1' | 'hybrid' {
     );
   }
   return 'hybrid';
+}
+
+/**
+ * The bytes of `value` (decoded from `from`) as a view of `infoBytes`, which hold them already: the
+ * piece hashes are most of a torrent's info dict, and were kept twice (20 bytes a piece). A copy when
+ * they cannot be located; never a view of the decoded input, which would keep it all alive.
+ */
+function sameBytesIn(infoBytes: Uint8Array, value: Uint8Array, from: DecodedFrom | undefined): Uint8Array {
+  if (from === undefined || value.buffer !== from.input.buffer) return value.slice();
+  const offset = value.byteOffset - from.input.byteOffset - from.start;
+  if (offset < 0 || offset + value.length > infoBytes.length) return value.slice();
+  return infoBytes.subarray(offset, offset + value.length);
 }

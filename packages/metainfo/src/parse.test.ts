@@ -267,3 +267,26 @@ describe('a Buffer input', () => {
     expect(meta.infoBytes).toEqual(encode(singleInfo()));
   });
 });
+
+describe('the piece hashes are kept once', () => {
+  // They are most of an info dict (20 bytes a piece); `pieces` is a view of the info dict's copy.
+  test('parseTorrent: pieces lie inside infoBytes, and do not follow later writes to the input', () => {
+    const input = Buffer.from(torrentBytes(singleInfo(), { comment: 'before the info dict' }));
+    const meta = parseTorrent(input);
+    input.fill(0);
+    expect(meta.pieces.buffer).toBe(meta.infoBytes.buffer);
+    expect(Buffer.isBuffer(meta.pieces)).toBe(false);
+    expect(meta.pieces).toEqual(fakePieces(3));
+    expect(meta.pieceHash(1)).toEqual(fakePieces(3).subarray(20, 40));
+  });
+
+  test('parseInfoDict: the same, for an info dict that sits inside a larger buffer', () => {
+    const dict = encode(singleInfo());
+    const backing = new Uint8Array(dict.length + 10);
+    backing.set(dict, 7);
+    const meta = parseInfoDict(backing.subarray(7, 7 + dict.length));
+    backing.fill(0);
+    expect(meta.pieces.buffer).toBe(meta.infoBytes.buffer);
+    expect(meta.pieces).toEqual(fakePieces(3));
+  });
+});

@@ -37,7 +37,7 @@ export function parseTorrent(bytes: Uint8Array, options: ParseOptions = {}): Met
   const infoBytes = copyBytes(bytes, span.start, span.end);
 
   return makeMetainfo({
-    ...readInfo(info, infoBytes, options, warnings),
+    ...readInfo(info, infoBytes, options, warnings, { input: bytes, start: span.start }),
     announce: readTrackers(root, options.maxTrackers ?? DEFAULT_MAX_TRACKERS, warnings),
     urlList: readUrlList(root, options.maxWebSeeds ?? DEFAULT_MAX_WEB_SEEDS, warnings),
     ...optional('creationDate', readCreationDate(root, warnings)),
@@ -62,7 +62,7 @@ export function parseInfoDict(infoBytes: Uint8Array, extra: InfoDictExtra = {}):
   if (!isDict(info)) throw new MetainfoError('WRONG_TYPE', 'info', `expected a dictionary, got ${typeName(info)}`);
   const warnings: MetainfoWarning[] = [];
   return makeMetainfo({
-    ...readInfo(info, copyBytes(infoBytes, 0, infoBytes.length), extra, warnings),
+    ...readInfo(info, copyBytes(infoBytes, 0, infoBytes.length), extra, warnings, { input: infoBytes, start: 0 }),
     announce: (extra.announce ?? []).map((tier) => [...tier]),
     urlList: [...(extra.urlList ?? [])],
     warnings,
