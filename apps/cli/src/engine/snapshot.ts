@@ -5,10 +5,10 @@ import type { TransferSnapshot } from '../progress/transfer-progress.js';
 /**
  * A finished torrent reads `seeding` while the command keeps it seeding and `done` otherwise: the
  * engine's state can still be `downloading` when its `done` event fires, and a download that is
- * not kept seeding stops.
+ * not kept seeding stops. A finished torrent waiting for a seed slot reads `queued`.
  */
 export function displayState(torrent: Pick<Torrent, 'done'>, progress: Pick<TorrentProgress, 'state'>, keepSeeding: boolean): string {
-  if (progress.state === 'error' || !torrent.done) return progress.state;
+  if (progress.state === 'error' || progress.state === 'queued' || !torrent.done) return progress.state;
   return keepSeeding ? 'seeding' : 'done';
 }
 
