@@ -140,7 +140,7 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
   /** Fetches the metadata when it is not known, then checks the data and runs. */
   protected async _begin(fullCheck: boolean): Promise<void> {
     // A magnet is a download from the start: it waits for a download slot before fetching.
-    if (this._metainfo === undefined && (!this._admitted('download', undefined) || !(await this._fetchMetadata()))) return;
+    if (this._metainfo === undefined && (!(await this._admitted('download', undefined)) || !(await this._fetchMetadata()))) return;
     await this._check(fullCheck);
   }
 
@@ -204,7 +204,7 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
       await this._halt({ kind: 'stopped' });
       return;
     }
-    if (this._admitted(this._finished ? 'seed' : 'download', run)) this._run(run);
+    if (await this._admitted(this._finished ? 'seed' : 'download', run)) this._run(run);
     if (this._finished) this.emit('done');
   }
 
@@ -319,12 +319,13 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
   }
 
   /**
-   * Asks the session's active queue for a slot (queue.ts); without one the torrent enters `queued`
+   * Asks the session's active queue for a slot (session/active-queue.ts); without one the torrent enters `queued`
    * and waits for `queueChanged`. `run`: the checked data, kept while queued.
    */
-  protected _admitted(kind: ActiveKind, run: Running | undefined): boolean {
+  protected async _admitted(kind: ActiveKind, run: Running | undefined): Promise<boolean> {
     const slots = this._services.activeSlots;
     if (slots === undefined || slots.want(this, kind)) return true;
+    await this._leaveActive('queued'); // a magnet's peers and trackers, kept through its fetch and check
     this._enter({ kind: 'queued', run }, { state: 'queued' });
     return false;
   }

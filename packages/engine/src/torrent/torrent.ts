@@ -74,7 +74,7 @@ export class Torrent extends TorrentCore {
       const phase = this._phase;
       if (phase.kind !== 'paused') return;
       if (phase.run === undefined) await this._begin(false);
-      else if (this._admitted(phase.run.opened.picker.isFinished ? 'seed' : 'download', phase.run)) this._run(phase.run);
+      else if (await this._admitted(phase.run.opened.picker.isFinished ? 'seed' : 'download', phase.run)) this._run(phase.run);
     });
   }
 
