@@ -92,8 +92,9 @@ export class ActiveQueue implements ActiveSlots {
     if (rule === undefined || now === undefined) return;
     for (const [member, kind] of this.#active) {
       const limited = (kind === 'download' ? this.#limits.downloads : this.#limits.seeds) !== Number.POSITIVE_INFINITY || this.#limits.total !== Number.POSITIVE_INFINITY;
-      const rates = member.transferRates?.();
-      const slow = limited && rates !== undefined && now - (this.#activeSince.get(member) ?? now) >= rule.afterMs && rates.download < rule.belowBytesPerSecond && rates.upload < rule.belowBytesPerSecond;
+      // A session of 10,000 unlimited seeds reads no rates.
+      const rates = limited ? member.transferRates?.() : undefined;
+      const slow = rates !== undefined && now - (this.#activeSince.get(member) ?? now) >= rule.afterMs && rates.download < rule.belowBytesPerSecond && rates.upload < rule.belowBytesPerSecond;
       if (slow === this.#slow.has(member)) continue;
       if (slow) this.#slow.add(member);
       else this.#slow.delete(member);
