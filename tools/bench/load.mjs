@@ -20,7 +20,8 @@
 //   is unchoked (or after --warmup seconds). CPU s/GiB = seeder CPU over the bytes the leechers got.
 // - combined NxM: N small torrents plus the big one with M leechers.
 // typetorrent's event-loop delay (perf_hooks.monitorEventLoopDelay, 10 ms sampling, p50/p99/max of
-// the window, less the sampling period) is reported by the seeder itself.
+// the window, less the sampling period) is reported by the seeder itself; an idle Node process
+// measuring its own delay in the same window (lib/eld-probe.mjs) shows what the machine adds.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -132,7 +133,9 @@ async function runScenario(client, bundle, data, n, m) {
     data: data.small?.data ?? opts.work,
     big: m > 0 ? { torrent: data.big.torrent, data: data.big.data } : null,
     slots: slotsFor(client, m),
-    maxConnections: Math.max(200, m + 50),
+    // libtorrent took incoming connections only up to about 70% of connections_limit here (176 of 200
+    // leechers at a limit of 250), so both get room for three times the leechers.
+    maxConnections: Math.max(500, 3 * m),
   };
   const started = process.hrtime.bigint();
   const seeder = startSeeder(client, bundle, config);
@@ -156,11 +159,15 @@ async function runScenario(client, bundle, data, n, m) {
         status = { connected: all.reduce((s, x) => s + x.connected, 0), unchoked: all.reduce((s, x) => s + x.unchoked, 0), closed: all.reduce((s, x) => s + x.closed, 0) };
       } while (status.unchoked < m && Date.now() < deadline);
     }
+    const probe = { child: spawn(process.execPath, [path.join(here, 'lib/eld-probe.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] }) };
+    probe.lines = jsonLines(probe.child.stdout, 'probe');
+    procs.push(probe);
+    await probe.lines.next('ready');
     for (const p of procs) p.child.stdin.write('start\n');
     const sampler = sampleProcess(seeder.child.pid);
     await sleep(seconds * 1000);
     const cost = sampler.stop();
-    const [window] = await ask([seeder], 'stop', 'window');
+    const [window, probed] = await ask([seeder, probe], 'stop', 'window');
     const got = m > 0 ? await ask(leechers, 'stop', 'window') : [];
     const bytes = got.reduce((s, x) => s + x.bytes, 0);
     return {
@@ -168,6 +175,7 @@ async function runScenario(client, bundle, data, n, m) {
       startSeconds,
       seeding: `${ready.seeding}/${ready.count}`,
       eld: window.eld,
+      probe: probed.eld,
       bytes,
       receiving: got.reduce((s, x) => s + x.receiving, 0),
       connected: status.connected,
@@ -184,7 +192,7 @@ function medianOf(runs) {
   if (runs.length === 0) return undefined;
   const out = { ...runs.at(-1), rounds: runs.length };
   for (const key of Object.keys(out)) if (typeof out[key] === 'number' && key !== 'rounds') out[key] = median(runs.map((r) => r[key]));
-  if (runs[0].eld !== undefined) out.eld = Object.fromEntries(Object.keys(runs[0].eld).map((k) => [k, median(runs.map((r) => r.eld?.[k]))]));
+  for (const key of ['eld', 'probe']) if (runs[0][key] !== undefined) out[key] = Object.fromEntries(Object.keys(runs[0][key]).map((k) => [k, median(runs.map((r) => r[key]?.[k]))]));
   return out;
 }
 

@@ -5,6 +5,8 @@ const ratio = (x, base) => (Number.isFinite(x) && Number.isFinite(base) && base 
 const pair = (r, pick, digits) => `${fmt(pick(r.by.typetorrent), digits)} / ${fmt(pick(r.by.libtorrent), digits)}`;
 const pick = (key) => (x) => (x === undefined ? NaN : x[key]);
 const eld = (x) => (x?.eld === undefined ? '–' : `${fmt(x.eld.p50)} / ${fmt(x.eld.p99)} / ${fmt(x.eld.max)}`);
+/** p99 of the idle probe process in typetorrent's window, then in libtorrent's. */
+const probe = (r) => `${fmt(r.by.typetorrent?.probe?.p99)} / ${fmt(r.by.libtorrent?.probe?.p99)}`;
 const gib = (x) => (x === undefined || x.bytes === 0 ? NaN : x.cpu / (x.bytes / 2 ** 30));
 const mbps = (x) => (x === undefined ? NaN : x.bytes / 1e6 / x.wall);
 const share = (x) => (x === undefined ? NaN : (100 * x.cpu) / x.wall);
@@ -19,12 +21,12 @@ export function idleTable(rows) {
   const lines = [
     '### Seeding N torrents, no peers (typetorrent / libtorrent)',
     '',
-    '| torrents | seeding | all seeding s | RSS MiB | RSS ratio | VmHWM MiB | open fds | CPU % of a core | typetorrent event-loop delay p50 / p99 / max ms |',
-    '|---:|---|---|---|---:|---|---|---|---|',
+    '| torrents | seeding | all seeding s | RSS MiB | RSS ratio | anon RSS MiB | VmHWM MiB | open fds | CPU % of a core | typetorrent event-loop delay p50 / p99 / max ms | idle probe p99 ms |',
+    '|---:|---|---|---|---:|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
     const t = r.by.typetorrent;
-    lines.push(`| ${r.n.toLocaleString('en')} | ${t?.seeding?.split('/')[0] ?? '–'} / ${r.by.libtorrent?.seeding?.split('/')[0] ?? '–'} | ${pair(r, pick('startSeconds'), 2)} | ${pair(r, pick('rssMiB'), 0)} | ${ratio(t?.rssMiB, r.by.libtorrent?.rssMiB)} | ${pair(r, pick('hwmMiB'), 0)} | ${pair(r, pick('fds'), 0)} | ${pair(r, share, 2)} | ${eld(t)} |`);
+    lines.push(`| ${r.n.toLocaleString('en')} | ${t?.seeding?.split('/')[0] ?? '–'} / ${r.by.libtorrent?.seeding?.split('/')[0] ?? '–'} | ${pair(r, pick('startSeconds'), 2)} | ${pair(r, pick('rssMiB'), 0)} | ${ratio(t?.rssMiB, r.by.libtorrent?.rssMiB)} | ${pair(r, pick('anonMiB'), 0)} | ${pair(r, pick('hwmMiB'), 0)} | ${pair(r, pick('fds'), 0)} | ${pair(r, share, 2)} | ${eld(t)} | ${probe(r)} |`);
   }
   return [...lines, ...errors(rows)].join('\n');
 }
@@ -35,25 +37,26 @@ export function peersTable(rows) {
   const lines = [
     '### One seeder, M leechers downloading at once (typetorrent / libtorrent)',
     '',
-    '| torrents | leechers | receiving | MB/s served | RSS MiB | RSS ratio | VmHWM MiB | open fds | CPU s / GiB | CPU ratio | typetorrent event-loop delay p50 / p99 / max ms |',
-    '|---:|---:|---|---|---|---:|---|---|---|---:|---|',
+    '| torrents | leechers | receiving | MB/s served | RSS MiB | RSS ratio | anon RSS MiB | VmHWM MiB | open fds | CPU s / GiB | CPU ratio | typetorrent event-loop delay p50 / p99 / max ms | idle probe p99 ms |',
+    '|---:|---:|---|---|---|---:|---|---|---|---|---:|---|---|',
   ];
   for (const r of rows) {
     const t = r.by.typetorrent;
     const l = r.by.libtorrent;
-    lines.push(`| ${(r.n + 1).toLocaleString('en')} | ${r.m} | ${pair(r, pick('receiving'), 0)} | ${pair(r, mbps, 0)} | ${pair(r, pick('rssMiB'), 0)} | ${ratio(t?.rssMiB, l?.rssMiB)} | ${pair(r, pick('hwmMiB'), 0)} | ${pair(r, pick('fds'), 0)} | ${pair(r, gib, 2)} | ${ratio(gib(t), gib(l))} | ${eld(t)} |`);
+    lines.push(`| ${(r.n + 1).toLocaleString('en')} | ${r.m} | ${pair(r, pick('receiving'), 0)} | ${pair(r, mbps, 0)} | ${pair(r, pick('rssMiB'), 0)} | ${ratio(t?.rssMiB, l?.rssMiB)} | ${pair(r, pick('anonMiB'), 0)} | ${pair(r, pick('hwmMiB'), 0)} | ${pair(r, pick('fds'), 0)} | ${pair(r, gib, 2)} | ${ratio(gib(t), gib(l))} | ${eld(t)} | ${probe(r)} |`);
   }
   return [...lines, ...errors(rows)].join('\n');
 }
 
-/** Memory per extra leecher: (RSS at M − RSS at 1) / (M − 1), median RSS of the window and VmHWM. */
+/** Memory per extra leecher: (RSS at M − RSS at 1) / (M − 1), from the window's median RSS, median RssAnon and VmHWM. */
 export function perPeerLines(rows) {
   const one = rows.find((r) => r.m === 1);
   if (one === undefined) return [];
   const out = [];
   for (const r of rows.filter((x) => x.m > 1)) {
     const per = (client, key) => ((r.by[client]?.[key] - one.by[client]?.[key]) * 1024) / (r.m - 1);
-    out.push(`- ${r.m} leechers against 1: typetorrent +${fmt(r.by.typetorrent?.rssMiB - one.by.typetorrent?.rssMiB, 0)} MiB RSS (${fmt(per('typetorrent', 'rssMiB'), 0)} KiB per extra leecher; VmHWM ${fmt(per('typetorrent', 'hwmMiB'), 0)} KiB), libtorrent +${fmt(r.by.libtorrent?.rssMiB - one.by.libtorrent?.rssMiB, 0)} MiB (${fmt(per('libtorrent', 'rssMiB'), 0)} KiB; VmHWM ${fmt(per('libtorrent', 'hwmMiB'), 0)} KiB)`);
+    const side = (client) => `${fmt(r.by[client]?.rssMiB, 0)} MiB RSS against ${fmt(one.by[client]?.rssMiB, 0)} (${fmt(per(client, 'rssMiB'), 0)} KiB per extra leecher; anon ${fmt(per(client, 'anonMiB'), 0)} KiB, VmHWM ${fmt(per(client, 'hwmMiB'), 0)} KiB)`;
+    out.push(`- ${r.m} leechers against 1: typetorrent ${side('typetorrent')}; libtorrent ${side('libtorrent')}`);
   }
   return out;
 }

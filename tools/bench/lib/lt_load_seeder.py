@@ -43,7 +43,8 @@ def main():
         "connections_limit": config["maxConnections"],
         # Node listens with a backlog of 511; libtorrent's default of 5 drops leechers that connect at once.
         "listen_queue_size": 511,
-        "alert_mask": lt.alert.category_t.error_notification,
+        # LT_LOAD_DEBUG=1: peer alerts (why leechers were disconnected) on stderr.
+        "alert_mask": lt.alert.category_t.error_notification | (lt.alert.category_t.peer_notification if os.environ.get("LT_LOAD_DEBUG") else 0),
     }
     if config["slots"] is not None:
         settings["unchoke_slots_limit"] = config["slots"]
@@ -75,7 +76,9 @@ def main():
     emit("seeding", port=ses.listen_port(), count=len(jobs), seeding=len(jobs), seconds=time.monotonic() - started)
     for line in sys.stdin:
         command = line.strip()
-        ses.pop_alerts()
+        for alert in ses.pop_alerts():
+            if os.environ.get("LT_LOAD_DEBUG"):
+                sys.stderr.write(alert.message() + "\n")
         if command == "stop":
             emit("window")
     os._exit(0)

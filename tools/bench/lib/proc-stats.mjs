@@ -1,6 +1,7 @@
 // What a process costs, read from /proc by its parent, the same way for every client: resident
-// memory (VmRSS, and VmHWM: the peak over its life), CPU seconds of all its threads (utime + stime),
-// and open file descriptors. Linux only.
+// memory (VmRSS, and VmHWM: the peak over its life; RssAnon: VmRSS less file pages, which matters for
+// libtorrent 2, whose mmap'd torrent data counts in VmRSS as it is read or written), CPU seconds of
+// all its threads (utime + stime), and open file descriptors. Linux only.
 import fs from 'node:fs';
 import { median } from './measure.mjs';
 
@@ -19,24 +20,26 @@ export function readProc(pid) {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const cpu = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-    return { rssKiB: statusKiB(status, 'VmRSS'), hwmKiB: statusKiB(status, 'VmHWM'), cpu, fds: fs.readdirSync(`/proc/${pid}/fd`).length };
+    return { rssKiB: statusKiB(status, 'VmRSS'), anonKiB: statusKiB(status, 'RssAnon'), hwmKiB: statusKiB(status, 'VmHWM'), cpu, fds: fs.readdirSync(`/proc/${pid}/fd`).length };
   } catch {
-    return { rssKiB: NaN, hwmKiB: NaN, cpu: NaN, fds: NaN };
+    return { rssKiB: NaN, anonKiB: NaN, hwmKiB: NaN, cpu: NaN, fds: NaN };
   }
 }
 
 /**
  * Samples `pid` every `intervalMs` from now until `stop()`, which returns the window's CPU seconds,
- * median and peak RSS (MiB), the most open descriptors seen and the wall seconds.
+ * median and peak RSS and median RssAnon (MiB), the most open descriptors seen and the wall seconds.
  */
 export function sampleProcess(pid, intervalMs = 200) {
   const first = readProc(pid);
   const started = process.hrtime.bigint();
   const rss = [first.rssKiB];
+  const anon = [first.anonKiB];
   let fds = first.fds;
   const timer = setInterval(() => {
     const now = readProc(pid);
     rss.push(now.rssKiB);
+    anon.push(now.anonKiB);
     fds = Math.max(fds, now.fds);
   }, intervalMs);
   return {
@@ -44,10 +47,12 @@ export function sampleProcess(pid, intervalMs = 200) {
       clearInterval(timer);
       const last = readProc(pid);
       rss.push(last.rssKiB);
+      anon.push(last.anonKiB);
       return {
         wall: Number(process.hrtime.bigint() - started) / 1e9,
         cpu: last.cpu - first.cpu,
         rssMiB: median(rss) / 1024,
+        anonMiB: median(anon) / 1024,
         peakRssMiB: Math.max(...rss.filter(Number.isFinite)) / 1024,
         hwmMiB: last.hwmKiB / 1024,
         fds: Math.max(fds, last.fds),
