@@ -60,3 +60,14 @@ it('moves a torrent in the queue and keeps the order in the list file', async ()
   expect(bad.status).toBe(400);
   expect(bad.body.error.field).toBe('position');
 });
+
+it('changes the active limits at run time and remembers them', async () => {
+  const [first] = [torrents[0]!];
+  await t.client.request('POST', `/api/v1/torrents/${first.hash}/resume`);
+  await waitForTorrent(t.client, first.hash, (x) => x.state === 'queued', 'the resumed torrent to wait for the one slot');
+  const changed = await t.client.request<{ activeLimits: unknown }>('PUT', '/api/v1/session', { activeLimits: { downloads: null } });
+  expect(changed.body.activeLimits).toEqual({ downloads: null, seeds: null });
+  await waitForTorrent(t.client, first.hash, (x) => x.state === 'downloading', 'the torrent to start once there is no limit');
+  const saved = JSON.parse(fs.readFileSync(path.join(work, 'state', 'daemon.json'), 'utf8')) as { settings: { activeLimits: unknown } };
+  expect(saved.settings.activeLimits).toEqual({ downloads: null });
+});

@@ -56,6 +56,7 @@ export function apiRouter({ registry, events, token, streamFile }: ApiParts): Ro
   router.add('PUT', `${base}/session`, async (ctx) => {
     const patch = parseSessionPatch(await ctx.body());
     if (patch.limits !== undefined) await registry.setLimits(patch.limits);
+    if (patch.activeLimits !== undefined) await registry.setActiveLimits(patch.activeLimits);
     return session();
   });
   router.add('GET', `${base}/events`, async ({ req, res }) => {

@@ -22,7 +22,7 @@ describe('daemon state file', () => {
 
   it('round-trips settings and records', async () => {
     const state: DaemonState = {
-      settings: { downloadDir: '/d', limits: { download: 1000, upload: 2000 } },
+      settings: { downloadDir: '/d', limits: { download: 1000, upload: 2000 }, activeLimits: { downloads: 3, seeds: null } },
       torrents: [
         { infoHash: 'ab'.repeat(20), savePath: '/d', paused: true, filePriorities: [0, 7], sequential: true, addedAt: 5 },
         { infoHash: 'cd'.repeat(20), magnet: `magnet:?xt=urn:btih:${'cd'.repeat(20)}`, savePath: '/e', paused: false, sequential: false, addedAt: 6 },
@@ -41,6 +41,8 @@ describe('daemon state file', () => {
     [`{"version": 1, "settings": {}, "torrents": [{"infoHash": "XY", "savePath": "/d"}]}`, 'torrents[0].infoHash'],
     [`{"version": 1, "settings": {}, "torrents": [{"infoHash": "${'ab'.repeat(20)}", "savePath": "rel"}]}`, 'torrents[0].savePath'],
     [`{"version": 1, "settings": {"limits": {"download": -5}}, "torrents": []}`, 'settings.limits.download'],
+    [`{"version": 1, "settings": {"activeLimits": {"downloads": 0}}, "torrents": []}`, 'settings.activeLimits.downloads'],
+    [`{"version": 1, "settings": {"activeLimits": 5}, "torrents": []}`, 'settings.activeLimits'],
     [`{"version": 1, "settings": {}, "torrents": [{"infoHash": "${'ab'.repeat(20)}", "savePath": "/d", "filePriorities": [9]}]}`, 'torrents[0].filePriorities'],
   ])('refuses %s, naming %s', async (text, field) => {
     fs.writeFileSync(path.join(dir, 'daemon.json'), text);

@@ -18,10 +18,17 @@ export interface SessionLimits {
   readonly upload: number;
 }
 
+/** Torrents downloading / seeding at once; null: no limit; absent: the engine's default (5 / none). */
+export interface ActiveLimitSettings {
+  readonly downloads?: number | null;
+  readonly seeds?: number | null;
+}
+
 export interface DaemonSettings {
   /** Where torrents added without a downloadDir are saved. */
   readonly downloadDir: string;
   readonly limits: SessionLimits;
+  readonly activeLimits?: ActiveLimitSettings;
 }
 
 export interface TorrentRecord {
@@ -93,9 +100,16 @@ function parseState(json: unknown, file: string, defaults: DaemonSettings): Daem
   const limits = isObject(settings['limits']) ? settings['limits'] : {};
   const downloadDir = typeof settings['downloadDir'] === 'string' ? settings['downloadDir'] : defaults.downloadDir;
   const rate = (v: unknown, field: string): number => (v === undefined ? 0 : isRate(v) ? v : fail(field, 'not a rate in bytes per second'));
+  const active = settings['activeLimits'] === undefined ? undefined : isObject(settings['activeLimits']) ? settings['activeLimits'] : fail('settings.activeLimits', 'not an object');
+  const activeLimit = (key: 'downloads' | 'seeds'): ActiveLimitSettings => {
+    const v = active?.[key];
+    if (v === undefined) return {};
+    return isActiveLimit(v) ? { [key]: v } : fail(`settings.activeLimits.${key}`, 'not a whole number of at least 1, or null (no limit)');
+  };
   const parsedSettings: DaemonSettings = {
     downloadDir,
     limits: { download: rate(limits['download'], 'settings.limits.download'), upload: rate(limits['upload'], 'settings.limits.upload') },
+    ...(active === undefined ? {} : { activeLimits: { ...activeLimit('downloads'), ...activeLimit('seeds') } }),
   };
   const list = Array.isArray(json['torrents']) ? (json['torrents'] as unknown[]) : fail('torrents', 'not a list');
   const seen = new Set<string>();
@@ -128,6 +142,16 @@ function parseState(json: unknown, file: string, defaults: DaemonSettings): Daem
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A saved or requested active limit: a whole number of at least 1, or null for none. */
+export function isActiveLimit(v: unknown): v is number | null {
+  return v === null || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 1);
+}
+
+/** The engine's form: null is Infinity; absent stays absent (the engine default). */
+export function engineActiveLimit(v: number | null | undefined): number | undefined {
+  return v === null ? Number.POSITIVE_INFINITY : v;
 }
 
 export function isRate(v: unknown): v is number {

@@ -9,7 +9,7 @@ import { Session, type SessionOptions } from '@typetorrent/engine';
 import { apiRouter } from './api-routes.js';
 import { loadOrCreateToken } from './api-token.js';
 import { removeStaleTemporaries } from './atomic-file.js';
-import { loadDaemonState, type DaemonSettings } from './daemon-state.js';
+import { engineActiveLimit, loadDaemonState, type ActiveLimitSettings, type DaemonSettings } from './daemon-state.js';
 import { EventStream } from './event-stream.js';
 import { hostPolicy, isLoopbackHost, type ListenAddress } from './host-check.js';
 import { DEFAULT_BODY_LIMIT } from './http-io.js';
@@ -37,7 +37,7 @@ export interface DaemonOptions {
   readonly limitUp?: number;
   /** Where peers come from and how they are reached (peer-source-options.ts builds it from the flags). */
   readonly peerSources?: Pick<SessionOptions, 'dht' | 'lsd' | 'pex' | 'encryption' | 'utp'>;
-  /** Torrents downloading / seeding at once (engine defaults 5 / unlimited); the rest are `queued`. */
+  /** Torrents downloading / seeding at once (engine defaults 5 / unlimited; remembered); the rest are `queued`. */
   readonly activeLimits?: Pick<SessionOptions, 'maxActiveDownloads' | 'maxActiveSeeds'>;
   readonly hashThreads?: number;
   /** Connections per torrent, and fsync before done (`download --max-peers`, `--fsync`). */
@@ -89,13 +89,14 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     const settings: DaemonSettings = {
       downloadDir: options.downloadDir === undefined ? saved.settings.downloadDir : path.resolve(options.downloadDir),
       limits: { download: options.limitDown ?? saved.settings.limits.download, upload: options.limitUp ?? saved.settings.limits.upload },
+      ...activeSettings(saved.settings.activeLimits, options.activeLimits),
     };
     session = new Session({
       port: options.port,
       ...(options.peerHost === undefined ? {} : { host: options.peerHost }),
       rateLimits: settings.limits,
       ...options.peerSources,
-      ...options.activeLimits,
+      ...activeSessionOptions(settings.activeLimits),
       ...(options.hashThreads === undefined ? {} : { hashThreads: options.hashThreads }),
     });
     session.on('warning', (warning) => log(`warning: ${warning.message}`));
@@ -150,4 +151,19 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     await unlock();
     throw error;
   }
+}
+
+/** The saved active limits with the flags given this time on top (a flag is remembered, as --limit-down is). */
+function activeSettings(saved: ActiveLimitSettings | undefined, flags: DaemonOptions['activeLimits']): { activeLimits?: ActiveLimitSettings } {
+  const pick = (flag: number | undefined, kept: number | null | undefined): number | null | undefined => (flag === undefined ? kept : Number.isFinite(flag) ? flag : null);
+  const downloads = pick(flags?.maxActiveDownloads, saved?.downloads);
+  const seeds = pick(flags?.maxActiveSeeds, saved?.seeds);
+  if (downloads === undefined && seeds === undefined) return {};
+  return { activeLimits: { ...(downloads === undefined ? {} : { downloads }), ...(seeds === undefined ? {} : { seeds }) } };
+}
+
+function activeSessionOptions(limits: ActiveLimitSettings | undefined): Pick<SessionOptions, 'maxActiveDownloads' | 'maxActiveSeeds'> {
+  const downloads = engineActiveLimit(limits?.downloads);
+  const seeds = engineActiveLimit(limits?.seeds);
+  return { ...(downloads === undefined ? {} : { maxActiveDownloads: downloads }), ...(seeds === undefined ? {} : { maxActiveSeeds: seeds }) };
 }

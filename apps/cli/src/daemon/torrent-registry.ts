@@ -7,7 +7,7 @@ import path from 'node:path';
 import { EngineError, type Session, type Torrent, type TorrentState } from '@typetorrent/engine';
 import { MetainfoError, parseMagnet, parseTorrent, type MagnetLink, type Metainfo } from '@typetorrent/metainfo';
 import { ApiError, badRequest, notFound } from './api-error.js';
-import { saveDaemonState, torrentFileIn, type DaemonSettings, type SessionLimits, type TorrentRecord } from './daemon-state.js';
+import { engineActiveLimit, saveDaemonState, torrentFileIn, type ActiveLimitSettings, type DaemonSettings, type SessionLimits, type TorrentRecord } from './daemon-state.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { deleteTorrentData } from './delete-data.js';
 import { verifiedBytesFromResume } from './resume-progress.js';
@@ -242,6 +242,14 @@ export class TorrentRegistry extends EventEmitter<RegistryEvents> {
   async setLimits(limits: Partial<SessionLimits>): Promise<DaemonSettings> {
     this.#settings = { ...this.#settings, limits: { ...this.#settings.limits, ...limits } };
     this.#session.setRateLimits(this.#settings.limits);
+    await this.#save();
+    return this.#settings;
+  }
+
+  /** Torrents downloading / seeding at once (null: no limit), applied at once and remembered. */
+  async setActiveLimits(limits: ActiveLimitSettings): Promise<DaemonSettings> {
+    this.#settings = { ...this.#settings, activeLimits: { ...this.#settings.activeLimits, ...limits } };
+    this.#session.setActiveLimits({ downloads: engineActiveLimit(limits.downloads), seeds: engineActiveLimit(limits.seeds) });
     await this.#save();
     return this.#settings;
   }

@@ -67,4 +67,11 @@ describe('priorities and session bodies', () => {
     expect(failure(() => parseSessionPatch({ limits: { download: -1 } })).field).toBe('limits.download');
     expect(failure(() => parseSessionPatch({ limits: { sideways: 1 } })).field).toBe('limits.sideways');
   });
+
+  it('takes active limits: a whole number of at least 1, or null for none', () => {
+    expect(parseSessionPatch({ activeLimits: { downloads: 2, seeds: null } })).toEqual({ activeLimits: { downloads: 2, seeds: null } });
+    expect(parseSessionPatch({ limits: { upload: 1 }, activeLimits: {} })).toEqual({ limits: { upload: 1 }, activeLimits: {} });
+    expect(failure(() => parseSessionPatch({ activeLimits: { downloads: 0 } })).field).toBe('activeLimits.downloads');
+    expect(failure(() => parseSessionPatch({ activeLimits: { total: 3 } })).field).toBe('activeLimits.total');
+  });
 });

@@ -1,7 +1,7 @@
 // Typed checks of request bodies: each parser takes the decoded JSON and returns a typed request or
 // throws an ApiError naming the field. Nothing reaches the session before it passed here.
 import { ApiError, badRequest } from './api-error.js';
-import { isPriority, isRate } from './daemon-state.js';
+import { isActiveLimit, isPriority, isRate, type ActiveLimitSettings } from './daemon-state.js';
 
 export type AddSource = { readonly kind: 'magnet'; readonly uri: string } | { readonly kind: 'torrent'; readonly bytes: Uint8Array };
 
@@ -19,6 +19,7 @@ export interface AddRequest {
 
 export interface SessionPatch {
   readonly limits?: { readonly download?: number; readonly upload?: number };
+  readonly activeLimits?: ActiveLimitSettings;
 }
 
 const MAX_MAGNET_LENGTH = 64 * 1024;
@@ -84,8 +85,9 @@ export function parseQueueRequest(body: unknown): number {
 
 export function parseSessionPatch(body: unknown): SessionPatch {
   const o = object(body, '(body)');
-  allowOnly(o, ['limits']);
-  if (o['limits'] === undefined) return {};
+  allowOnly(o, ['limits', 'activeLimits']);
+  const active = parseActiveLimits(o['activeLimits']);
+  if (o['limits'] === undefined) return active === undefined ? {} : { activeLimits: active };
   const limits = object(o['limits'], 'limits');
   allowOnly(limits, ['download', 'upload'], 'limits.');
   const rate = (key: 'download' | 'upload'): { [k in typeof key]?: number } => {
@@ -94,7 +96,20 @@ export function parseSessionPatch(body: unknown): SessionPatch {
     if (!isRate(v)) throw badRequest('bytes per second, a whole number (0: unlimited)', `limits.${key}`);
     return { [key]: v };
   };
-  return { limits: { ...rate('download'), ...rate('upload') } };
+  return { limits: { ...rate('download'), ...rate('upload') }, ...(active === undefined ? {} : { activeLimits: active }) };
+}
+
+function parseActiveLimits(v: unknown): ActiveLimitSettings | undefined {
+  if (v === undefined) return undefined;
+  const o = object(v, 'activeLimits');
+  allowOnly(o, ['downloads', 'seeds'], 'activeLimits.');
+  const limit = (key: 'downloads' | 'seeds'): ActiveLimitSettings => {
+    const n = o[key];
+    if (n === undefined) return {};
+    if (!isActiveLimit(n)) throw badRequest('a whole number of at least 1, or null for no limit', `activeLimits.${key}`);
+    return { [key]: n };
+  };
+  return { ...limit('downloads'), ...limit('seeds') };
 }
 
 function object(v: unknown, field: string): Record<string, unknown> {
