@@ -133,20 +133,37 @@ export class Connection {
     return chunks;
   }
 
-  /** Queues bytes and sends what the windows allow; false when the send buffer is full (wait for `drain`). */
+  /** Queues bytes and sends what the windows allow; false when the writer should wait for `drain`. */
   write(bytes: Uint8Array): boolean {
-    const ok = this.writeQueued(bytes);
+    if (!this.writeQueued(bytes)) return false;
     this.pump();
-    return ok;
+    return this.admitMore();
   }
 
-  /** Queues bytes without sending yet (call `pump()` after a batch); same result as `write`. */
+  /** Queues bytes without sending (after a batch: `pump()`, then `admitMore()`); false once closed or ended. */
   writeQueued(bytes: Uint8Array): boolean {
     if (this.state === 'closed' || this.finQueued) return false;
     this.send.enqueue(bytes);
-    const ok = this.bufferedAmount < this.options.sendBuffer;
-    if (!ok) this.wantDrain = true;
-    return ok;
+    return true;
+  }
+
+  /** True when the writer may hand over more now; false means a `drain` event follows once it may. */
+  admitMore(): boolean {
+    if (this.mayQueue) return true;
+    this.wantDrain = true;
+    return false;
+  }
+
+  /**
+   * Unsent bytes may reach one window (the smaller of cwnd and the peer's window, at least two
+   * packets) beyond those in flight, and all unacknowledged bytes `sendBuffer`. Like TCP's send
+   * buffer, which the kernel sizes from the congestion window: when an ack opens room on a fast
+   * connection a window's worth is ready to go, even if the writer is slow to produce more (a seeder
+   * reading blocks from disk), while a slow connection holds little.
+   */
+  private get mayQueue(): boolean {
+    const window = Math.max(2 * this.options.packetSize, Math.min(this.ledbat.cwnd, this.peerWindow));
+    return this.send.queued < window && this.bufferedAmount < this.options.sendBuffer;
   }
 
   /** No more writes: a FIN follows the queued data. */
@@ -265,15 +282,15 @@ export class Connection {
     this.retransmits = 0;
     this.rtt.resetBackoff();
     this.timerStart = now;
-    if (this.wantDrain && this.bufferedAmount < this.options.sendBuffer) {
+  }
+
+  /** Sends what the windows allow (lost packets first, then new data, then the FIN), then `drain` if due. */
+  pump(): void {
+    pump(this);
+    if (this.wantDrain && this.mayQueue && this.state !== 'closed') {
       this.wantDrain = false;
       this.events.drain?.();
     }
-  }
-
-  /** Sends what the windows allow: lost packets first, then new data, then the FIN. */
-  pump(): void {
-    pump(this);
   }
 
   /** True once our FIN is acknowledged. */

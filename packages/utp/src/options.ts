@@ -19,9 +19,10 @@ export interface ConnectionOptions {
    */
   receiveWindow?: number;
   /**
-   * Bytes written but unacknowledged before `write` asks the caller to wait. It must exceed what is
-   * in flight, or the sender idles between a drain and the writer's next data (a seeder reading
-   * blocks from disk): the kernel's TCP send buffer grows to 4 MiB for the same reason.
+   * Most bytes written and not yet acknowledged before `write` asks the caller to wait. Below it,
+   * `write` asks to wait once a window's worth (cwnd or the peer's window, whichever is smaller) is
+   * queued unsent beyond what is in flight: a full window in flight plus one ready to follow, as
+   * TCP's send buffer grows with the congestion window (see `Connection.admitMore`).
    */
   sendBuffer?: number;
   /** Congestion window bounds in bytes. */
@@ -50,7 +51,7 @@ export const DEFAULT_CONNECTION_OPTIONS: ResolvedConnectionOptions = {
   packetSize: 1400,
   loopbackPacketSize: undefined,
   receiveWindow: 4 * 1024 * 1024,
-  sendBuffer: 4 * 1024 * 1024,
+  sendBuffer: 8 * 1024 * 1024,
   maxWindow: 4 * 1024 * 1024,
   targetDelayMs: 100,
   gainBytes: 3000,

@@ -77,10 +77,10 @@ export class UtpStream extends Duplex {
 
   /** Corked writes arrive together: queue them all before packetizing, so small ones share packets. */
   override _writev(chunks: { chunk: Buffer }[], callback: (error?: Error | null) => void): void {
-    let ok = true;
-    for (const { chunk } of chunks) ok = this.connection.writeQueued(chunk);
+    let open = true;
+    for (const { chunk } of chunks) open = this.connection.writeQueued(chunk) && open;
     this.connection.pump();
-    ok = ok && this.connection.bufferedAmount < this.connection.options.sendBuffer;
+    const ok = open && this.connection.admitMore();
     this.host.schedule();
     if (ok) callback();
     else this.pendingWrite = () => callback();
