@@ -1,18 +1,21 @@
-// The uTP rows: typetorrent and libtorrent each downloading from a python3-libtorrent seeder with TCP
-// off (packages/utp/test/lt_utp_peer.py), so every byte crosses uTP. No tracker: typetorrent is given
-// the seeder with --peer, the libtorrent leecher dials it itself. libtorrent<->libtorrent over uTP is
-// the yardstick (its uTP ran at about 5 to 60 MB/s on this loopback, varying between runs). A last
-// row has typetorrent download from `typetorrent seed`: both have TCP too, but uTP is dialled first
-// and connects within a millisecond on loopback (TCP would only join after 1 s), two TypeTorrent
-// peers on loopback use 16 KiB packets, and the connection is RC4-encrypted (MSE under the default
-// `prefer`), which costs as much again as uTP itself.
+// The uTP rows, against issue 15's goals (typetorrent's uTP at least 10x libtorrent's on loopback and
+// at least 0.5x our TCP), every row run once per round in an order rotated from round to round:
+//   typetorrent and libtorrent downloading from a python3-libtorrent seeder with TCP off
+//   (packages/utp/test/lt_utp_peer.py), so every byte crosses uTP; libtorrent<->libtorrent is the
+//   yardstick (its uTP ran at about 5 to 60 MB/s on this loopback, varying between runs);
+//   typetorrent downloading from `typetorrent seed` over uTP (dialled first, connected within a
+//   millisecond; two TypeTorrent peers on loopback use 65,000-byte packets) and over TCP (--no-utp),
+//   both in plaintext so that the rows compare transports, not RC4;
+//   a uTP-only libtorrent leecher downloading from `typetorrent seed`.
+// No tracker: typetorrent is given the seeder with --peer, a libtorrent leecher dials it itself.
+// Times are whole-process wall times (a CLI's start-up counts, as in the other tables).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTorrentFromPath } from '@typetorrent/metainfo/node';
 import { freePort, SYSTEM_PYTHON } from '@typetorrent/testkit';
-import { measure } from './measure.mjs';
+import { measure, median } from './measure.mjs';
 import { downloadTable } from './report.mjs';
 import { fingerprint, matches } from './verify.mjs';
 
@@ -76,15 +79,16 @@ async function startOurSeeder(torrentPath, dataPath) {
 
 const runners = {
   // uTP is on by default in the CLI and tried first; the seeder refuses TCP anyway.
-  typetorrent: (torrentPath, outDir, seederPort, port) =>
-    measure(process.execPath, [CLI, 'download', torrentPath, '-o', outDir, '--no-seed', '--no-dht', '--no-lsd', '--port', String(port), '--peer', `127.0.0.1:${seederPort}`, '--json'], { timeoutMs: TIMEOUT_MS }),
+  typetorrent: (torrentPath, outDir, seederPort, port, extra = []) =>
+    measure(process.execPath, [CLI, 'download', torrentPath, '-o', outDir, '--no-seed', '--no-dht', '--no-lsd', '--port', String(port), '--peer', `127.0.0.1:${seederPort}`, '--json', ...extra], { timeoutMs: TIMEOUT_MS }),
   libtorrent: (torrentPath, outDir, seederPort) =>
     measure(SYSTEM_PYTHON, ['-u', LT_UTP_PEER, '--torrent', torrentPath, '--save', outDir, '--leech', String(seederPort)], { timeoutMs: TIMEOUT_MS }),
 };
 
 /**
- * Markdown for the uTP table: `data` is a single-file dataset (makeSingleFile), `clients` the wanted
- * client names (those without a uTP runner are left out), `settle` the pause between runs.
+ * Markdown for the uTP table and the goal ratios: `data` is a single-file dataset (makeSingleFile),
+ * `clients` the wanted client names (rows of clients left out are skipped), `settle` the pause
+ * between runs.
  */
 export async function utpComparison({ data, label, workDir, rounds, clients, settle, log }) {
   const { torrent } = await createTorrentFromPath(data.sourcePath, { pieceLength: data.pieceLength });
@@ -92,49 +96,62 @@ export async function utpComparison({ data, label, workDir, rounds, clients, set
   fs.writeFileSync(torrentPath, torrent);
   const expected = await fingerprint(data.sourcePath);
   const payload = fs.statSync(data.sourcePath).size;
-  const names = clients.filter((name) => name in runners);
-  const rows = new Map(names.map((name) => [name, { client: name, runs: [], note: '' }]));
-  const ours = rows.get('typetorrent');
-  if (ours !== undefined && !fs.existsSync(CLI)) ours.note = 'apps/cli/dist/main.js missing: run `npm run build` first';
-  const seeder = await startUtpSeeder(torrentPath, data.seedDir);
+  const haveCli = fs.existsSync(CLI);
+  const plaintext = ['--encryption', 'disable'];
+  const specs = [
+    { key: 'tt<-lt', client: 'typetorrent', needs: ['typetorrent', 'libtorrent'], seeder: 'lt', run: (out, port, free) => runners.typetorrent(torrentPath, out, port, free), note: 'from a uTP-only libtorrent seeder (1400-byte packets)' },
+    { key: 'lt<-lt', client: 'libtorrent', needs: ['libtorrent'], seeder: 'lt', run: (out, port) => runners.libtorrent(torrentPath, out, port), note: 'libtorrent <-> libtorrent, uTP only' },
+    { key: 'tt<-tt utp', client: 'typetorrent from typetorrent seed, uTP', needs: ['typetorrent'], seeder: 'tt', run: (out, port, free) => runners.typetorrent(torrentPath, out, port, free, plaintext), note: 'uTP (dialled first), 65,000-byte packets, plaintext' },
+    { key: 'tt<-tt tcp', client: 'typetorrent from typetorrent seed, TCP', needs: ['typetorrent'], seeder: 'tt', run: (out, port, free) => runners.typetorrent(torrentPath, out, port, free, [...plaintext, '--no-utp']), note: 'our TCP (--no-utp), plaintext' },
+    { key: 'lt<-tt', client: 'libtorrent from typetorrent seed, uTP', needs: ['typetorrent', 'libtorrent'], seeder: 'tt', run: (out, port) => runners.libtorrent(torrentPath, out, port), note: 'uTP-only libtorrent leecher (1400-byte packets)' },
+  ].filter((spec) => spec.needs.every((name) => clients.includes(name)));
+  const rows = new Map(specs.map((spec) => [spec.key, { client: spec.client, runs: [], note: spec.note }]));
+  for (const spec of specs) {
+    if (spec.needs.includes('typetorrent') && !haveCli) rows.get(spec.key).note = 'apps/cli/dist/main.js missing: run `npm run build` first';
+  }
+  const ltSeeder = specs.some((spec) => spec.seeder === 'lt') ? await startUtpSeeder(torrentPath, data.seedDir) : undefined;
+  let ourSeeder;
   try {
+    ourSeeder = haveCli && specs.some((spec) => spec.seeder === 'tt') ? await startOurSeeder(torrentPath, data.sourcePath) : undefined;
     for (let round = 1; round <= rounds; round++) {
-      for (const name of names.map((_, i) => names[(i + round - 1) % names.length])) {
-        const row = rows.get(name);
-        if (row.note !== '') continue;
-        const outDir = fs.mkdtempSync(path.join(workDir, `utp-out-${name}-`));
+      for (const spec of specs.map((_, i) => specs[(i + round - 1) % specs.length])) {
+        const row = rows.get(spec.key);
+        const seeder = spec.seeder === 'lt' ? ltSeeder : ourSeeder;
+        if (row.note.startsWith('apps/cli') || row.note.startsWith('failed') || seeder === undefined) continue;
+        const outDir = fs.mkdtempSync(path.join(workDir, 'utp-out-'));
         await settle();
-        log(`uTP ${name}: round ${round}/${rounds} ...`);
-        const r = await runners[name](torrentPath, outDir, seeder.port, await freePort());
+        log(`uTP ${spec.key}: round ${round}/${rounds} ...`);
+        const r = await spec.run(outDir, seeder.port, await freePort());
         const check = r.code === 0 ? await matches(expected, path.join(outDir, path.basename(data.sourcePath))) : { ok: false, why: `exit ${r.code}${r.timedOut ? ' (timed out)' : ''}: ${r.tail.slice(-300)}` };
         if (!check.ok) row.note = `failed: ${check.why}`;
-        log(`uTP ${name}: ${check.ok ? 'ok' : 'FAILED ' + check.why} ${r.wall}s cpu ${r.cpu.toFixed(2)}s`);
+        log(`uTP ${spec.key}: ${check.ok ? 'ok' : 'FAILED ' + check.why} ${r.wall}s cpu ${r.cpu.toFixed(2)}s`);
         row.runs.push({ ok: check.ok, wall: r.wall, cpu: r.cpu, rssMiB: r.rssMiB });
         fs.rmSync(outDir, { recursive: true, force: true });
       }
     }
   } finally {
-    await seeder.stop();
+    await ourSeeder?.stop();
+    await ltSeeder?.stop();
   }
-  if (names.includes('typetorrent') && rows.get('typetorrent').note === '') {
-    const row = { client: 'typetorrent from typetorrent seed', runs: [], note: 'uTP dialled first (TCP only 1 s later), 16 KiB packets, RC4 both ways (MSE: our responder picks RC4 when offered)' };
-    rows.set('ours', row);
-    const ours = await startOurSeeder(torrentPath, data.sourcePath);
-    try {
-      for (let round = 1; round <= rounds; round++) {
-        const outDir = fs.mkdtempSync(path.join(workDir, 'utp-out-ours-'));
-        await settle();
-        log(`uTP typetorrent from typetorrent: round ${round}/${rounds} ...`);
-        const r = await runners.typetorrent(torrentPath, outDir, ours.port, await freePort());
-        const check = r.code === 0 ? await matches(expected, path.join(outDir, path.basename(data.sourcePath))) : { ok: false, why: `exit ${r.code}: ${r.tail.slice(-300)}` };
-        if (!check.ok) row.note = `failed: ${check.why}`;
-        log(`uTP typetorrent from typetorrent: ${check.ok ? 'ok' : 'FAILED ' + check.why} ${r.wall}s cpu ${r.cpu.toFixed(2)}s`);
-        row.runs.push({ ok: check.ok, wall: r.wall, cpu: r.cpu, rssMiB: r.rssMiB });
-        fs.rmSync(outDir, { recursive: true, force: true });
-      }
-    } finally {
-      await ours.stop();
-    }
-  }
-  return downloadTable(`uTP: download from a libtorrent seeder with TCP off (uTP only, 1400-byte packets; the last row from typetorrent seed): ${label}, ${(payload / 2 ** 20).toFixed(0)} MiB`, payload, [...rows.values()]);
+  const table = downloadTable(`uTP on 127.0.0.1: ${label}, ${(payload / 2 ** 20).toFixed(0)} MiB (rows interleaved, medians of ${rounds})`, payload, [...rows.values()]);
+  return [table, '', ...goalLines(rows, payload)].join('\n');
+}
+
+/** Issue 15's goals as ratios of the medians above. */
+function goalLines(rows, payload) {
+  const rate = (key) => {
+    const good = rows.get(key)?.runs.filter((r) => r.ok) ?? [];
+    return good.length === 0 ? NaN : payload / 1e6 / median(good.map((r) => r.wall));
+  };
+  const line = (what, x, base, goal) => {
+    const r = x / base;
+    const verdict = Number.isFinite(r) ? (r >= goal ? 'met' : 'NOT met') : 'not measured';
+    return `- ${what}: ${Number.isFinite(r) ? r.toFixed(2) : '–'}x (goal >= ${goal}x: ${verdict})`;
+  };
+  return [
+    'Goals of issue 15 (ratios of the medians above):',
+    line('typetorrent <-> typetorrent over uTP against libtorrent <-> libtorrent over uTP', rate('tt<-tt utp'), rate('lt<-lt'), 10),
+    line('typetorrent <-> typetorrent over uTP against the same over our TCP', rate('tt<-tt utp'), rate('tt<-tt tcp'), 0.5),
+    `- beside them: typetorrent from the uTP-only libtorrent seeder ${(rate('tt<-lt') / rate('lt<-lt')).toFixed(2)}x libtorrent's own leecher; libtorrent from typetorrent seed ${(rate('lt<-tt') / rate('lt<-lt')).toFixed(2)}x libtorrent from libtorrent.`,
+  ];
 }
