@@ -69,6 +69,8 @@ const sizeMiB = bounded(Number(opts.size ?? (quick ? 64 : 256)), LIMITS.size, 's
 const rounds = bounded(Number(opts.rounds), LIMITS.rounds, 'rounds');
 const clients = opts.clients.split(',').map((s) => s.trim()).filter(Boolean);
 const log = (...a) => console.error('[load]', ...a);
+/** Extra node flags for the typetorrent seeder, e.g. TT_LOAD_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'. */
+const nodeArgs = (process.env.TT_LOAD_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 function bounded(value, max, name) {
   if (!Number.isInteger(value) || value < 0 || value > max) throw new Error(`--${name} must be an integer 0..${max}, got ${value}`);
@@ -89,7 +91,7 @@ function slotsFor(client, m) {
 function startSeeder(client, bundle, config) {
   const json = JSON.stringify(config);
   const child = client === 'typetorrent'
-    ? spawn(process.execPath, [path.join(here, 'lib/load-seeder.mjs'), bundle, json], { stdio: ['pipe', 'pipe', 'pipe'] })
+    ? spawn(process.execPath, [...nodeArgs, path.join(here, 'lib/load-seeder.mjs'), bundle, json], { stdio: ['pipe', 'pipe', 'pipe'] })
     : spawn(PYTHON, ['-u', path.join(here, 'lib/lt_load_seeder.py'), json], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d) => (stderr = (stderr + d).slice(-2000)));

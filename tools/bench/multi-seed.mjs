@@ -8,7 +8,8 @@
 //   node tools/bench/multi-seed.mjs                       # 512 MiB, 3 seeders, 3 rounds
 //   node tools/bench/multi-seed.mjs --size 1024 --rounds 5
 //   node tools/bench/multi-seed.mjs --quick               # 128 MiB, 1 round
-//   node --cpu-prof ... : see --profile DIR (typetorrent's leecher runs under --cpu-prof, files in DIR)
+//   --profile DIR: typetorrent's leecher runs under node --cpu-prof, profiles in DIR
+//   --perf FILE: typetorrent's leecher runs under `perf record -g` (node --perf-basic-prof), data in FILE
 //
 // Speed: the payload over the time from the leecher process starting its transfer ("adding" /
 // "listening" on its stdout) to it saying it is done. CPU per GiB: user + system seconds of all the
@@ -39,6 +40,7 @@ const { values: opts } = parseArgs({
     seeders: { type: 'string', default: '3' },
     rounds: { type: 'string' },
     profile: { type: 'string' },
+    perf: { type: 'string' },
     work: { type: 'string', default: path.join(os.tmpdir(), 'typetorrent-multi-seed') },
   },
 });
@@ -74,14 +76,16 @@ function startSeeder(torrent, save) {
 async function leech(client, bundle, torrent, out, peers) {
   let began = 0n;
   let ended = 0n;
-  let cpuBegan = NaN;
-  let cpuEnded = NaN;
-  // The client is the only child of GNU time.
+  let cpuBegan = { cpu: NaN, user: NaN, sys: NaN };
+  let cpuEnded = cpuBegan;
+  // The client is the only child of GNU time (of perf, under --perf).
   const clientCpu = (time) => {
+    let pid = time.pid;
     try {
-      return readProc(Number(fs.readFileSync(`/proc/${time.pid}/task/${time.pid}/children`, 'utf8').trim().split(' ')[0])).cpu;
+      for (let depth = 0; depth < (opts.perf !== undefined && client === 'typetorrent' ? 2 : 1); depth++) pid = Number(fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ')[0]);
+      return readProc(pid);
     } catch {
-      return NaN;
+      return { cpu: NaN, user: NaN, sys: NaN };
     }
   };
   const onLine = (line, child) => {
@@ -96,10 +100,11 @@ async function leech(client, bundle, torrent, out, peers) {
     if (line.includes('"finished"') || line.includes('"error"')) child.stdin?.end();
   };
   const profile = opts.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${path.resolve(opts.profile)}`];
+  const perf = opts.perf === undefined ? [] : ['record', '-q', '-g', '-F', '999', '-o', path.resolve(opts.perf), process.execPath, '--perf-basic-prof'];
   const r = client === 'typetorrent'
-    ? await measure(process.execPath, [...profile, path.join(here, 'lib/multi-seed-leecher.mjs'), bundle, torrent, out, peers.join(',')], { timeoutMs: 15 * 60_000, onLine })
+    ? await measure(perf.length > 0 ? 'perf' : process.execPath, [...perf, ...profile, path.join(here, 'lib/multi-seed-leecher.mjs'), bundle, torrent, out, peers.join(',')], { timeoutMs: 15 * 60_000, onLine })
     : await measure(PYTHON, ['-u', LT_PEER, 'run', '--torrent', torrent, '--save', out, ...peers.flatMap((p) => ['--peer', p])], { timeoutMs: 15 * 60_000, stdin: 'pipe', onLine });
-  return { ...r, transfer: began > 0n && ended > began ? Number(ended - began) / 1e9 : NaN, transferCpu: cpuEnded - cpuBegan };
+  return { ...r, transfer: began > 0n && ended > began ? Number(ended - began) / 1e9 : NaN, transferCpu: cpuEnded.cpu - cpuBegan.cpu, user: cpuEnded.user - cpuBegan.user, sys: cpuEnded.sys - cpuBegan.sys };
 }
 
 async function main() {
@@ -126,8 +131,8 @@ async function main() {
         const r = await leech(client, bundle, torrent, out, peers);
         const check = await matches(expected, path.join(out, 'payload.bin'));
         if (!check.ok) rows[client].note = `failed: ${check.why} ${r.tail.slice(-300)}`;
-        log(`${client} round ${round}: ${check.ok ? 'ok' : 'FAILED'} transfer ${r.transfer.toFixed(2)} s (${((sizeMiB << 20) / 1e6 / r.transfer).toFixed(0)} MB/s), cpu ${r.transferCpu.toFixed(2)} s; process ${r.wall} s, cpu ${r.cpu.toFixed(2)} s, rss ${r.rssMiB.toFixed(0)} MiB`);
-        rows[client].runs.push({ ok: check.ok, wall: r.transfer, cpu: r.transferCpu, processCpu: r.cpu, rssMiB: r.rssMiB });
+        log(`${client} round ${round}: ${check.ok ? 'ok' : 'FAILED'} transfer ${r.transfer.toFixed(2)} s (${((sizeMiB << 20) / 1e6 / r.transfer).toFixed(0)} MB/s), cpu ${r.transferCpu.toFixed(2)} s (user ${r.user.toFixed(2)}, sys ${r.sys.toFixed(2)}); process ${r.wall} s, cpu ${r.cpu.toFixed(2)} s, rss ${r.rssMiB.toFixed(0)} MiB`);
+        rows[client].runs.push({ ok: check.ok, wall: r.transfer, cpu: r.transferCpu, processCpu: r.cpu, user: r.user, sys: r.sys, rssMiB: r.rssMiB });
         fs.rmSync(out, { recursive: true, force: true });
       }
     }
@@ -146,7 +151,7 @@ async function main() {
     downloadTable(`${sizeMiB} MiB single file, 1 MiB pieces, from ${seederCount} seeders (median s and CPU: the transfer window)`, bytes, [t, l]),
     '',
     `Whole leecher process (GNU time, start-up and close included): typetorrent ${processPerGiB(t).toFixed(2)} CPU s/GiB, libtorrent ${processPerGiB(l).toFixed(2)} (${(processPerGiB(t) / processPerGiB(l)).toFixed(2)}x).`,
-    `Rounds (transfer s, CPU s): typetorrent ${t.runs.map((x) => `${x.wall.toFixed(2)}/${x.cpu.toFixed(2)}`).join(', ')}; libtorrent ${l.runs.map((x) => `${x.wall.toFixed(2)}/${x.cpu.toFixed(2)}`).join(', ')}.`,
+    `Rounds (transfer s / CPU s = user + system): typetorrent ${t.runs.map((x) => `${x.wall.toFixed(2)} / ${x.cpu.toFixed(2)} = ${x.user.toFixed(2)} + ${x.sys.toFixed(2)}`).join(', ')}; libtorrent ${l.runs.map((x) => `${x.wall.toFixed(2)} / ${x.cpu.toFixed(2)} = ${x.user.toFixed(2)} + ${x.sys.toFixed(2)}`).join(', ')}.`,
     '',
     `Against the goal (speed >= libtorrent's, CPU per GiB <= 0.8x libtorrent's): speed ${(speed(t) / speed(l)).toFixed(2)}x libtorrent's, CPU per GiB ${(cpuPerGiB(t) / cpuPerGiB(l)).toFixed(2)}x.`,
   ].join('\n'));

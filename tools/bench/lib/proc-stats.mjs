@@ -19,10 +19,11 @@ export function readProc(pid) {
     // Fields after the command name (which may hold spaces) start after the last ')'.
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const cpu = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-    return { rssKiB: statusKiB(status, 'VmRSS'), anonKiB: statusKiB(status, 'RssAnon'), hwmKiB: statusKiB(status, 'VmHWM'), cpu, fds: fs.readdirSync(`/proc/${pid}/fd`).length };
+    const user = Number(fields[11]) / TICKS_PER_SECOND;
+    const sys = Number(fields[12]) / TICKS_PER_SECOND;
+    return { cpu: user + sys, user, sys, rssKiB: statusKiB(status, 'VmRSS'), anonKiB: statusKiB(status, 'RssAnon'), hwmKiB: statusKiB(status, 'VmHWM'), fds: fs.readdirSync(`/proc/${pid}/fd`).length };
   } catch {
-    return { rssKiB: NaN, anonKiB: NaN, hwmKiB: NaN, cpu: NaN, fds: NaN };
+    return { cpu: NaN, user: NaN, sys: NaN, rssKiB: NaN, anonKiB: NaN, hwmKiB: NaN, fds: NaN };
   }
 }
 
