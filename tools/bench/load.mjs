@@ -129,7 +129,7 @@ async function stopAll(procs) {
 /** One scenario for one client: a fresh seeder, its start-up, then a measured window. */
 async function runScenario(client, bundle, data, n, m) {
   // No resume data from an earlier run: both clients check every torrent at start.
-  for (const dir of [data.small?.data, data.big.data]) if (dir !== undefined) fs.rmSync(path.join(dir, '.typetorrent'), { recursive: true, force: true });
+  for (const dir of [data.small?.data, data.big?.data]) if (dir !== undefined) fs.rmSync(path.join(dir, '.typetorrent'), { recursive: true, force: true });
   const config = {
     torrents: n > 0 ? data.small.torrents : path.join(opts.work, 'none'),
     data: data.small?.data ?? opts.work,
@@ -149,7 +149,7 @@ async function runScenario(client, bundle, data, n, m) {
     const startSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     await sleep(2000); // start-up work (checks, first allocations) settles before the window
     let leechers = [];
-    let status = { connected: 0, unchoked: 0 };
+    let status = { connected: 0, unchoked: 0, closed: 0 };
     if (m > 0) {
       leechers = startLeechers(bundle, data.big, ready.port, m);
       procs.push(...leechers);
@@ -167,8 +167,10 @@ async function runScenario(client, bundle, data, n, m) {
     await probe.lines.next('ready');
     for (const p of procs) p.child.stdin.write('start\n');
     const sampler = sampleProcess(seeder.child.pid);
+    const probeSampler = sampleProcess(probe.child.pid, 1000);
     await sleep(seconds * 1000);
     const cost = sampler.stop();
+    const probeCost = probeSampler.stop();
     const [window, probed] = await ask([seeder, probe], 'stop', 'window');
     const got = m > 0 ? await ask(leechers, 'stop', 'window') : [];
     const bytes = got.reduce((s, x) => s + x.bytes, 0);
@@ -177,7 +179,7 @@ async function runScenario(client, bundle, data, n, m) {
       startSeconds,
       seeding: `${ready.seeding}/${ready.count}`,
       eld: window.eld,
-      probe: probed.eld,
+      probe: { ...probed.eld, cpuShare: (100 * probeCost.cpu) / probeCost.wall },
       bytes,
       receiving: got.reduce((s, x) => s + x.receiving, 0),
       connected: status.connected,
@@ -210,7 +212,7 @@ async function main() {
       ...peerCounts.map((m) => ({ n: 0, m })),
       ...combined,
     ];
-    const big = await bigTorrent(engine, opts.work, sizeMiB);
+    const big = scenarios.some((s) => s.m > 0) ? await bigTorrent(engine, opts.work, sizeMiB) : undefined;
     const results = [];
     for (const { n, m } of scenarios) {
       const data = { big, small: n > 0 ? await smallTorrents(engine, opts.work, n) : undefined };

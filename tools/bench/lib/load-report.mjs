@@ -21,12 +21,12 @@ export function idleTable(rows) {
   const lines = [
     '### Seeding N torrents, no peers (typetorrent / libtorrent)',
     '',
-    '| torrents | seeding | all seeding s | RSS MiB | RSS ratio | anon RSS MiB | VmHWM MiB | open fds | CPU % of a core | typetorrent event-loop delay p50 / p99 / max ms | idle probe p99 ms |',
-    '|---:|---|---|---|---:|---|---|---|---|---|---|',
+    '| torrents | seeding | all seeding s | RSS MiB | RSS ratio | anon RSS MiB | VmHWM MiB | open fds | CPU % of a core | typetorrent event-loop delay p50 / p99 / max ms | idle probe p99 ms | idle probe CPU % |',
+    '|---:|---|---|---|---:|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
     const t = r.by.typetorrent;
-    lines.push(`| ${r.n.toLocaleString('en')} | ${t?.seeding?.split('/')[0] ?? '–'} / ${r.by.libtorrent?.seeding?.split('/')[0] ?? '–'} | ${pair(r, pick('startSeconds'), 2)} | ${pair(r, pick('rssMiB'), 0)} | ${ratio(t?.rssMiB, r.by.libtorrent?.rssMiB)} | ${pair(r, pick('anonMiB'), 0)} | ${pair(r, pick('hwmMiB'), 0)} | ${pair(r, pick('fds'), 0)} | ${pair(r, share, 2)} | ${eld(t)} | ${probe(r)} |`);
+    lines.push(`| ${r.n.toLocaleString('en')} | ${t?.seeding?.split('/')[0] ?? '–'} / ${r.by.libtorrent?.seeding?.split('/')[0] ?? '–'} | ${pair(r, pick('startSeconds'), 2)} | ${pair(r, pick('rssMiB'), 0)} | ${ratio(t?.rssMiB, r.by.libtorrent?.rssMiB)} | ${pair(r, pick('anonMiB'), 0)} | ${pair(r, pick('hwmMiB'), 0)} | ${pair(r, pick('fds'), 0)} | ${pair(r, share, 2)} | ${eld(t)} | ${probe(r)} | ${fmt(t?.probe?.cpuShare, 2)} |`);
   }
   return [...lines, ...errors(rows)].join('\n');
 }
