@@ -87,8 +87,37 @@ function measureNow() {
   // kernel's anonymous / file-backed split of the resident pages.
   const status = fs.existsSync('/proc/self/status') ? fs.readFileSync('/proc/self/status', 'utf8') : '';
   const kib = (field) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN) * KiB;
-  const detail = { heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: usage.external, arrayBuffers: usage.arrayBuffers, rssAnon: kib('RssAnon'), rssFile: kib('RssFile') };
+  const spaces = Object.fromEntries(v8.getHeapSpaceStatistics().map((space) => [space.space_name.replace(/_space$/, ''), [space.space_size, space.space_used_size]]));
+  const detail = { heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: usage.external, arrayBuffers: usage.arrayBuffers, rssAnon: kib('RssAnon'), rssFile: kib('RssFile'), spaces, mappings: anonymousMappings() };
   return { heap: usage.heapUsed + usage.arrayBuffers, rss: usage.rss, fds, detail };
+}
+
+/**
+ * Resident anonymous memory by kind of mapping (/proc/self/smaps): malloc's main heap ([heap]), 256 KiB
+ * mappings (V8's regular heap pages), and the rest (malloc arenas of other threads, V8's larger
+ * pages, stacks), so RSS minus V8's heap can be told apart.
+ */
+function anonymousMappings() {
+  let text;
+  try {
+    text = fs.readFileSync('/proc/self/smaps', 'utf8');
+  } catch {
+    return {};
+  }
+  const totals = {};
+  let kind;
+  for (const line of text.split('\n')) {
+    const header = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \d+\s*(.*)$/.exec(line);
+    if (header !== null) {
+      const size = Number.parseInt(header[2], 16) - Number.parseInt(header[1], 16);
+      const name = header[3];
+      kind = name === '[heap]' ? 'malloc heap' : name === '' ? (size === 256 * KiB ? '256 KiB maps' : 'other anonymous') : undefined;
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss !== null && kind !== undefined) totals[kind] = (totals[kind] ?? 0) + Number(rss[1]) * KiB;
+  }
+  return totals;
 }
 
 async function makeTorrents(engine, count, dir) {
@@ -334,12 +363,14 @@ async function parent() {
       for (const count of counts(opts.torrents)) {
         const r = runChild(scenario, bundlePath, path.join(work, `data-${count}`), count);
         const m = (bytes) => `${(bytes / MiB).toFixed(1)}`;
-        for (const [when, d] of [['before', r.before.detail], ['after', r.after.detail]]) details.push(`| ${scenario} ${count} ${when} | ${m(d.heapUsed)} | ${m(d.heapTotal)} | ${m(d.external)} | ${m(d.arrayBuffers)} | ${m(d.rssAnon)} | ${m(d.rssFile)} |`);
+        const maps = (d) => Object.entries(d.mappings).map(([name, bytes]) => `${name} ${m(bytes)}`).join(', ');
+        const spaces = (d) => Object.entries(d.spaces).filter(([, [size]]) => size >= MiB).map(([name, [size, used]]) => `${name} ${m(size)}/${m(used)}`).join(', ');
+        for (const [when, d] of [['before', r.before.detail], ['after', r.after.detail]]) details.push(`| ${scenario} ${count} ${when} | ${m(d.heapUsed)} | ${m(d.heapTotal)} | ${m(d.external)} | ${m(d.arrayBuffers)} | ${m(d.rssAnon)} | ${m(d.rssFile)} | ${spaces(d)} | ${maps(d)} |`);
         const fds = r.before.fds < 0 ? '-' : `${r.after.fds - r.before.fds} (${r.peakFds - r.before.fds})`;
         console.log(`| ${scenario === 'torrents' ? 'torrents, checked' : 'torrents, resume data'} | ${r.seeding}/${count} | ${r.seconds.toFixed(2)} | ${perUnit(r.after.heap - r.before.heap, count)} | ${perUnit(r.after.rss - r.before.rss, count)} | ${(r.after.heap / MiB).toFixed(1)} MiB | ${(r.after.rss / MiB).toFixed(1)} MiB | ${fds} |`);
       }
     }
-    if (opts.detail && details.length > 0) console.log(['', '| torrents: memory (MiB) | heap used | heap total | external | of it ArrayBuffers | RSS anonymous | RSS file-backed |', '|---|---|---|---|---|---|---|', ...details, ''].join('\n'));
+    if (opts.detail && details.length > 0) console.log(['', '| torrents: memory (MiB) | heap used | heap total | external | of it ArrayBuffers | RSS anonymous | RSS file-backed | V8 spaces of 1 MiB or more (size/used) | resident anonymous mappings |', '|---|---|---|---|---|---|---|---|---|', ...details, ''].join('\n'));
     for (const count of counts(opts.peers)) {
       const r = await runPeers(bundlePath, path.join(work, `peers-${count}`), count);
       const fds = r.before.fds < 0 ? '-' : `${r.after.fds - r.before.fds}`;
