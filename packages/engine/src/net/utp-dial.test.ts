@@ -5,7 +5,7 @@ import { ManualClock } from '../testing/manual-clock.js';
 import { BoundedKeys } from './bounded-keys.js';
 import type { PeerSocket } from './peer-socket.js';
 import type { ConnectOptions, SocketFactory } from './socket-factory.js';
-import { utpFirstFactory } from './utp-dial.js';
+import { utpFirstFactory, type UdpFamily } from './utp-dial.js';
 
 interface Pending<T> {
   readonly promise: Promise<T>;
@@ -24,24 +24,26 @@ function pending<T>(): Pending<T> {
 }
 
 /** A uTP socket and a TCP factory whose connects the test settles by hand. */
-function rig(options: { tcp?: boolean } = {}) {
+function rig(options: { tcp?: boolean; families?: readonly UdpFamily[] } = {}) {
   const clock = new ManualClock();
-  const utpDials: { signal: AbortSignal | undefined; result: Pending<PeerSocket> }[] = [];
+  const utpDials: { family: UdpFamily; host: string; signal: AbortSignal | undefined; result: Pending<PeerSocket> }[] = [];
   const tcpDials: { options: ConnectOptions; result: Pending<PeerSocket> }[] = [];
-  const utp = {
-    async dial(_port: number, _host: string, dialOptions: { signal?: AbortSignal } = {}): Promise<PeerSocket> {
-      const result = pending<PeerSocket>();
-      utpDials.push({ signal: dialOptions.signal, result });
-      return await result.promise;
-    },
-  } as unknown as UtpSocket;
+  const socketOf = (family: UdpFamily): UtpSocket =>
+    ({
+      async dial(_port: number, host: string, dialOptions: { signal?: AbortSignal } = {}): Promise<PeerSocket> {
+        const result = pending<PeerSocket>();
+        utpDials.push({ family, host, signal: dialOptions.signal, result });
+        return await result.promise;
+      },
+    }) as unknown as UtpSocket;
+  const sockets = new Map((options.families ?? [4, 6]).map((family) => [family, socketOf(family)]));
   const tcp: SocketFactory = async (connect) => {
     const result = pending<PeerSocket>();
     tcpDials.push({ options: connect, result });
     return await result.promise;
   };
   const tcpPeers = new BoundedKeys(16);
-  const factory = utpFirstFactory({ clock, utp: () => utp, tcp: options.tcp === false ? undefined : tcp, headStartMs: 1000, tcpPeers });
+  const factory = utpFirstFactory({ clock, utp: (family) => sockets.get(family), tcp: options.tcp === false ? undefined : tcp, headStartMs: 1000, tcpPeers });
   return { clock, utpDials, tcpDials, factory, tcpPeers };
 }
 
@@ -116,8 +118,8 @@ describe('uTP first, TCP after a head start', () => {
     await expect(dialing).rejects.toMatchObject({ code: 'CONNECT_FAILED', message: expect.stringMatching(/utp timed out.*tcp refused/) });
   });
 
-  it('without TCP dials uTP only, and refuses peers uTP cannot reach (IPv6 on the IPv4 socket)', async () => {
-    const { utpDials, tcpDials, factory, clock } = rig({ tcp: false });
+  it('without TCP dials uTP only, and refuses peers uTP cannot reach (IPv6 without an IPv6 socket)', async () => {
+    const { utpDials, tcpDials, factory, clock } = rig({ tcp: false, families: [4] });
     const dialing = factory(peer);
     await settle();
     clock.advance(5000);
@@ -125,5 +127,30 @@ describe('uTP first, TCP after a head start', () => {
     await expect(dialing).rejects.toMatchObject({ code: 'CONNECT_FAILED' });
     await expect(factory({ host: '2001:db8::1', port: 6881 })).rejects.toMatchObject({ code: 'CONNECT_FAILED' });
     expect(tcpDials).toHaveLength(0);
+  });
+
+  it('dials each peer over the socket of its address family, an IPv4-mapped address over IPv4 in its IPv4 form', async () => {
+    const { utpDials, factory } = rig({ tcp: false });
+    void factory({ host: '::1', port: 6881 }).catch(() => undefined);
+    void factory({ host: '::ffff:127.0.0.1', port: 6881 }).catch(() => undefined);
+    void factory({ host: '127.0.0.1', port: 6881 }).catch(() => undefined);
+    await settle();
+    expect(utpDials.map(({ family, host }) => ({ family, host }))).toEqual([
+      { family: 6, host: '::1' },
+      { family: 4, host: '127.0.0.1' },
+      { family: 4, host: '127.0.0.1' },
+    ]);
+    for (const dial of utpDials) dial.result.reject(new Error('test over'));
+  });
+
+  it('dials an IPv6 peer over TCP at once when there is no IPv6 socket', async () => {
+    const { utpDials, tcpDials, factory } = rig({ families: [4] });
+    const dialing = factory({ host: '2001:db8::1', port: 6881 });
+    await settle();
+    expect(utpDials).toHaveLength(0);
+    expect(tcpDials.map((d) => d.options.host)).toEqual(['2001:db8::1']);
+    const socket = new PassThrough();
+    tcpDials[0]!.result.resolve(socket);
+    expect(await dialing).toBe(socket);
   });
 });

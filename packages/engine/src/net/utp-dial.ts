@@ -15,10 +15,22 @@ import type { ConnectOptions, SocketFactory } from './socket-factory.js';
 /** How long uTP tries alone before TCP joins in. */
 export const UTP_HEAD_START_MS = 1000;
 
+/** An IP address family: the session has a UDP socket (and a uTP socket over it) for each. */
+export type UdpFamily = 4 | 6;
+
+/** The family of a peer's address; an IPv4-mapped IPv6 address counts as IPv4 (and `address` is its IPv4 form). */
+export function udpPeer(host: string): { readonly family: UdpFamily; readonly address: string } | undefined {
+  const family = isIP(host);
+  if (family === 4) return { family, address: host };
+  if (family !== 6) return undefined;
+  const mapped = host.toLowerCase().startsWith('::ffff:') ? host.slice(7) : '';
+  return isIP(mapped) === 4 ? { family: 4, address: mapped } : { family: 6, address: host };
+}
+
 export interface UtpDialOptions {
   readonly clock: Clock;
-  /** The session's uTP socket; undefined before the UDP port is bound (or when it could not be). */
-  readonly utp: () => UtpSocket | undefined;
+  /** The session's uTP socket for peers of a family; undefined before the UDP port is bound (or when that family could not be). */
+  readonly utp: (family: UdpFamily) => UtpSocket | undefined;
   /** TCP connections; undefined: uTP only (tests). */
   readonly tcp: SocketFactory | undefined;
   readonly headStartMs: number;
@@ -26,18 +38,20 @@ export interface UtpDialOptions {
   readonly tcpPeers: BoundedKeys;
 }
 
-/** A SocketFactory that tries uTP first (IPv4 peers; the session's UDP socket is IPv4). */
+/** A SocketFactory that tries uTP first, over the session's UDP socket of the peer's address family. */
 export function utpFirstFactory(options: UtpDialOptions): SocketFactory {
   return async (connect) => {
-    const utp = options.utp();
+    const peer = udpPeer(connect.host);
+    const utp = peer === undefined ? undefined : options.utp(peer.family);
     const key = `${connect.host}:${connect.port}`;
     const tcp = options.tcp;
-    if (utp === undefined || isIP(connect.host) !== 4 || (tcp !== undefined && options.tcpPeers.has(key))) {
+    if (peer === undefined || utp === undefined || (tcp !== undefined && options.tcpPeers.has(key))) {
       if (tcp === undefined) throw new EngineError('CONNECT_FAILED', `cannot reach ${key} over uTP, and TCP is off`, { peer: key });
       return await tcp(connect);
     }
-    if (tcp === undefined) return await dialUtp(utp, connect);
-    return await utpThenTcp(options, utp, tcp, connect, key);
+    const viaUtp = { ...connect, host: peer.address };
+    if (tcp === undefined) return await dialUtp(utp, viaUtp);
+    return await utpThenTcp(options, utp, tcp, connect, viaUtp, key);
   };
 }
 
@@ -53,11 +67,12 @@ async function dialUtp(utp: UtpSocket, { host, port, signal }: ConnectOptions): 
   }
 }
 
-async function utpThenTcp(options: UtpDialOptions, utp: UtpSocket, tcp: SocketFactory, connect: ConnectOptions, key: string): Promise<PeerSocket> {
+/** `viaUtp` is `connect` with an IPv4-mapped address in its IPv4 form (the IPv4 socket dials it). */
+async function utpThenTcp(options: UtpDialOptions, utp: UtpSocket, tcp: SocketFactory, connect: ConnectOptions, viaUtp: ConnectOptions, key: string): Promise<PeerSocket> {
   const parent = connect.signal;
-  const attempt = (controller: AbortController): ConnectOptions => ({
-    host: connect.host,
-    port: connect.port,
+  const attempt = (controller: AbortController, target: ConnectOptions): ConnectOptions => ({
+    host: target.host,
+    port: target.port,
     signal: parent === undefined ? controller.signal : AbortSignal.any([parent, controller.signal]),
   });
   const utpAbort = new AbortController();
@@ -98,8 +113,8 @@ async function utpThenTcp(options: UtpDialOptions, utp: UtpSocket, tcp: SocketFa
       if (tcpStarted || settled) return;
       tcpStarted = true;
       cancelHeadStart();
-      tcp(attempt(tcpAbort)).then((socket) => won(socket, 'tcp'), lost);
+      tcp(attempt(tcpAbort, connect)).then((socket) => won(socket, 'tcp'), lost);
     }
-    dialUtp(utp, attempt(utpAbort)).then((socket) => won(socket, 'utp'), lost);
+    dialUtp(utp, attempt(utpAbort, viaUtp)).then((socket) => won(socket, 'utp'), lost);
   });
 }

@@ -71,7 +71,7 @@ export class SessionDht implements DhtService {
     const { bootstrap, stateFile } = this.#options;
     try {
       const node = await DhtNode.create({
-        socket: { send: (bytes, port, host) => udp.send(bytes, port, host) },
+        socket: { send: (bytes, port, host) => udp.send(bytes, port, host), families: udp.families },
         ...(bootstrap === undefined ? {} : { bootstrap: bootstrap as readonly (string | Address)[] }),
         ...(stateFile === undefined ? {} : { stateFile }),
       });

@@ -184,7 +184,7 @@ export class Session extends EventEmitter<SessionEvents> {
     const dialer =
       utp === undefined
         ? tcpFactory
-        : utpFirstFactory({ clock, utp: () => this.#udp?.utp, tcp: utp.tcp === false ? undefined : tcpFactory, headStartMs: utp.headStartMs ?? UTP_HEAD_START_MS, tcpPeers: new BoundedKeys(REMEMBERED_PEERS) });
+        : utpFirstFactory({ clock, utp: (family) => this.#udp?.utp(family), tcp: utp.tcp === false ? undefined : tcpFactory, headStartMs: utp.headStartMs ?? UTP_HEAD_START_MS, tcpPeers: new BoundedKeys(REMEMBERED_PEERS) });
     const ticks = new TickGroup(clock, tuning.tickMs);
     this.#services = {
       clock,
@@ -349,13 +349,15 @@ export class Session extends EventEmitter<SessionEvents> {
   async #startUdp(port: number, host: string): Promise<void> {
     const udp = this.#udp;
     if (udp === undefined) return;
+    let otherFamily: EngineError[];
     try {
-      await udp.bind(port, host);
+      otherFamily = await udp.bind(port, host);
     } catch (error) {
       const off = [this.#options.utp !== undefined && this.#options.utp !== false ? 'uTP' : undefined, this.#dht === undefined ? undefined : 'the DHT'].filter((x) => x !== undefined).join(' and ');
       this.emit('warning', new EngineError('LISTEN_FAILED', `${describeError(error)}; ${off} off, TCP only`, { cause: error }));
       return;
     }
+    for (const warning of otherFamily) this.emit('warning', warning); // IPv6 (or IPv4) peers over TCP only
     await this.#dht?.start(udp);
   }
 
