@@ -158,6 +158,12 @@ async function childTorrents(engine, count, dir, resume) {
   const after = measureNow();
   snapshot(`${resume ? 'resume' : 'torrents'}-${count}-after`);
   const peak = peakFds; // before close: stopping saves every torrent's resume data at once
+  // SCALE_HOLD_SECONDS: the child waits this long before closing, for a debugger (malloc_stats in gdb).
+  const hold = Number(process.env.SCALE_HOLD_SECONDS ?? 0);
+  if (hold > 0) {
+    process.stderr.write(`scale child ${process.pid} holding ${hold} s\n`);
+    await new Promise((resolve) => setTimeout(resolve, hold * 1000));
+  }
   await session.close();
   print({ count, seeding, seconds, before, after, peakFds: peak });
 }
