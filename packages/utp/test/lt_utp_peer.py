@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""A uTP-only python3-libtorrent seeder on 127.0.0.1, for the @typetorrent/utp interop tests.
+"""A uTP-only python3-libtorrent seeder on 127.0.0.1 (--host ::1 for IPv6), for the uTP interop tests.
 
   lt_utp_peer.py --torrent FILE --save DIR
       checks the data, then prints {"event":"seeding","port":N} (uTP listens on UDP port N);
@@ -30,10 +30,13 @@ def main():
     parser.add_argument("--torrent", required=True)
     parser.add_argument("--save", required=True)
     parser.add_argument("--leech", type=int, default=0)
+    parser.add_argument("--host", default="127.0.0.1", help="listen (and dial) on this loopback address")
     args = parser.parse_args()
+    host = args.host
+    listen = ("[%s]" % host if ":" in host else host) + ":0"
 
     ses = lt.session({
-        "listen_interfaces": "127.0.0.1:0",
+        "listen_interfaces": listen,
         "enable_dht": False,
         "enable_lsd": False,
         "enable_upnp": False,
@@ -56,7 +59,7 @@ def main():
     atp.save_path = args.save
     handle = ses.add_torrent(atp)
     if args.leech:
-        return leech(handle, args.leech)
+        return leech(handle, host, args.leech)
 
     deadline = time.time() + 60
     while True:
@@ -85,7 +88,7 @@ def main():
     threading.Thread(target=watch_stdin, daemon=True).start()
     while not stop.is_set():
         while requests:
-            handle.connect_peer(("127.0.0.1", requests.pop(0)))
+            handle.connect_peer((host, requests.pop(0)))
         for alert in ses.pop_alerts():
             if isinstance(alert, (lt.peer_connect_alert, lt.peer_disconnected_alert, lt.peer_error_alert, lt.incoming_connection_alert)):
                 emit("peer", message=alert.message())
@@ -93,12 +96,12 @@ def main():
     return 0
 
 
-def leech(handle, port):
+def leech(handle, host, port):
     checking = (lt.torrent_status.checking_files, lt.torrent_status.checking_resume_data)
     while handle.status().state in checking:
         time.sleep(0.01)
     start = time.time()
-    handle.connect_peer(("127.0.0.1", port))
+    handle.connect_peer((host, port))
     last_connect = start
     last_report = start
     while not handle.status().is_seeding:
@@ -107,7 +110,7 @@ def leech(handle, port):
             emit("progress", progress=st.progress, peers=st.num_peers, rate=st.download_rate)
             last_report = time.time()
         if time.time() - last_connect > 5:
-            handle.connect_peer(("127.0.0.1", port))
+            handle.connect_peer((host, port))
             last_connect = time.time()
         if time.time() - start > 600:
             emit("error", message="download took too long")

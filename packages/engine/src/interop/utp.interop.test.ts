@@ -1,117 +1,99 @@
-// uTP against python3-libtorrent with TCP off both ways (../../../utp/test/lt_utp_peer.py): a
-// session downloads a multi-file torrent from a uTP-only libtorrent seeder, and a uTP-only
-// libtorrent leecher downloads one from a seeding session, each compared byte for byte. The
+// uTP against python3-libtorrent with TCP off both ways (utp-lt-peer.ts): a session downloads a
+// multi-file torrent from a uTP-only libtorrent seeder, and a uTP-only libtorrent leecher downloads
+// one from a seeding session, each compared byte for byte, over 127.0.0.1 and over ::1. The
 // sessions run as the CLI runs them (uTP first, TCP allowed): libtorrent refuses TCP, so only uTP
-// can carry the data.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
+// can carry the data. Each transfer has its own deadline, well below jest's, whose error says how
+// far both sides got.
 import { afterAll, expect, it } from '@jest/globals';
-import { describeWithTools, makeTempDir, removeTempDir, SYSTEM_PYTHON } from '@typetorrent/testkit';
+import { describeWithTools, makeTempDir, removeTempDir } from '@typetorrent/testkit';
 import { Session } from '../session/session.js';
+import type { JsonLineChild } from '../testing/json-line-child.js';
 import { differences, makeFixture } from '../testing/fixtures.js';
 import { writeTorrentFile } from '../testing/swarm-helpers.js';
+import type { Torrent } from '../torrent/torrent.js';
+import { startLtUtpPeer, type LtUtpEvent } from './utp-lt-peer.js';
 
-const SCRIPT = fileURLToPath(new URL('../../../utp/test/lt_utp_peer.py', import.meta.url));
 const FILES = [
   { path: ['one.bin'], length: 5 * 1024 * 1024 + 4321 },
   { path: ['sub', 'two.bin'], length: 700_001 },
   { path: ['empty.bin'], length: 0 },
 ];
 
-interface LtProcess {
-  readonly child: ChildProcessWithoutNullStreams;
-  /** Resolves with the first event line of that name; rejects on an error event or an early exit. */
-  event(name: string): Promise<Record<string, unknown>>;
+/** A transfer's own deadline: generous (seconds on an idle machine), but it fails with what both sides saw. */
+const TRANSFER_DEADLINE_MS = 90_000;
+
+async function within<T>(promise: Promise<T>, what: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no end after ${TRANSFER_DEADLINE_MS} ms: ${what()}`)), TRANSFER_DEADLINE_MS);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
-function startLt(args: readonly string[]): LtProcess {
-  const child = spawn(SYSTEM_PYTHON, ['-u', SCRIPT, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-  const events: Record<string, unknown>[] = [];
-  const waiters: (() => void)[] = [];
-  let stderr = '';
-  let exited: string | undefined;
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  let pending = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    pending += chunk;
-    for (let nl = pending.indexOf('\n'); nl !== -1; nl = pending.indexOf('\n')) {
-      events.push(JSON.parse(pending.slice(0, nl)) as Record<string, unknown>);
-      pending = pending.slice(nl + 1);
-    }
-    for (const wake of waiters.splice(0)) wake();
-  });
-  child.once('close', (code) => {
-    exited = `libtorrent exited (${code}): ${stderr}`;
-    for (const wake of waiters.splice(0)) wake();
-  });
-  return {
-    child,
-    async event(name) {
-      for (;;) {
-        const found = events.find((e) => e.event === name);
-        if (found !== undefined) return found;
-        const error = events.find((e) => e.event === 'error');
-        if (error !== undefined) throw new Error(`libtorrent: ${String(error.message)}`);
-        if (exited !== undefined) throw new Error(exited);
-        await new Promise<void>((resolve) => waiters.push(resolve));
-      }
-    },
-  };
-}
-
-async function stop(lt: LtProcess): Promise<void> {
-  if (lt.child.exitCode !== null || lt.child.signalCode !== null) return;
-  const closed = once(lt.child, 'close');
-  lt.child.stdin.end();
-  lt.child.kill('SIGTERM');
-  await closed;
+/** How far both sides got: our torrent's progress and peers, libtorrent's last progress line. */
+function progressOf(torrent: Torrent, lt: JsonLineChild<LtUtpEvent>): string {
+  const { verifiedBytes, uploaded } = torrent.progress();
+  const peers = torrent.peers().map((p) => `${p.key} ${p.direction} choking=${p.amChoking} interested=${p.peerInterested} up=${p.uploaded} down=${p.downloaded}`);
+  const last = lt.events.filter((e) => e.event === 'progress').at(-1);
+  return `ours: verified ${verifiedBytes}, uploaded ${uploaded}, peers [${peers.join('; ')}]; libtorrent: ${JSON.stringify(last ?? 'no progress yet')}`;
 }
 
 describeWithTools(['python3-libtorrent'], 'uTP with a libtorrent that has TCP off', () => {
   const dirs: string[] = [];
   const sessions: Session[] = [];
-  const peers: LtProcess[] = [];
+  const peers: JsonLineChild<LtUtpEvent>[] = [];
 
   afterAll(async () => {
-    await Promise.all(peers.map(stop));
+    await Promise.all(peers.map((p) => p.stop()));
     await Promise.all(sessions.map((s) => s.close()));
     await Promise.all(dirs.map((d) => removeTempDir(d)));
   });
 
-  it('downloads from a uTP-only libtorrent seeder, byte for byte', async () => {
-    const fixture = await makeFixture({ name: 'from-lt-utp', seed: 81, files: FILES, pieceLength: 128 * 1024 });
+  it.each([
+    ['127.0.0.1', '127.0.0.1'],
+    ['::1', '127.0.0.1'], // our session on IPv4 dials [::1] through its IPv6 socket
+  ])('downloads from a uTP-only libtorrent seeder on %s, byte for byte (our host %s)', async (ltHost, ourHost) => {
+    const name = `from-lt-utp-${ltHost === '::1' ? 6 : 4}`;
+    const fixture = await makeFixture({ name, seed: 81, files: FILES, pieceLength: 128 * 1024 });
     dirs.push(fixture.dir);
-    const torrentPath = await writeTorrentFile(fixture.dir, 'from-lt-utp', fixture.torrent);
-    const seeder = startLt(['--torrent', torrentPath, '--save', fixture.dir]);
+    const torrentPath = await writeTorrentFile(fixture.dir, name, fixture.torrent);
+    const seeder = startLtUtpPeer({ torrentPath, savePath: fixture.dir, host: ltHost });
     peers.push(seeder);
-    const port = Number((await seeder.event('seeding')).port);
+    const { port } = await seeder.waitFor('seeding');
 
     const target = await makeTempDir('typetorrent-lt-utp-');
     dirs.push(target);
-    const session = new Session({ port: 0, host: '127.0.0.1', utp: true });
+    const session = new Session({ port: 0, host: ourHost, utp: true });
     sessions.push(session);
-    const torrent = await session.add(fixture.torrent, { savePath: target, peers: [{ host: '127.0.0.1', port }] });
-    await torrent.whenDone();
+    const torrent = await session.add(fixture.torrent, { savePath: target, peers: [{ host: ltHost, port }] });
+    await within(torrent.whenDone(), () => progressOf(torrent, seeder));
     expect(torrent.progress().verifiedBytes).toBe(fixture.metainfo.totalLength);
     expect(await differences(fixture, target)).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 
-  it('a uTP-only libtorrent leecher downloads from our seed, byte for byte', async () => {
-    const fixture = await makeFixture({ name: 'to-lt-utp', seed: 83, files: FILES, pieceLength: 128 * 1024 });
+  it.each([
+    ['127.0.0.1', '127.0.0.1'],
+    ['::1', '::1'], // incoming uTP over IPv6
+  ])('a uTP-only libtorrent leecher on %s downloads from our seed, byte for byte (our host %s)', async (ltHost, ourHost) => {
+    const name = `to-lt-utp-${ltHost === '::1' ? 6 : 4}`;
+    const fixture = await makeFixture({ name, seed: 83, files: FILES, pieceLength: 128 * 1024 });
     dirs.push(fixture.dir);
-    const torrentPath = await writeTorrentFile(fixture.dir, 'to-lt-utp', fixture.torrent);
-    const session = new Session({ port: 0, host: '127.0.0.1', utp: true });
+    const torrentPath = await writeTorrentFile(fixture.dir, name, fixture.torrent);
+    const session = new Session({ port: 0, host: ourHost, utp: true });
     sessions.push(session);
     const seeding = await session.add(fixture.torrent, { savePath: fixture.dir });
     await seeding.whenDone();
 
     const target = await makeTempDir('typetorrent-lt-utp-');
     dirs.push(target);
-    const leecher = startLt(['--torrent', torrentPath, '--save', target, '--leech', String(session.port)]);
+    const leecher = startLtUtpPeer({ torrentPath, savePath: target, leechFrom: session.port, host: ltHost });
     peers.push(leecher);
-    await leecher.event('finished'); // libtorrent checked every piece's SHA-1
+    await within(leecher.waitFor('finished'), () => progressOf(seeding, leecher)); // libtorrent checked every piece's SHA-1
     expect(await differences(fixture, target)).toEqual([]);
     expect(seeding.progress().uploaded).toBeGreaterThanOrEqual(fixture.metainfo.totalLength);
-  }, 60_000);
+  }, 120_000);
 });
