@@ -128,7 +128,9 @@ export class Listener {
   accept(socket: PeerSocket): void {
     const host = socket.remoteAddress;
     const port = socket.remotePort;
-    socket.on('error', () => undefined); // reported through readHandshake or the PeerConnection
+    // Reported through readHandshake or the PeerConnection. A function of its own, not a closure
+    // made here: that would keep this call's scope (its deadline, timer, decoder) as long as the socket.
+    socket.on('error', ignoreError);
     const address = addressKey(host);
     const fromAddress = address === undefined ? 0 : (this.#pendingFrom.get(address) ?? 0);
     if (this.#closed || host === undefined || port === undefined || this.#pending.size >= MAX_PENDING_HANDSHAKES || fromAddress >= MAX_PENDING_PER_ADDRESS || !this.#options.budget.acquire()) {
@@ -163,3 +165,5 @@ export class Listener {
     );
   }
 }
+
+function ignoreError(): void {}
