@@ -212,19 +212,18 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
    */
   sendPiece(piece: number, begin: number, block: Uint8Array, written?: () => void): boolean {
     if (this.#closed !== undefined) return false;
-    const done = written === undefined ? undefined : (): void => written();
     if (this.#cipher !== undefined) {
       const message = new Uint8Array(PIECE_HEADER_LENGTH + block.length);
       encodePieceHeaderInto(message, 0, piece, begin, block.length);
       message.set(block, PIECE_HEADER_LENGTH);
-      return this.#write(message, done);
+      return this.#write(message, written);
     }
     const header = this.#take(PIECE_HEADER_LENGTH);
     encodePieceHeaderInto(header, 0, piece, begin, block.length);
     const socket = this.#socket;
     socket.cork();
     socket.write(header);
-    const ok = socket.write(block, done);
+    const ok = socket.write(block, written);
     socket.uncork();
     this.bytesOut += PIECE_HEADER_LENGTH + block.length;
     this.#lastSentAt = this.#clock.now();
@@ -291,7 +290,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
   }
 
   /** `bytes` must be this connection's own buffer: it is encrypted in place when the connection is. */
-  #write(bytes: Uint8Array, written?: (error?: Error | null) => void): boolean {
+  #write(bytes: Uint8Array, written?: () => void): boolean {
     if (this.#closed !== undefined) return false;
     this.#cipher?.encrypt.process(bytes);
     const ok = this.#socket.write(bytes, written);
