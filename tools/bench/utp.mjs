@@ -254,7 +254,7 @@ async function row(name, fn) {
 
 await row('typetorrent -> typetorrent, uTP, 1400-byte packets (default)', () => utpOnce(1400));
 await row('typetorrent -> typetorrent, uTP, 16 KiB packets (loopbackPacketSize)', () => utpOnce(16 * 1024));
-await row('typetorrent -> typetorrent, uTP, 60000-byte packets (loopbackPacketSize)', () => utpOnce(60_000));
+await row('typetorrent -> typetorrent, uTP, 65,000-byte packets (loopbackPacketSize; the engine between TypeTorrent peers on loopback)', () => utpOnce(65_000));
 await row('Node TCP on loopback (same bytes)', () => tcpOnce());
 const seeder = startPython(['--torrent', torrentPath, '--save', work]);
 const { port } = await seeder.waitFor('seeding');
@@ -274,3 +274,12 @@ for (const r of rows) {
   const cpu = r.cpu === undefined ? '' : r.cpu.toFixed(2);
   console.log(`| ${r.name} | ${m.toFixed(1)} | ${r.runs.map((x) => x.toFixed(1)).join(', ')} | ${(m / tcp).toFixed(2)}x | ${cpu} |`);
 }
+const rate = (prefix) => {
+  const r = rows.find((x) => x.name.startsWith(prefix));
+  return r === undefined || r.runs.length === 0 ? NaN : median(r.runs);
+};
+const ours = rate('typetorrent -> typetorrent, uTP, 65,000');
+const theirs = rate('libtorrent <- libtorrent');
+console.log(`\nIssue 15 goals, sockets alone (session to session: tools/bench/run.mjs uTP table):`);
+console.log(`- typetorrent -> typetorrent over uTP (65,000-byte packets) against libtorrent <- libtorrent over uTP: ${(ours / theirs).toFixed(2)}x (goal >= 10x)`);
+console.log(`- the same against Node TCP moving the same bytes: ${(ours / tcp).toFixed(2)}x (goal >= 0.5x)`);

@@ -20,10 +20,11 @@ export function transportOf(socket: PeerSocket): PeerTransport {
 /**
  * uTP payload bytes per packet between two TypeTorrent peers on loopback, whose MTU is 64 KiB: the
  * largest @typetorrent/utp sends (65,000 + at most 54 header bytes fit one 65,507-byte UDP payload).
- * Per-packet work (a send system call, the header, the ack bookkeeping, a receive buffer) is what a
- * loopback transfer costs in Node: two sessions in one process spent 6.8 CPU s/GiB with 16 KiB
- * packets and 5.5 with these. Other clients keep 1400: libtorrent reads every datagram into a
- * 1500-byte buffer and would get larger ones truncated.
+ * Per-packet work (a send system call, the header, the ack bookkeeping, a receive buffer) is much of
+ * what a loopback transfer costs in Node: two sessions in one process spent 6.8 CPU s/GiB with 16 KiB
+ * packets, 5.9 with these, 5.5 with these and @typetorrent/utp's one-copy send path. Other clients
+ * keep 1400: libtorrent reads every datagram into a 1500-byte buffer and would get larger ones
+ * truncated.
  */
 export const LOOPBACK_UTP_PACKET_BYTES = 65_000;
 
