@@ -49,17 +49,9 @@ export interface SessionOptions extends QueueingOptions {
   readonly peerId?: Uint8Array;
   /** Connections across all torrents (default 500). */
   readonly maxConnections?: number;
-  /**
-   * Peers unchoked at once across all torrents (default 8, libtorrent's unchoke_slots_limit), shared
-   * by demand each rechoke round; each torrent still holds at most its own 4 + 1. Infinity: no
-   * session limit.
-   */
+  /** Peers unchoked at once in all torrents, shared by demand (default 8; each torrent at most 4 + 1; Infinity: none). */
   readonly maxUploadSlots?: number;
-  /**
-   * Upload data held in memory (read from disk, not yet handed to the kernel): per peer (default
-   * 1 MiB) and for all peers together (default 32 MiB). Past either, requests wait, unread, until
-   * writes complete.
-   */
+  /** Upload data read and not yet sent, per peer (1 MiB) and in all (32 MiB); past it requests wait unread. */
   readonly uploadBuffer?: UploadMemoryOptions;
   /** Outgoing connects in flight at once (default 30). */
   readonly maxConnecting?: number;

@@ -6,7 +6,12 @@
 // interested may claim a slot nobody holds, so a fresh swarm still starts at once.
 import { shareSlots } from '../choke/slot-share.js';
 import { EngineError } from '../errors.js';
-import type { SessionTicks, Tickable } from './services.js';
+
+/** The session's tick (services.ts's SessionTicks, named here without importing it: services.ts names this file). */
+interface Ticks {
+  add(member: { tick(now: number): void }): void;
+  remove(member: { tick(now: number): void }): void;
+}
 
 /** libtorrent's default unchoke_slots_limit. */
 export const DEFAULT_SESSION_UPLOAD_SLOTS = 8;
@@ -26,14 +31,14 @@ export interface UploadSlotsOptions {
   readonly perTorrent: number;
   readonly intervalMs: number;
   /** Ticks the rounds while any torrent holds a place. */
-  readonly ticks: SessionTicks;
+  readonly ticks: Ticks;
 }
 
-export class UploadSlots implements Tickable {
+export class UploadSlots {
   readonly limit: number;
   readonly perTorrent: number;
   readonly #intervalMs: number;
-  readonly #ticks: SessionTicks;
+  readonly #ticks: Ticks;
   /** Every torrent that may upload, in the order it joined, with the slots it holds. */
   readonly #holders = new Map<SlotHolder, number>();
   #held = 0;
