@@ -12,7 +12,9 @@
 // measures a window of --seconds, reading /proc/PID of the seeder the same way for both: CPU seconds
 // of all threads, median RSS in the window, VmHWM (peak over the process's life), most open fds.
 // - torrents N: N small single-file torrents seeding, no peers (idle). `all seeding` is from the
-//   process start to every torrent seeding (each checks its data: no resume data).
+//   process start to every torrent seeding (each checks its data: no resume data). A window that
+//   reaches 15 s after the start (--seconds 20) holds typetorrent's first periodic resume save, which
+//   runs for every torrent at once.
 // - leechers M: one 256 MiB torrent (1 MiB pieces) seeded to M leechers (lib/load-leecher.mjs, child
 //   processes of their own, written with @typetorrent/peer-wire: they request 16 KiB blocks and throw
 //   them away), all unchoked (--slots all: typetorrent's uploadSlots and libtorrent's
