@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { Ledbat } from './ledbat.js';
+import { CURRENT_FILTER, Ledbat } from './ledbat.js';
 
 const PACKET = 1400;
 
@@ -40,6 +40,7 @@ describe('LEDBAT (BEP 29)', () => {
     const l = controller();
     l.cwnd = 50 * PACKET;
     window(l, 5000, 0, 0);
+    for (let i = 0; i < CURRENT_FILTER; i++) l.addDelaySample(5000 + 100_000, 10); // the filter settles
     const before = l.cwnd;
     window(l, 5000, 100_000, 10);
     expect(l.cwnd).toBeCloseTo(before, 5);
@@ -60,7 +61,7 @@ describe('LEDBAT (BEP 29)', () => {
   it('compares timestamps across the 32-bit wrap', () => {
     const l = controller();
     l.addDelaySample(0xffff_fff0, 0);
-    l.addDelaySample(0x10, 10); // 32 us later on the wrapped clock
+    for (let i = 0; i < CURRENT_FILTER; i++) l.addDelaySample(0x10, 10); // 32 us later on the wrapped clock
     expect(l.baseDelay).toBe(0xffff_fff0);
     expect(l.queuingDelayUs).toBe(0x20);
   });
@@ -76,13 +77,28 @@ describe('LEDBAT (BEP 29)', () => {
     expect(l.cwnd).toBe(PACKET);
   });
 
-  it('leaves slow start when the delay passes half the target', () => {
+  it('leaves slow start when the delay stays past half the target, not on one delayed batch', () => {
     const l = new Ledbat({ minWindow: PACKET, maxWindow: 1 << 22 });
     l.addDelaySample(1000, 0);
     l.onAck(PACKET, l.cwnd);
     expect(l.inSlowStart).toBe(true);
-    l.addDelaySample(1000 + 60_000, 1);
+    l.addDelaySample(1000 + 60_000, 1); // one event-loop stall
     l.onAck(PACKET, l.cwnd);
+    expect(l.inSlowStart).toBe(true);
+    for (let i = 1; i < CURRENT_FILTER; i++) l.addDelaySample(1000 + 60_000, 2);
+    l.onAck(PACKET, l.cwnd);
+    expect(l.queuingDelayUs).toBe(60_000);
     expect(l.inSlowStart).toBe(false);
+  });
+
+  it('grows by at least two packets per RTT, so large packets grow as fast in packets as small ones', () => {
+    const big = 65_000;
+    const l = new Ledbat({ minWindow: big, maxWindow: 1 << 26, slowStart: false, targetMs: 100, gainBytes: 3000 });
+    l.cwnd = 20 * big;
+    l.addDelaySample(5000, 0);
+    const before = l.cwnd;
+    for (let i = 0; i < 20; i++) l.onAck(big, l.cwnd); // one window acked
+    expect(l.cwnd - before).toBeGreaterThan(1.8 * big);
+    expect(l.cwnd - before).toBeLessThanOrEqual(2 * big);
   });
 });

@@ -7,7 +7,12 @@
 //   cwnd += gain * off_target * bytes_acked / cwnd       (gain: bytes per RTT at zero delay)
 //
 // Delay samples are the peer's timestamp_difference: its clock minus ours plus the one-way delay,
-// mod 2^32; only differences between samples matter, so the clock offset cancels out.
+// mod 2^32; only differences between samples matter, so the clock offset cancels out. The delay
+// acted on is the smallest of the last few samples (RFC 6817's current-delay filter): in a Node
+// process one event-loop stall (a GC pause, a busy neighbour on the machine) delays a whole batch
+// of packets, and one such sample alone must not end slow start. The gain is at least two packets
+// per RTT, so a connection with large packets (64 KiB on loopback) grows as fast in packets as one
+// with BEP 29's 1400-byte packets and 3000-byte gain.
 
 import { u32Sub } from './seq.js';
 
@@ -27,6 +32,8 @@ export interface LedbatOptions {
 const MINUTE_MS = 60_000;
 /** Minutes of per-minute minima kept for the base delay (BEP 29: two minutes). */
 const HISTORY_MINUTES = 2;
+/** Delay samples the current delay is the minimum of (RFC 6817 CURRENT_FILTER). */
+export const CURRENT_FILTER = 4;
 
 export class Ledbat {
   /** The congestion window in bytes. */
@@ -40,8 +47,10 @@ export class Ledbat {
   /** Per-minute minima of the delay samples, newest last; undefined until the first sample. */
   private readonly minima: number[] = [];
   private minuteStart = -Infinity;
-  /** The last queueing delay measured, in microseconds (for tests and stats). */
+  /** The queueing delay acted on, in microseconds: the least of the last CURRENT_FILTER samples. */
   queuingDelayUs = 0;
+  /** The last CURRENT_FILTER queueing delays, oldest first. */
+  private readonly recent: number[] = [];
 
   constructor(options: LedbatOptions) {
     this.targetUs = (options.targetMs ?? 100) * 1000;
@@ -72,7 +81,9 @@ export class Ledbat {
     const base = this.baseDelay ?? sampleUs;
     const delay = u32Sub(sampleUs, base);
     // A sample below the base wraps to a huge value: it is the new base, so zero queueing delay.
-    this.queuingDelayUs = delay > 0x7fffffff ? 0 : delay;
+    this.recent.push(delay > 0x7fffffff ? 0 : delay);
+    if (this.recent.length > CURRENT_FILTER) this.recent.shift();
+    this.queuingDelayUs = Math.min(...this.recent);
   }
 
   /** Bytes newly acknowledged, with `flightBefore` bytes in flight before the ack. */
@@ -85,7 +96,8 @@ export class Ledbat {
       this.slowStart = false;
       // Only grow a window that is actually used: an application-limited sender keeps its cwnd.
       if (offTarget > 0 && flightBefore + bytesAcked < this.cwnd / 2) return this.clamp();
-      this.cwnd += (this.gain * offTarget * bytesAcked) / Math.max(this.cwnd, 1);
+      const gain = Math.max(this.gain, 2 * this.minWindow);
+      this.cwnd += (gain * offTarget * bytesAcked) / Math.max(this.cwnd, 1);
     }
     this.clamp();
   }
