@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type net from 'node:net';
+import { Duplex } from 'node:stream';
 import { Rc4 } from '@typetorrent/mse';
 import { WireDecoder, createPeerId, encodeMessage, type WireMessage } from '@typetorrent/peer-wire';
 import type { EngineError } from '../errors.js';
@@ -176,5 +177,51 @@ describe('PeerConnection over RC4 (MSE)', () => {
     for (let at = 0; at < wire.length; at += 7) remote.write(wire.subarray(at, at + 7));
     await until(() => messages.length === sent.length);
     expect(messages).toEqual(sent);
+  });
+});
+
+describe('PeerConnection: a peer that takes none of our blocks', () => {
+  /** A socket whose writes never complete (the peer reads nothing), with bytes the test pushes in. */
+  function stalledSocket(): Duplex & { remoteAddress: string } {
+    const socket = new Duplex({ read() {}, write(_chunk, _encoding, _done) {}, writev(_chunks, _done) {} });
+    return Object.assign(socket, { remoteAddress: '10.0.0.9' });
+  }
+
+  function open(socket: Duplex, clock: ManualClock): { conn: PeerConnection; closed: EngineError[] } {
+    const conn = new PeerConnection({ socket, decoder: new WireDecoder({ handshake: false }), clock, key: 'stalled', direction: 'in', peerId: createPeerId(), fast: true, extended: true, keepAliveMs: 1000, inactivityMs: 3000 });
+    const closed: EngineError[] = [];
+    conn.on('close', (reason) => closed.push(reason));
+    conn.start();
+    return { conn, closed };
+  }
+
+  /** Lets the pushed bytes reach the connection (stream events come from the next turns of the loop). */
+  const delivered = async (): Promise<void> => await new Promise((resolve) => setImmediate(resolve));
+
+  it('is dropped (INACTIVE) once no block has left for inactivityMs, though it keeps sending keep-alives', async () => {
+    const clock = new ManualClock();
+    const socket = stalledSocket();
+    const { conn, closed } = open(socket, clock);
+    conn.sendPiece(0, 0, new Uint8Array(16384));
+    for (let second = 1; second <= 3; second++) {
+      clock.advance(1000);
+      socket.push(new Uint8Array(4)); // a keep-alive: the peer is alive, it just reads nothing
+      await delivered();
+      conn.tick(clock.now());
+    }
+    expect(closed).toEqual([expect.objectContaining({ code: 'INACTIVE', message: expect.stringMatching(/read none of the blocks/) })]);
+  });
+
+  it('is kept while nothing of ours waits for it, however long', async () => {
+    const clock = new ManualClock();
+    const socket = stalledSocket();
+    const { conn, closed } = open(socket, clock);
+    for (let second = 1; second <= 10; second++) {
+      clock.advance(1000);
+      socket.push(new Uint8Array(4));
+      await delivered();
+      conn.tick(clock.now());
+    }
+    expect(closed).toEqual([]);
   });
 });

@@ -90,6 +90,10 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
   #closed: EngineError | undefined;
   #needDrain = false;
   #readPaused = false;
+  /** Piece blocks queued to the socket and not yet handed to the kernel. */
+  #blocksWaiting = 0;
+  /** When a block last left (or, with none waiting before, was queued): a peer that reads nothing stalls it. */
+  #blocksMovedAt = 0;
   /** Empty until the first header is sent: most connections of a seeder with many peers send none (64 KiB each). */
   #slab = new Uint8Array(0);
   #slabUsed = 0;
@@ -212,18 +216,24 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
    */
   sendPiece(piece: number, begin: number, block: Uint8Array, written?: () => void): boolean {
     if (this.#closed !== undefined) return false;
+    if (this.#blocksWaiting++ === 0) this.#blocksMovedAt = this.#clock.now();
+    const moved = (): void => {
+      this.#blocksWaiting--;
+      this.#blocksMovedAt = this.#clock.now();
+      written?.();
+    };
     if (this.#cipher !== undefined) {
       const message = new Uint8Array(PIECE_HEADER_LENGTH + block.length);
       encodePieceHeaderInto(message, 0, piece, begin, block.length);
       message.set(block, PIECE_HEADER_LENGTH);
-      return this.#write(message, written);
+      return this.#write(message, moved);
     }
     const header = this.#take(PIECE_HEADER_LENGTH);
     encodePieceHeaderInto(header, 0, piece, begin, block.length);
     const socket = this.#socket;
     socket.cork();
     socket.write(header);
-    const ok = socket.write(block, written);
+    const ok = socket.write(block, moved);
     socket.uncork();
     this.bytesOut += PIECE_HEADER_LENGTH + block.length;
     this.#lastSentAt = this.#clock.now();
@@ -242,11 +252,17 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
     }
   }
 
-  /** Keep-alive and inactivity rules; call it from a periodic tick. */
+  /** Keep-alive and inactivity rules (nothing received, or no block taken); call it from a periodic tick. */
   tick(now: number): void {
     if (this.#closed !== undefined) return;
     if (now - this.#lastReceivedAt >= this.#inactivityMs) {
       this.close(new EngineError('INACTIVE', `nothing received for ${Math.round((now - this.#lastReceivedAt) / 1000)} s`, { peer: this.key }));
+      return;
+    }
+    // A peer that asks for blocks and then reads none of them holds our upload memory (and, with the
+    // session's cap, everyone's turn at it) for as long as it sends keep-alives: drop it too.
+    if (this.#blocksWaiting > 0 && now - this.#blocksMovedAt >= this.#inactivityMs) {
+      this.close(new EngineError('INACTIVE', `read none of the blocks we sent for ${Math.round((now - this.#blocksMovedAt) / 1000)} s`, { peer: this.key }));
       return;
     }
     if (now - this.#lastSentAt >= this.#keepAliveMs) this.send(KEEP_ALIVE);
