@@ -242,12 +242,13 @@ export class Uploader {
   /** A read for `requests` (one contiguous run) completed: one corked write for all of them. */
   #send(peer: Peer, state: UploadState, requests: readonly IncomingRequest[], data: Uint8Array): void {
     state.serving--;
+    // What was held for the run (the store returns that many bytes; counted the same way as taken).
+    const bytes = lengthOf(requests);
     if (peer.conn.closed) {
-      this.#give(state, data.length);
+      this.#give(state, bytes);
       return;
     }
     const start = requests[0]?.begin ?? 0;
-    const bytes = data.length;
     // Writes complete in order: the run's last one says all of it has left the socket's buffer.
     const written = (): void => {
       this.#give(state, bytes);
@@ -266,7 +267,7 @@ export class Uploader {
 
   #readFailed(peer: Peer, state: UploadState, requests: readonly IncomingRequest[], error: unknown): void {
     state.serving--;
-    this.#give(state, requests.reduce((sum, request) => sum + request.length, 0));
+    this.#give(state, lengthOf(requests));
     const host = this.#host;
     if (host.closed || peer.conn.closed) return;
     const piece = requests[0]?.piece;
@@ -366,4 +367,10 @@ export class Uploader {
       throw new EngineError('PROTOCOL', `${state.badRequests} requests for pieces we do not have or while choked`, { peer: peer.key });
     }
   }
+}
+
+function lengthOf(requests: readonly IncomingRequest[]): number {
+  let length = 0;
+  for (const request of requests) length += request.length;
+  return length;
 }
