@@ -146,6 +146,33 @@ describe('hashers', () => {
     }
   });
 
+  test('a thread with no job for idleMs ends, and the next job starts one again; a job cancels the idle timeout', async () => {
+    const timers: { ms: number; fire: () => void; cancelled: boolean }[] = [];
+    const idleTimer = (fire: () => void, ms: number): (() => void) => {
+      const timer = { ms, fire, cancelled: false };
+      timers.push(timer);
+      return () => {
+        timer.cancelled = true;
+      };
+    };
+    const hasher = new WorkerHasher({ threads: 1, idleMs: 5000, idleTimer });
+    try {
+      const data = deterministicBytes(4096, 3);
+      expect(await hasher.sha1(data)).toEqual(reference(data));
+      expect([hasher.running, timers.map((timer) => timer.ms)]).toEqual([1, [5000]]);
+      timers[0]!.fire();
+      expect(hasher.running).toBe(0);
+      expect(await hasher.sha1(data)).toEqual(reference(data));
+      expect([hasher.running, hasher.broken]).toEqual([1, false]);
+      const next = hasher.sha1(data);
+      expect(timers[1]!.cancelled).toBe(true);
+      expect(await next).toEqual(reference(data));
+    } finally {
+      await hasher.close();
+    }
+    expect(timers.at(-1)!.cancelled).toBe(true);
+  });
+
   test('a worker that answered before and then dies is replaced: the job in flight fails, the next one works', async () => {
     const secondJobExits = `
       const { parentPort } = require('node:worker_threads');

@@ -3,7 +3,9 @@
 // place; other data is copied once and the copy transferred. Pools do not allocate shared memory for
 // it: copying blocks into a SharedArrayBuffer took V8's slower copy for shared memory (+0.6 s of CPU per
 // GiB on the 1 GiB benchmark), more than hashing in place saved. The engine hashes on one worker
-// thread by default (measured in BENCHMARKS.md, tuning log).
+// thread by default (measured in BENCHMARKS.md, tuning log). A thread with no job for `idleMs` ends
+// and starts again at the next job: a session that checked its torrents at start and then only seeds
+// does not keep a second V8 isolate (about 10 MiB and a dozen descriptors) for nothing.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { StorageError, throwIfAborted } from './errors.js';
@@ -27,17 +29,36 @@ interface Job {
 }
 
 interface PoolWorker {
-  worker: Worker;
+  /** Undefined while stopped for being idle (started again by the next job). */
+  worker: Worker | undefined;
   readonly jobs: Map<number, Job>;
   /** The thread has answered a job; one that fails before its first answer is not started again. */
   proven: boolean;
+  /** Cancels the idle timer, while one runs. */
+  idle: (() => void) | undefined;
 }
+
+/** Schedules `callback` once after `ms`; returns its cancel. Must not keep the process alive. */
+export type IdleTimer = (callback: () => void, ms: number) => () => void;
+
+const unrefTimer: IdleTimer = (callback, ms) => {
+  const handle = setTimeout(callback, ms);
+  handle.unref();
+  return () => clearTimeout(handle);
+};
+
+/** How long a hashing thread waits for a job before it ends (it starts again when needed). */
+export const DEFAULT_HASH_IDLE_MS = 30_000;
 
 export interface WorkerHasherOptions {
   /** Worker threads (default: available cores, at most 4). */
   readonly threads?: number;
   /** The CommonJS each thread runs (default: the hashing loop); tests give one that crashes. */
   readonly source?: string;
+  /** A thread with no job for this long ends until the next job (default 30 s; 0: never). */
+  readonly idleMs?: number;
+  /** Runs the idle timeout (default: an unref-ed Node timer); tests fire it by hand. */
+  readonly idleTimer?: IdleTimer;
 }
 
 export class WorkerHasher implements Hasher {
@@ -47,12 +68,25 @@ export class WorkerHasher implements Hasher {
   #closed = false;
   #broken = false;
   readonly #source: string;
+  readonly #idleMs: number;
+  readonly #idleTimer: IdleTimer;
 
   constructor(options: WorkerHasherOptions = {}) {
     const threads = options.threads ?? Math.min(4, availableParallelism());
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be at least 1, got ${threads}`);
     this.#source = options.source ?? WORKER_SOURCE;
-    for (let i = 0; i < threads; i++) this.#workers.push(this.#start());
+    this.#idleMs = options.idleMs ?? DEFAULT_HASH_IDLE_MS;
+    this.#idleTimer = options.idleTimer ?? unrefTimer;
+    for (let i = 0; i < threads; i++) {
+      const entry: PoolWorker = { worker: undefined, jobs: new Map(), proven: false, idle: undefined };
+      this.#start(entry);
+      this.#workers.push(entry);
+    }
+  }
+
+  /** Threads running now (the others stopped for being idle). */
+  get running(): number {
+    return this.#workers.filter((entry) => entry.worker !== undefined).length;
   }
 
   async sha1(data: Uint8Array, options: IoOptions = {}): Promise<Uint8Array> {
@@ -92,13 +126,27 @@ export class WorkerHasher implements Hasher {
   }
 
   #post(job: Omit<WorkerJob, 'id'>, transfer: ArrayBuffer[]): Promise<Reply> {
-    // Least busy worker first, so one slow job does not queue the others behind it.
-    const target = this.#workers.reduce((best, w) => (w.jobs.size < best.jobs.size ? w : best));
+    // Least busy worker first, so one slow job does not queue the others behind it; a running one
+    // before a stopped one.
+    const load = (w: PoolWorker): number => w.jobs.size * 2 + (w.worker === undefined ? 1 : 0);
+    const target = this.#workers.reduce((best, w) => (load(w) < load(best) ? w : best));
+    target.idle?.();
+    target.idle = undefined;
+    const worker = target.worker ?? this.#start(target);
     const id = this.#nextId++;
     const reply = new Promise<Reply>((resolve, reject) => target.jobs.set(id, { resolve, reject }));
-    if (target.jobs.size === 1) target.worker.ref();
-    target.worker.postMessage({ id, ...job }, transfer);
+    if (target.jobs.size === 1) worker.ref();
+    worker.postMessage({ id, ...job }, transfer);
     return reply;
+  }
+
+  /** Ends an idle thread; the next job starts it again. */
+  #stopIdle(entry: PoolWorker): void {
+    entry.idle = undefined;
+    const worker = entry.worker;
+    if (worker === undefined || entry.jobs.size > 0 || this.#closed) return;
+    entry.worker = undefined; // its 'exit' is then no crash (see #start)
+    void worker.terminate();
   }
 
   async close(): Promise<void> {
@@ -106,43 +154,53 @@ export class WorkerHasher implements Hasher {
     // terminate() drops the jobs a worker still holds without a reply: settle them here, or their
     // callers (a piece being completed, a recheck) would wait for ever.
     for (const entry of this.#workers) {
+      entry.idle?.();
+      entry.idle = undefined;
       for (const job of entry.jobs.values()) job.reject(new StorageError('CLOSED', 'hasher closed while hashing'));
       entry.jobs.clear();
     }
-    await Promise.all(this.#workers.map((w) => w.worker.terminate()));
+    await Promise.all(this.#workers.map(async (w) => await w.worker?.terminate()));
   }
 
-  #start(): PoolWorker {
-    const entry: PoolWorker = { worker: new Worker(this.#source, { eval: true }), jobs: new Map(), proven: false };
-    entry.worker.unref();
-    entry.worker.on('message', (message: unknown) => {
-      if (!isReply(message)) return;
+  /** Starts the entry's thread. Events of a thread the entry no longer holds (stopped when idle) are ignored. */
+  #start(entry: PoolWorker): Worker {
+    const worker = new Worker(this.#source, { eval: true });
+    entry.worker = worker;
+    entry.proven = false; // a new thread proves itself again (see #replace)
+    worker.unref();
+    worker.on('message', (message: unknown) => {
+      if (!isReply(message) || entry.worker !== worker) return;
       entry.proven = true;
       const job = entry.jobs.get(message.id);
       entry.jobs.delete(message.id);
-      // An idle pool must not keep the process alive.
-      if (entry.jobs.size === 0) entry.worker.unref();
+      // An idle pool must not keep the process alive, nor an idle thread its isolate.
+      if (entry.jobs.size === 0) {
+        worker.unref();
+        if (this.#idleMs > 0 && !this.#closed) entry.idle = this.#idleTimer(() => this.#stopIdle(entry), this.#idleMs);
+      }
       job?.resolve(message);
     });
-    entry.worker.on('error', (error) => this.#replace(entry, error));
+    worker.on('error', (error) => entry.worker === worker && this.#replace(entry, error));
     // A thread can also end without an 'error' (process.exit in it, a fatal V8 error): its jobs
     // would wait for ever.
-    entry.worker.on('exit', (code) => this.#replace(entry, new Error(`hash worker exited with code ${code}`)));
-    return entry;
+    worker.on('exit', (code) => entry.worker === worker && this.#replace(entry, new Error(`hash worker exited with code ${code}`)));
+    return worker;
   }
 
   /** A crashed worker fails its jobs and is replaced, so one bad job does not stop hashing. */
   #replace(entry: PoolWorker, error: unknown): void {
     for (const job of entry.jobs.values()) job.reject(new StorageError('IO', 'hash worker failed', { cause: error }));
     entry.jobs.clear();
-    const index = this.#workers.indexOf(entry);
-    if (this.#closed || index < 0) return;
+    entry.idle?.();
+    entry.idle = undefined;
+    entry.worker = undefined;
+    if (this.#closed) return;
     // A thread that never answered would most likely fail the same way again: stop instead of looping.
     if (!entry.proven) {
       this.#broken = true;
       return;
     }
-    this.#workers[index] = this.#start();
+    this.#start(entry);
   }
 }
 
