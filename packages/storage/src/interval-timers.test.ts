@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { systemIntervals } from './interval-timers.js';
+import { INTERVAL_TURNS, systemIntervals } from './interval-timers.js';
 
-describe('systemIntervals: one Node timer per period, shared', () => {
+describe('systemIntervals: one Node timer per period, shared, its callbacks spread over the period', () => {
   beforeEach(() => {
     jest.useFakeTimers();
   });
@@ -9,21 +9,35 @@ describe('systemIntervals: one Node timer per period, shared', () => {
     jest.useRealTimers();
   });
 
-  it('runs every callback of a period on one timer, until each is stopped', () => {
+  it('runs every callback once a period on one timer per period, until each is stopped', () => {
     const calls: string[] = [];
-    const stopA = systemIntervals.setInterval(() => calls.push('a'), 1000);
-    const stopB = systemIntervals.setInterval(() => calls.push('b'), 1000);
-    const stopC = systemIntervals.setInterval(() => calls.push('c'), 500);
+    const stopA = systemIntervals.setInterval(() => calls.push('a'), 1600);
+    const stopB = systemIntervals.setInterval(() => calls.push('b'), 1600);
+    const stopC = systemIntervals.setInterval(() => calls.push('c'), 800);
     expect(jest.getTimerCount()).toBe(2);
-    jest.advanceTimersByTime(1000);
+    jest.advanceTimersByTime(1600);
     expect(calls.sort()).toEqual(['a', 'b', 'c', 'c']);
     calls.length = 0;
     stopA();
     stopA(); // twice is harmless
-    jest.advanceTimersByTime(1000);
+    jest.advanceTimersByTime(1600);
     expect(calls.sort()).toEqual(['b', 'c', 'c']);
     stopB();
     stopC();
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('spreads many callbacks of one period evenly over its turns instead of running them together', () => {
+    const counts: number[] = [];
+    let ran = 0;
+    const stops = Array.from({ length: 10 * INTERVAL_TURNS }, () => systemIntervals.setInterval(() => ran++, 1600));
+    for (let turn = 0; turn < INTERVAL_TURNS; turn++) {
+      jest.advanceTimersByTime(1600 / INTERVAL_TURNS);
+      counts.push(ran);
+      ran = 0;
+    }
+    expect(counts).toEqual(new Array<number>(INTERVAL_TURNS).fill(10));
+    for (const stop of stops) stop();
     expect(jest.getTimerCount()).toBe(0);
   });
 
@@ -32,14 +46,14 @@ describe('systemIntervals: one Node timer per period, shared', () => {
     const callback = (): void => {
       count++;
     };
-    const stop1 = systemIntervals.setInterval(callback, 200);
-    const stop2 = systemIntervals.setInterval(callback, 200);
-    jest.advanceTimersByTime(200);
+    const stop1 = systemIntervals.setInterval(callback, 320);
+    const stop2 = systemIntervals.setInterval(callback, 320);
+    jest.advanceTimersByTime(320);
     expect(count).toBe(2);
     stop1();
     stop2();
-    const stop3 = systemIntervals.setInterval(callback, 200);
-    jest.advanceTimersByTime(200);
+    const stop3 = systemIntervals.setInterval(callback, 320);
+    jest.advanceTimersByTime(320);
     expect(count).toBe(3);
     stop3();
     expect(jest.getTimerCount()).toBe(0);

@@ -10,18 +10,32 @@ export interface IntervalTimers {
 /** Node keeps delays in a signed 32-bit int; a longer interval would fire every millisecond. */
 const MAX_INTERVAL_MS = 2 ** 31 - 1;
 
-/** One Node interval per period, shared by every callback of that period. */
+/** Each period is cut into this many turns; a callback runs on one turn of each period. */
+export const INTERVAL_TURNS = 16;
+
+/** One Node interval per period, shared by every callback of that period, spread over its turns. */
 interface Group {
   readonly handle: ReturnType<typeof setInterval>;
-  readonly callbacks: Set<() => void>;
+  /** Callbacks by turn. */
+  readonly turns: Set<() => void>[];
+  /** Callbacks in all turns. */
+  size: number;
+  /** The turn the next callback joins (round robin, so turns stay even). */
+  nextJoin: number;
+  /** The turn the next tick runs. */
+  nextRun: number;
 }
 
 const groups = new Map<number, Group>();
 
 /**
  * Node timers, one per distinct period however many stores use it: a session of 10,000 torrents
- * runs one resume-save interval, not 10,000 (each a Timeout object and a timer-list entry). A store
- * joining a running group first fires within one period instead of exactly one period after it opened.
+ * runs one resume-save interval, not 10,000 (each a Timeout object and a timer-list entry). The
+ * interval ticks INTERVAL_TURNS times a period and runs one turn's callbacks each time, so the saves
+ * of thousands of stores opened at once are spread over the period (each save may open and fsync
+ * the store's files: 1,000 at the same moment held 1,000 descriptors) rather than all run together.
+ * Each callback runs once a period (the period rounded down to a whole number of turns); its first
+ * run comes within one period of joining.
  */
 export const systemIntervals: IntervalTimers = {
   setInterval(callback, ms) {
@@ -29,20 +43,29 @@ export const systemIntervals: IntervalTimers = {
     const period = Math.min(Math.max(1, ms), MAX_INTERVAL_MS);
     let group = groups.get(period);
     if (group === undefined) {
-      const callbacks = new Set<() => void>();
+      const turns = Array.from({ length: INTERVAL_TURNS }, () => new Set<() => void>());
       const handle = setInterval(() => {
-        for (const each of [...callbacks]) each();
-      }, period);
+        const current = groups.get(period);
+        if (current === undefined) return;
+        const turn = current.turns[current.nextRun]!;
+        current.nextRun = (current.nextRun + 1) % INTERVAL_TURNS;
+        for (const each of [...turn]) each();
+      }, Math.max(1, Math.floor(period / INTERVAL_TURNS)));
       handle.unref();
-      group = { handle, callbacks };
+      group = { handle, turns, size: 0, nextJoin: 0, nextRun: 0 };
       groups.set(period, group);
     }
     // Wrapped, so one callback given twice is two entries, as with two Node intervals.
     const entry = (): void => callback();
     const joined = group;
-    joined.callbacks.add(entry);
+    const turn = joined.turns[joined.nextJoin]!;
+    joined.nextJoin = (joined.nextJoin + 1) % INTERVAL_TURNS;
+    turn.add(entry);
+    joined.size++;
     return () => {
-      if (!joined.callbacks.delete(entry) || joined.callbacks.size > 0) return;
+      if (!turn.delete(entry)) return;
+      joined.size--;
+      if (joined.size > 0) return;
       clearInterval(joined.handle);
       if (groups.get(period) === joined) groups.delete(period);
     };
