@@ -34,12 +34,20 @@ async function within<T>(promise: Promise<T>, what: () => string): Promise<T> {
   }
 }
 
-/** How far both sides got: our torrent's progress and peers, libtorrent's last progress line. */
-function progressOf(torrent: Torrent, lt: JsonLineChild<LtUtpEvent>): string {
+/** What a torrent's peers did (connects, disconnects with their reasons) and its warnings, for a deadline's error. */
+function record(torrent: Torrent): string[] {
+  const seen: string[] = [];
+  torrent.on('peer', (event) => seen.push(`${event.type} ${event.peer.key}${event.type === 'disconnect' ? `: ${event.reason.message}` : ''}`));
+  torrent.on('warning', (warning) => seen.push(`warning: ${warning.message}`));
+  return seen;
+}
+
+/** How far both sides got: our torrent's progress, peers and history, libtorrent's last progress line. */
+function progressOf(torrent: Torrent, history: readonly string[], lt: JsonLineChild<LtUtpEvent>): string {
   const { verifiedBytes, uploaded } = torrent.progress();
   const peers = torrent.peers().map((p) => `${p.key} ${p.direction} choking=${p.amChoking} interested=${p.peerInterested} up=${p.uploaded} down=${p.downloaded}`);
   const last = lt.events.filter((e) => e.event === 'progress').at(-1);
-  return `ours: verified ${verifiedBytes}, uploaded ${uploaded}, peers [${peers.join('; ')}]; libtorrent: ${JSON.stringify(last ?? 'no progress yet')}`;
+  return `ours: verified ${verifiedBytes}, uploaded ${uploaded}, peers [${peers.join('; ')}], history [${history.join('; ')}]; libtorrent: ${JSON.stringify(last ?? 'no progress yet')}`;
 }
 
 describeWithTools(['python3-libtorrent'], 'uTP with a libtorrent that has TCP off', () => {
@@ -70,7 +78,8 @@ describeWithTools(['python3-libtorrent'], 'uTP with a libtorrent that has TCP of
     const session = new Session({ port: 0, host: ourHost, utp: true });
     sessions.push(session);
     const torrent = await session.add(fixture.torrent, { savePath: target, peers: [{ host: ltHost, port }] });
-    await within(torrent.whenDone(), () => progressOf(torrent, seeder));
+    const history = record(torrent);
+    await within(torrent.whenDone(), () => progressOf(torrent, history, seeder));
     expect(torrent.progress().verifiedBytes).toBe(fixture.metainfo.totalLength);
     expect(await differences(fixture, target)).toEqual([]);
   }, 120_000);
@@ -87,12 +96,13 @@ describeWithTools(['python3-libtorrent'], 'uTP with a libtorrent that has TCP of
     sessions.push(session);
     const seeding = await session.add(fixture.torrent, { savePath: fixture.dir });
     await seeding.whenDone();
+    const history = record(seeding);
 
     const target = await makeTempDir('typetorrent-lt-utp-');
     dirs.push(target);
     const leecher = startLtUtpPeer({ torrentPath, savePath: target, leechFrom: session.port, host: ltHost });
     peers.push(leecher);
-    await within(leecher.waitFor('finished'), () => progressOf(seeding, leecher)); // libtorrent checked every piece's SHA-1
+    await within(leecher.waitFor('finished'), () => progressOf(seeding, history, leecher)); // libtorrent checked every piece's SHA-1
     expect(await differences(fixture, target)).toEqual([]);
     expect(seeding.progress().uploaded).toBeGreaterThanOrEqual(fixture.metainfo.totalLength);
   }, 120_000);
