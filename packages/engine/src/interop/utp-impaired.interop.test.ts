@@ -1,6 +1,7 @@
-// uTP over an impaired link: a session downloads from a uTP-only python3-libtorrent seeder through
-// an in-process UDP relay that loses 3% of the datagrams each way, delays them 20 ms (plus up to
-// 5 ms of jitter) and holds 2% back 30 ms more so later ones overtake them, from a fixed seed.
+// uTP over an impaired link: a session downloads from a uTP-only python3-libtorrent seeder, and a
+// uTP-only libtorrent leecher from a seeding session, each through an in-process UDP relay that
+// loses 3% of the datagrams each way, delays them 20 ms (plus up to 5 ms of jitter) and holds 2%
+// back 30 ms more so later ones overtake them, from a fixed seed.
 // Why not tc/netem in a network namespace (as lsd.interop.test.ts uses namespaces): this machine's
 // kernel has no netem qdisc (`tc qdisc add dev lo root netem delay 10ms` says "Specified qdisc kind
 // is unknown", in `unshare -rn` and in `ip netns` alike), so the faults come from the relay
@@ -15,6 +16,7 @@ import { UdpRelay } from '../testing/udp-relay.js';
 import { startLtUtpPeer, type LtUtpEvent } from './utp-lt-peer.js';
 import type { JsonLineChild } from '../testing/json-line-child.js';
 
+const IMPAIRMENT = { loss: 0.03, delayMs: 20, jitterMs: 5, reorder: 0.02, reorderMs: 30 };
 const FILES = [
   { path: ['one.bin'], length: 2 * 1024 * 1024 + 999 },
   { path: ['sub', 'two.bin'], length: 300_007 },
@@ -41,7 +43,7 @@ describeWithTools(['python3-libtorrent'], 'uTP through a lossy, slow, reordering
 
     const relay = await UdpRelay.start({
       upstream: { host: '127.0.0.1', port },
-      impairment: { loss: 0.03, delayMs: 20, jitterMs: 5, reorder: 0.02, reorderMs: 30 },
+      impairment: IMPAIRMENT,
       seed: 20261206,
     });
     closing.push(relay);
@@ -64,5 +66,33 @@ describeWithTools(['python3-libtorrent'], 'uTP through a lossy, slow, reordering
     expect(relay.stats.dropped.toClient).toBeGreaterThan(0);
     expect(relay.stats.dropped.toUpstream).toBeGreaterThan(0);
     expect(relay.stats.reordered.toClient).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('a uTP-only libtorrent leecher downloads from our seed through 3% loss, 20 ms delay and reordering, byte for byte', async () => {
+    const fixture = await makeFixture({ name: 'to-lt-utp-impaired', seed: 87, files: FILES, pieceLength: 64 * 1024 });
+    dirs.push(fixture.dir);
+    const torrentPath = await writeTorrentFile(fixture.dir, 'to-lt-utp-impaired', fixture.torrent);
+    const session = new Session({ port: 0, host: '127.0.0.1', utp: { tcp: false } });
+    closing.push(session);
+    const seeding = await session.add(fixture.torrent, { savePath: fixture.dir });
+    await seeding.whenDone();
+    const connected: string[] = [];
+    seeding.on('peer', (event) => {
+      if (event.type === 'connect') connected.push(event.peer.key);
+    });
+
+    const relay = await UdpRelay.start({ upstream: { host: '127.0.0.1', port: session.port }, impairment: IMPAIRMENT, seed: 20261207 });
+    closing.push(relay);
+    const target = await makeTempDir('typetorrent-lt-utp-impaired-');
+    dirs.push(target);
+    const leecher = startLtUtpPeer({ torrentPath, savePath: target, leechFrom: relay.port });
+    peers.push(leecher);
+    await leecher.waitFor('finished'); // libtorrent checked every piece's SHA-1
+
+    expect(await differences(fixture, target)).toEqual([]);
+    expect(new Set(connected)).toEqual(new Set([`127.0.0.1:${relay.port}`]));
+    expect(relay.stats.forwardedBytes.toClient).toBeGreaterThan(fixture.metainfo.totalLength);
+    expect(relay.stats.dropped.toClient).toBeGreaterThan(0);
+    expect(relay.stats.dropped.toUpstream).toBeGreaterThan(0);
   }, 180_000);
 });
