@@ -16,8 +16,10 @@ export const INTERVAL_TURNS = 16;
 /** One Node interval per period, shared by every callback of that period, spread over its turns. */
 interface Group {
   readonly handle: ReturnType<typeof setInterval>;
-  /** Callbacks by turn. */
-  readonly turns: Set<() => void>[];
+  /** Callbacks by turn, each with the first tick it may run on (a whole period after it joined). */
+  readonly turns: Map<() => void, number>[];
+  /** Ticks so far. */
+  ticks: number;
   /** Callbacks in all turns. */
   size: number;
   /** The turn the next callback joins (round robin, so turns stay even). */
@@ -34,8 +36,8 @@ const groups = new Map<number, Group>();
  * interval ticks INTERVAL_TURNS times a period and runs one turn's callbacks each time, so the saves
  * of thousands of stores opened at once are spread over the period (each save may open and fsync
  * the store's files: 1,000 at the same moment held 1,000 descriptors) rather than all run together.
- * Each callback runs once a period (the period rounded down to a whole number of turns); its first
- * run comes within one period of joining.
+ * Each callback runs once a period (the period rounded down to a whole number of turns), the first
+ * time between one and two periods after it joined (never sooner than a timer of its own would).
  */
 export const systemIntervals: IntervalTimers = {
   setInterval(callback, ms) {
@@ -43,16 +45,17 @@ export const systemIntervals: IntervalTimers = {
     const period = Math.min(Math.max(1, ms), MAX_INTERVAL_MS);
     let group = groups.get(period);
     if (group === undefined) {
-      const turns = Array.from({ length: INTERVAL_TURNS }, () => new Set<() => void>());
+      const turns = Array.from({ length: INTERVAL_TURNS }, () => new Map<() => void, number>());
       const handle = setInterval(() => {
         const current = groups.get(period);
         if (current === undefined) return;
+        const tick = ++current.ticks;
         const turn = current.turns[current.nextRun]!;
         current.nextRun = (current.nextRun + 1) % INTERVAL_TURNS;
-        for (const each of [...turn]) each();
+        for (const [each, first] of [...turn]) if (tick >= first) each();
       }, Math.max(1, Math.floor(period / INTERVAL_TURNS)));
       handle.unref();
-      group = { handle, turns, size: 0, nextJoin: 0, nextRun: 0 };
+      group = { handle, turns, ticks: 0, size: 0, nextJoin: 0, nextRun: 0 };
       groups.set(period, group);
     }
     // Wrapped, so one callback given twice is two entries, as with two Node intervals.
@@ -60,7 +63,7 @@ export const systemIntervals: IntervalTimers = {
     const joined = group;
     const turn = joined.turns[joined.nextJoin]!;
     joined.nextJoin = (joined.nextJoin + 1) % INTERVAL_TURNS;
-    turn.add(entry);
+    turn.set(entry, joined.ticks + INTERVAL_TURNS);
     joined.size++;
     return () => {
       if (!turn.delete(entry)) return;
