@@ -7,6 +7,7 @@ import { checkPieces, type CheckOptions, type CheckProgress } from './check.js';
 import { StorageError, throwIfAborted, toStorageError } from './errors.js';
 import { inlineHasher, type Hasher } from './hasher.js';
 import { systemIntervals, type IntervalTimers } from './interval-timers.js';
+import { autosaves } from './task-gate.js';
 import { PieceAssembler, type BlockResult } from './piece-assembler.js';
 import { PieceSet } from './piece-set.js';
 import { decodeResume, encodeResume, type ResumeData } from './resume-data.js';
@@ -73,6 +74,8 @@ export class PieceStore {
   /** Resume saves, selection changes and rechecks run one at a time, in call order. */
   #queue: Promise<unknown> = Promise.resolve();
   #stopAutosave: (() => void) | undefined;
+  /** A periodic save is queued or running (the next period does not queue another). */
+  #autosaving = false;
   #closed = false;
   #bootId: string | undefined;
   /** Verified pieces known to be fsynced (some may have been discarded since). */
@@ -438,8 +441,15 @@ export class PieceStore {
   }
 
   #autosave(onError: ((error: StorageError) => void) | undefined): void {
-    if (this.#closed || !this.#dirty) return;
-    this.#serially(() => this.#save({ durable: true })).catch((error: unknown) => onError?.(toStorageError(error, undefined)));
+    if (this.#closed || !this.#dirty || this.#autosaving) return;
+    this.#autosaving = true;
+    // Through the process's gate: thousands of stores due at once save a few at a time.
+    autosaves
+      .run(async () => {
+        if (!this.#closed && this.#dirty) await this.#serially(() => this.#save({ durable: true }));
+      })
+      .catch((error: unknown) => onError?.(toStorageError(error, undefined)))
+      .finally(() => (this.#autosaving = false));
   }
 
   async #loadResume(signal: AbortSignal | undefined): Promise<ResumeData | undefined> {
