@@ -7,7 +7,7 @@ import { checkPieces, type CheckOptions, type CheckProgress } from './check.js';
 import { StorageError, throwIfAborted, toStorageError } from './errors.js';
 import { inlineHasher, type Hasher } from './hasher.js';
 import { systemIntervals, type IntervalTimers } from './interval-timers.js';
-import { autosaves } from './task-gate.js';
+import { autosaves, resumeLoads } from './task-gate.js';
 import { PieceAssembler, type BlockResult } from './piece-assembler.js';
 import { PieceSet } from './piece-set.js';
 import { decodeResume, encodeResume, type ResumeData } from './resume-data.js';
@@ -453,7 +453,10 @@ export class PieceStore {
   }
 
   async #loadResume(signal: AbortSignal | undefined): Promise<ResumeData | undefined> {
-    const bytes = await this.#resume?.load({ signal });
+    const resume = this.#resume;
+    if (resume === undefined) return undefined;
+    // A few at a time across the process: each read holds a descriptor (see task-gate.ts).
+    const bytes = await resumeLoads.run(async () => await resume.load({ signal }));
     if (bytes === undefined) return undefined;
     const decoded = decodeResume(bytes, {
       infoHash: this.torrent.infoHash,
