@@ -31,6 +31,7 @@ def main():
     parser.add_argument("--save", required=True)
     parser.add_argument("--leech", type=int, default=0)
     parser.add_argument("--host", default="127.0.0.1", help="listen (and dial) on this loopback address")
+    parser.add_argument("--no-dial", action="store_true", help="never connect out: peers reach it only by dialling its port (a test relay stays the one path)")
     args = parser.parse_args()
     host = args.host
     listen = ("[%s]" % host if ":" in host else host) + ":0"
@@ -44,7 +45,7 @@ def main():
         "enable_incoming_tcp": False,
         "enable_outgoing_tcp": False,
         "enable_incoming_utp": True,
-        "enable_outgoing_utp": True,
+        "enable_outgoing_utp": not args.no_dial,
         "allow_multiple_connections_per_ip": True,
         # Plaintext when it dials: the test reads its BitTorrent handshake (MSE would come first).
         "out_enc_policy": 2,

@@ -22,12 +22,15 @@ export interface LtUtpPeerOptions {
   readonly leechFrom?: number;
   /** The loopback address it listens and dials on (default 127.0.0.1; '::1' for IPv6). */
   readonly host?: string;
+  /** A seeder that never connects out, not even back to a peer's advertised listen port. */
+  readonly noDial?: boolean;
 }
 
 /** Starts it; wait for 'seeding' (a seeder's port) or 'finished' (a leecher checked every piece). */
 export function startLtUtpPeer(options: LtUtpPeerOptions): JsonLineChild<LtUtpEvent> {
   const args = ['-u', SCRIPT, '--torrent', options.torrentPath, '--save', options.savePath, '--host', options.host ?? '127.0.0.1'];
   if (options.leechFrom !== undefined) args.push('--leech', String(options.leechFrom));
+  if (options.noDial === true) args.push('--no-dial');
   const child = spawn(SYSTEM_PYTHON, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   return jsonLineChild<LtUtpEvent>(child, 'uTP-only libtorrent', (event) => (event.event === 'error' ? event.message : undefined));
 }
