@@ -13,7 +13,7 @@ import { Session } from '../session/session.js';
 import { differences, makeFixture } from '../testing/fixtures.js';
 import { writeTorrentFile } from '../testing/swarm-helpers.js';
 import { UdpRelay } from '../testing/udp-relay.js';
-import { startLtUtpPeer, type LtUtpEvent } from './utp-lt-peer.js';
+import { progressOf, recordPeers, startLtUtpPeer, withinDeadline, type LtUtpEvent } from './utp-lt-peer.js';
 import type { JsonLineChild } from '../testing/json-line-child.js';
 
 const IMPAIRMENT = { loss: 0.03, delayMs: 20, jitterMs: 5, reorder: 0.02, reorderMs: 30 };
@@ -59,7 +59,8 @@ describeWithTools(['python3-libtorrent'], 'uTP through a lossy, slow, reordering
     torrent.on('peer', (event) => {
       if (event.type === 'connect') connected.push(event.peer.key);
     });
-    await torrent.whenDone();
+    const history = recordPeers(torrent);
+    await withinDeadline(torrent.whenDone(), () => progressOf(torrent, history, seeder));
 
     expect(await differences(fixture, target)).toEqual([]);
     // Every connection went through the relay (none straight to the seeder), which impaired it both ways.
@@ -82,6 +83,7 @@ describeWithTools(['python3-libtorrent'], 'uTP through a lossy, slow, reordering
     seeding.on('peer', (event) => {
       if (event.type === 'connect') connected.push(event.peer.key);
     });
+    const history = recordPeers(seeding);
 
     const relay = await UdpRelay.start({ upstream: { host: '127.0.0.1', port: session.port }, impairment: IMPAIRMENT, seed: 20261207 });
     closing.push(relay);
@@ -89,7 +91,7 @@ describeWithTools(['python3-libtorrent'], 'uTP through a lossy, slow, reordering
     dirs.push(target);
     const leecher = startLtUtpPeer({ torrentPath, savePath: target, leechFrom: relay.port });
     peers.push(leecher);
-    await leecher.waitFor('finished'); // libtorrent checked every piece's SHA-1
+    await withinDeadline(leecher.waitFor('finished'), () => progressOf(seeding, history, leecher)); // libtorrent checked every piece's SHA-1
 
     expect(await differences(fixture, target)).toEqual([]);
     expect(new Set(connected)).toEqual(new Set([`127.0.0.1:${relay.port}`]));

@@ -1,10 +1,12 @@
 // The uTP-only python3-libtorrent of the uTP interop tests (../../../utp/test/lt_utp_peer.py): TCP
 // off both ways, a seeder that checks its data and serves it, or a leecher that dials one port and
-// reports when it has checked every piece. Test helper, not exported by the package.
+// reports when it has checked every piece; and a deadline for a transfer with it whose error says
+// how far both sides got. Test helper, not exported by the package.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { SYSTEM_PYTHON } from '@typetorrent/testkit';
 import { jsonLineChild, type JsonLineChild } from '../testing/json-line-child.js';
+import type { Torrent } from '../torrent/torrent.js';
 
 const SCRIPT = fileURLToPath(new URL('../../../utp/test/lt_utp_peer.py', import.meta.url));
 
@@ -33,4 +35,36 @@ export function startLtUtpPeer(options: LtUtpPeerOptions): JsonLineChild<LtUtpEv
   if (options.noDial === true) args.push('--no-dial');
   const child = spawn(SYSTEM_PYTHON, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   return jsonLineChild<LtUtpEvent>(child, 'uTP-only libtorrent', (event) => (event.event === 'error' ? event.message : undefined));
+}
+
+/** A transfer's own deadline: generous (seconds on an idle machine), but it fails with what both sides saw. */
+export const TRANSFER_DEADLINE_MS = 90_000;
+
+/** `promise`, or a rejection saying `what()` once TRANSFER_DEADLINE_MS passed. */
+export async function withinDeadline<T>(promise: Promise<T>, what: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no end after ${TRANSFER_DEADLINE_MS} ms: ${what()}`)), TRANSFER_DEADLINE_MS);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** What a torrent's peers did (connects, disconnects with their reasons) and its warnings, for a deadline's error. */
+export function recordPeers(torrent: Torrent): string[] {
+  const seen: string[] = [];
+  torrent.on('peer', (event) => seen.push(`${event.type} ${event.peer.key}${event.type === 'disconnect' ? `: ${event.reason.message}` : ''}`));
+  torrent.on('warning', (warning) => seen.push(`warning: ${warning.message}`));
+  return seen;
+}
+
+/** How far both sides got: our torrent's progress, peers and history, libtorrent's last progress line. */
+export function progressOf(torrent: Torrent, history: readonly string[], lt: JsonLineChild<LtUtpEvent>): string {
+  const { verifiedBytes, uploaded } = torrent.progress();
+  const peers = torrent.peers().map((p) => `${p.key} ${p.direction} choking=${p.amChoking} interested=${p.peerInterested} up=${p.uploaded} down=${p.downloaded}`);
+  const last = lt.events.filter((e) => e.event === 'progress').at(-1);
+  return `ours: verified ${verifiedBytes}, uploaded ${uploaded}, peers [${peers.join('; ')}], history [${history.join('; ')}]; libtorrent: ${JSON.stringify(last ?? 'no progress yet')}`;
 }

@@ -10,45 +10,13 @@ import { Session } from '../session/session.js';
 import type { JsonLineChild } from '../testing/json-line-child.js';
 import { differences, makeFixture } from '../testing/fixtures.js';
 import { writeTorrentFile } from '../testing/swarm-helpers.js';
-import type { Torrent } from '../torrent/torrent.js';
-import { startLtUtpPeer, type LtUtpEvent } from './utp-lt-peer.js';
+import { progressOf, recordPeers, startLtUtpPeer, withinDeadline, type LtUtpEvent } from './utp-lt-peer.js';
 
 const FILES = [
   { path: ['one.bin'], length: 5 * 1024 * 1024 + 4321 },
   { path: ['sub', 'two.bin'], length: 700_001 },
   { path: ['empty.bin'], length: 0 },
 ];
-
-/** A transfer's own deadline: generous (seconds on an idle machine), but it fails with what both sides saw. */
-const TRANSFER_DEADLINE_MS = 90_000;
-
-async function within<T>(promise: Promise<T>, what: () => string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no end after ${TRANSFER_DEADLINE_MS} ms: ${what()}`)), TRANSFER_DEADLINE_MS);
-  });
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** What a torrent's peers did (connects, disconnects with their reasons) and its warnings, for a deadline's error. */
-function record(torrent: Torrent): string[] {
-  const seen: string[] = [];
-  torrent.on('peer', (event) => seen.push(`${event.type} ${event.peer.key}${event.type === 'disconnect' ? `: ${event.reason.message}` : ''}`));
-  torrent.on('warning', (warning) => seen.push(`warning: ${warning.message}`));
-  return seen;
-}
-
-/** How far both sides got: our torrent's progress, peers and history, libtorrent's last progress line. */
-function progressOf(torrent: Torrent, history: readonly string[], lt: JsonLineChild<LtUtpEvent>): string {
-  const { verifiedBytes, uploaded } = torrent.progress();
-  const peers = torrent.peers().map((p) => `${p.key} ${p.direction} choking=${p.amChoking} interested=${p.peerInterested} up=${p.uploaded} down=${p.downloaded}`);
-  const last = lt.events.filter((e) => e.event === 'progress').at(-1);
-  return `ours: verified ${verifiedBytes}, uploaded ${uploaded}, peers [${peers.join('; ')}], history [${history.join('; ')}]; libtorrent: ${JSON.stringify(last ?? 'no progress yet')}`;
-}
 
 describeWithTools(['python3-libtorrent'], 'uTP with a libtorrent that has TCP off', () => {
   const dirs: string[] = [];
@@ -78,8 +46,8 @@ describeWithTools(['python3-libtorrent'], 'uTP with a libtorrent that has TCP of
     const session = new Session({ port: 0, host: ourHost, utp: true });
     sessions.push(session);
     const torrent = await session.add(fixture.torrent, { savePath: target, peers: [{ host: ltHost, port }] });
-    const history = record(torrent);
-    await within(torrent.whenDone(), () => progressOf(torrent, history, seeder));
+    const history = recordPeers(torrent);
+    await withinDeadline(torrent.whenDone(), () => progressOf(torrent, history, seeder));
     expect(torrent.progress().verifiedBytes).toBe(fixture.metainfo.totalLength);
     expect(await differences(fixture, target)).toEqual([]);
   }, 120_000);
@@ -96,13 +64,13 @@ describeWithTools(['python3-libtorrent'], 'uTP with a libtorrent that has TCP of
     sessions.push(session);
     const seeding = await session.add(fixture.torrent, { savePath: fixture.dir });
     await seeding.whenDone();
-    const history = record(seeding);
+    const history = recordPeers(seeding);
 
     const target = await makeTempDir('typetorrent-lt-utp-');
     dirs.push(target);
     const leecher = startLtUtpPeer({ torrentPath, savePath: target, leechFrom: session.port, host: ltHost });
     peers.push(leecher);
-    await within(leecher.waitFor('finished'), () => progressOf(seeding, history, leecher)); // libtorrent checked every piece's SHA-1
+    await withinDeadline(leecher.waitFor('finished'), () => progressOf(seeding, history, leecher)); // libtorrent checked every piece's SHA-1
     expect(await differences(fixture, target)).toEqual([]);
     expect(seeding.progress().uploaded).toBeGreaterThanOrEqual(fixture.metainfo.totalLength);
   }, 120_000);
