@@ -139,8 +139,14 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
 
   /** Fetches the metadata when it is not known, then checks the data and runs. */
   protected async _begin(fullCheck: boolean): Promise<void> {
-    // A magnet is a download from the start: it waits for a download slot before fetching.
-    if (this._metainfo === undefined && (!(await this._admitted('download', undefined)) || !(await this._fetchMetadata()))) return;
+    // A magnet is a download from the start: it waits for a download slot before fetching. Granted,
+    // it enters fetching-metadata at once (before `session.add` returns), not a microtask later.
+    if (this._metainfo !== undefined) {
+      await this._check(fullCheck);
+      return;
+    }
+    const admitted = this._admitted('download', undefined);
+    if (!(admitted === true ? await this._fetchMetadata() : await admitted)) return;
     await this._check(fullCheck);
   }
 
@@ -322,9 +328,13 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
    * Asks the session's active queue for a slot (session/active-queue.ts); without one the torrent enters `queued`
    * and waits for `queueChanged`. `run`: the checked data, kept while queued.
    */
-  protected async _admitted(kind: ActiveKind, run: Running | undefined): Promise<boolean> {
+  protected _admitted(kind: ActiveKind, run: Running | undefined): true | Promise<false> {
     const slots = this._services.activeSlots;
     if (slots === undefined || slots.want(this, kind)) return true;
+    return this.#enterQueued(run);
+  }
+
+  async #enterQueued(run: Running | undefined): Promise<false> {
     await this._leaveActive('queued'); // a magnet's peers and trackers, kept through its fetch and check
     this._enter({ kind: 'queued', run }, { state: 'queued' });
     return false;
