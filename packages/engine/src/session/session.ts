@@ -29,6 +29,7 @@ import { DEFAULT_TUNING, type EngineTuning } from '../tuning.js';
 import { Budget, DEFAULT_MAX_CONNECTING, DEFAULT_MAX_CONNECTIONS } from './budget.js';
 import { sessionPacer, sessionQueue, type ActiveLimits, type ActiveQueue, type AnnouncePacer, type QueueingOptions } from './queueing.js';
 import { CheckQueue } from './check-queue.js';
+import { DHT_LOOKUPS_AT_ONCE } from '../torrent/dht-announcer.js';
 import { fileLimitWarning, openFileLimit } from './file-limit.js';
 import { Listener } from './listener.js';
 import { SessionDht, type SessionDhtOptions } from './session-dht.js';
@@ -196,6 +197,7 @@ export class Session extends EventEmitter<SessionEvents> {
       hasher: options.hasher ?? this.#hasher,
       openFiles: new OpenFilePool({ capacity: options.maxOpenFiles ?? MAX_OPEN_FILES }),
       checkSlots: new CheckQueue(options.maxChecking),
+      dhtTurns: this.#dht === undefined ? undefined : new CheckQueue(DHT_LOOKUPS_AT_ONCE),
       activeSlots: this.#queue,
       announcePacing: this.#pacer,
       // One interval for every active torrent, not one each (issue 17: idle seeds cost CPU).

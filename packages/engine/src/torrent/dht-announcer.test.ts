@@ -1,6 +1,7 @@
 // The DHT peer source on a hand-driven clock and a scripted DHT: when it looks up and announces.
 import { describe, expect, it } from '@jest/globals';
 import { ManualClock } from '../testing/manual-clock.js';
+import { CheckQueue } from '../session/check-queue.js';
 import { DHT_REANNOUNCE_MS, DHT_RETRY_MS, DhtAnnouncer } from './dht-announcer.js';
 import type { DhtService } from './dht-service.js';
 import type { Endpoint } from './types.js';
@@ -76,5 +77,53 @@ describe('DhtAnnouncer', () => {
     clock.advance(DHT_REANNOUNCE_MS);
     await settle();
     expect(dht.lookups).toBe(1);
+  });
+
+  it('takes turns: with two turns, ten torrents have at most two lookups running, and each ending lets the next start', async () => {
+    const clock = new ManualClock();
+    let running = 0;
+    let most = 0;
+    const ends: (() => void)[] = [];
+    class HangingDht extends ScriptedDht {
+      override async *lookup(): AsyncIterable<Endpoint> {
+        this.lookups++;
+        running++;
+        most = Math.max(most, running);
+        try {
+          await new Promise<void>((resolve) => ends.push(resolve));
+          yield* this.peers;
+        } finally {
+          running--;
+        }
+      }
+    }
+    const dht = new HangingDht();
+    const turns = new CheckQueue(2);
+    const sources = Array.from({ length: 10 }, () => new DhtAnnouncer(dht, clock, new Uint8Array(20), { port: () => 7000, turns, found: () => undefined, warn: () => undefined }));
+    for (const source of sources) source.start();
+    await settle();
+    expect([dht.lookups, turns.waiting]).toEqual([2, 8]);
+    for (let ended = 0; ended < 10; ended++) {
+      ends.shift()?.();
+      await settle();
+    }
+    expect([dht.lookups, dht.announces.length, most, turns.running, turns.waiting]).toEqual([10, 10, 2, 0, 0]);
+    for (const source of sources) source.stop();
+  });
+
+  it('a torrent stopped while waiting for its turn leaves the line', async () => {
+    const clock = new ManualClock();
+    const dht = new ScriptedDht();
+    const turns = new CheckQueue(1);
+    const release = await turns.take();
+    const source = new DhtAnnouncer(dht, clock, new Uint8Array(20), { port: () => 7000, turns, found: () => undefined, warn: () => undefined });
+    source.start();
+    await settle();
+    expect(turns.waiting).toBe(1);
+    source.stop();
+    await settle();
+    release();
+    await settle();
+    expect([turns.waiting, turns.running, dht.lookups]).toEqual([0, 0, 0]);
   });
 });

@@ -4,6 +4,7 @@
 import type { Cancel, Clock } from '../clock.js';
 import { EngineError, describeError } from '../errors.js';
 import type { DhtService } from './dht-service.js';
+import type { CheckSlots } from './services.js';
 import type { Endpoint } from './types.js';
 
 export const DHT_REANNOUNCE_MS = 15 * 60_000;
@@ -15,9 +16,18 @@ export const DHT_RETRY_MS = 5_000;
 /** Peers handed to the swarm at once while a lookup runs. */
 const BATCH = 16;
 
+/**
+ * Lookups (each with its announce) running at once across a session's torrents: a restart of 1,000
+ * torrents would otherwise start 1,000 lookups, some 3,000 queries, in one instant (issue 17).
+ * libtorrent announces its torrents to the DHT one at a time, spread over its 15-minute interval.
+ */
+export const DHT_LOOKUPS_AT_ONCE = 8;
+
 export interface DhtAnnouncerHooks {
   /** Our TCP port (0: not listening, nothing to announce). */
   port(): number;
+  /** The session's turns at looking up (see DHT_LOOKUPS_AT_ONCE); undefined: no waiting. */
+  readonly turns?: CheckSlots | undefined;
   found(peers: readonly Endpoint[]): void;
   warn(warning: EngineError): void;
 }
@@ -67,7 +77,9 @@ export class DhtAnnouncer {
   async #round(signal: AbortSignal): Promise<void> {
     let found = 0;
     let announcedTo = 0;
+    let release: (() => void) | undefined;
     try {
+      release = await this.#hooks.turns?.take(signal);
       let batch: Endpoint[] = [];
       for await (const peer of this.#dht.lookup(this.#infoHash, { signal })) {
         found++;
@@ -83,6 +95,8 @@ export class DhtAnnouncer {
       else announcedTo = 1; // nothing to announce: only the lookup counts
     } catch (error) {
       if (!signal.aborted) this.#hooks.warn(new EngineError('DHT', `DHT lookup failed: ${describeError(error)}`, { cause: error }));
+    } finally {
+      release?.();
     }
     if (signal.aborted) return;
     this.#timer = this.#clock.setTimeout(() => {

@@ -68,6 +68,8 @@ export interface SessionServices {
   readonly openFiles?: OpenFilePool | undefined;
   /** Turns at hashing data on disk; undefined: every torrent checks at once. */
   readonly checkSlots?: CheckSlots | undefined;
+  /** Turns at DHT lookups (torrent/dht-announcer.ts); undefined: every torrent looks up at once. */
+  readonly dhtTurns?: CheckSlots | undefined;
   /** The session's active downloads/seeds queue; undefined: every started torrent runs. */
   readonly activeSlots?: ActiveSlots | undefined;
   /** The session's pace for tracker announces; undefined: each announces at once, intervals as given. */

@@ -115,6 +115,7 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
         ? undefined
         : new DhtAnnouncer(services.dht, services.clock, this.infoHash, {
             port: () => services.listenPort(),
+            turns: services.dhtTurns,
             found: (peers) => this._conn.host.swarm.add(peers, 'dht'),
             warn: (warning) => this._warn(warning),
           });
@@ -141,12 +142,8 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
   protected async _begin(fullCheck: boolean): Promise<void> {
     // A magnet is a download from the start: it waits for a download slot before fetching. Granted,
     // it enters fetching-metadata at once (before `session.add` returns), not a microtask later.
-    if (this._metainfo !== undefined) {
-      await this._check(fullCheck);
-      return;
-    }
-    const admitted = this._admitted('download', undefined);
-    if (!(admitted === true ? await this._fetchMetadata() : await admitted)) return;
+    const admitted = this._metainfo === undefined ? this._admitted('download', undefined) : undefined;
+    if (admitted !== undefined && !(admitted === true ? await this._fetchMetadata() : await admitted)) return;
     await this._check(fullCheck);
   }
 
