@@ -9,7 +9,7 @@ import { UtpError } from './errors.js';
 import { Ledbat } from './ledbat.js';
 import { encodeHeaderBefore, encodePacket, PacketType, type Packet } from './packet.js';
 import type { ResolvedConnectionOptions } from './options.js';
-import { ReceiveBuffer } from './receive-buffer.js';
+import { MAX_ACK_SACK_BYTES, MAX_DATA_SACK_BYTES, ReceiveBuffer } from './receive-buffer.js';
 import { RttEstimator } from './rtt.js';
 import { handleAck } from './ack.js';
 import { SendBuffer, type OutgoingPacket } from './send-buffer.js';
@@ -202,6 +202,7 @@ export class Connection {
     let at = this.lastSent + this.options.keepAliveMs;
     if (this.send.outstanding > 0 || this.state === 'syn-sent') at = Math.min(at, this.timerStart + this.rtt.rto);
     if (this.options.idleTimeoutMs > 0) at = Math.min(at, this.lastReceived + this.options.idleTimeoutMs);
+    if (this.recv.hasGap) at = Math.min(at, this.lastReceived + this.silentPeerMs);
     if (this.probeAt !== undefined) at = Math.min(at, this.probeAt);
     return at;
   }
@@ -216,6 +217,9 @@ export class Connection {
     if (this.state === 'syn-recv') return this.close(undefined, true);
     if (this.options.idleTimeoutMs > 0 && now >= this.lastReceived + this.options.idleTimeoutMs) {
       return this.close(new UtpError('ETIMEDOUT', 'nothing received within the idle timeout'), true);
+    }
+    if (this.recv.hasGap && now >= this.lastReceived + this.silentPeerMs) {
+      return this.close(new UtpError('ETIMEDOUT', 'the peer went silent with data missing'), true);
     }
     if ((this.send.outstanding > 0 || this.state === 'syn-sent') && now >= this.timerStart + this.rtt.rto) return this.timeout(now);
     if (this.probeAt !== undefined && now >= this.probeAt) return this.pump();
@@ -275,6 +279,17 @@ export class Connection {
     }
     this.pump();
     this.checkClosed();
+  }
+
+  /**
+   * A peer that owes us packets (a gap before ones we hold) resends the missing one at each of its
+   * timeouts; silent for as long as a sender retries before giving up (our own schedule on this
+   * path), it is gone. libtorrent gives up after a packet's third transmission and then forgets the
+   * connection without a RESET (it answers no packet of a connection it does not know), so nothing
+   * else would tell us while we have nothing of our own in flight.
+   */
+  private get silentPeerMs(): number {
+    return this.rtt.retryScheduleMs(this.options.maxRetransmits);
   }
 
   /** Called by the ack handler: an ack released this much; restart the retransmission timer. */
@@ -360,7 +375,7 @@ export class Connection {
   transmit(type: PacketType, seq: number, payload: Uint8Array, connectionId = this.sendId, datagram?: Uint8Array): void {
     const packet = this.header(type, seq, payload, connectionId);
     if (type !== PacketType.SYN) {
-      const sack = this.recv.sackMask();
+      const sack = this.recv.sackMask(payload.length === 0 ? MAX_ACK_SACK_BYTES : MAX_DATA_SACK_BYTES);
       if (sack !== undefined) packet.sack = sack;
     }
     this.ackPending = false;

@@ -35,7 +35,11 @@ export interface ConnectionOptions {
   slowStart?: boolean;
   /** Send an ack after this long without sending anything (keeps NAT mappings; libtorrent: ~30 s). */
   keepAliveMs?: number;
-  /** Give up after this many timeouts in a row without progress. */
+  /**
+   * Give up after this many timeouts in a row without progress (about 15 s at the 500 ms minimum
+   * timeout, doubling), as libutp does after 4; libtorrent after a packet's third transmission. A
+   * peer with a gap before data we hold is judged gone after as long without a packet.
+   */
   maxRetransmits?: number;
   /** SYN retransmissions before ETIMEDOUT (1, 2, 4 s apart). */
   maxSynRetransmits?: number;
@@ -57,7 +61,7 @@ export const DEFAULT_CONNECTION_OPTIONS: ResolvedConnectionOptions = {
   gainBytes: 3000,
   slowStart: true,
   keepAliveMs: 29_000,
-  maxRetransmits: 8,
+  maxRetransmits: 4,
   maxSynRetransmits: 3,
   idleTimeoutMs: 0,
   maxReorder: 4096,

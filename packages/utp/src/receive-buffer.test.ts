@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ReceiveBuffer } from './receive-buffer.js';
+import { MAX_ACK_SACK_BYTES, ReceiveBuffer } from './receive-buffer.js';
 
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
 const flat = (chunks: Uint8Array[]): number[] => chunks.flatMap((c) => Array.from(c));
@@ -31,6 +31,17 @@ describe('ReceiveBuffer', () => {
     expect(Array.from(r.sackMask() ?? [])).toEqual([0b0000_0001, 0b0000_0010, 0, 0]);
     r.receive(140, bytes(1), false);
     expect(r.sackMask()?.length).toBe(8);
+  });
+
+  it('sizes the mask to what it holds past the gap: up to 256 packets on data, 2016 on a pure ack', () => {
+    const r = new ReceiveBuffer(100, 10_000_000, 4096);
+    r.receive(102 + 300, bytes(1), false);
+    expect(r.sackMask()?.length).toBe(32); // a data packet's: 1400 + 20 + 34 bytes fit libtorrent's 1500-byte buffer
+    const wide = r.sackMask(MAX_ACK_SACK_BYTES);
+    expect(wide?.length).toBe(40); // whole 32-bit words up to bit 300
+    expect(wide?.[300 >> 3]).toBe(1 << (300 & 7));
+    r.receive(102 + 3000, bytes(1), false);
+    expect(r.sackMask(MAX_ACK_SACK_BYTES)?.length).toBe(252);
   });
 
   it('reaches end of stream only when everything before the FIN arrived, and drops data after it', () => {

@@ -12,8 +12,19 @@ export type ReceiveOutcome =
   /** Too far ahead, past the window, or after the FIN: dropped unacknowledged. */
   | 'dropped';
 
-/** Largest SACK mask we send, in bytes (covers 256 packets past the gap). */
-const MAX_SACK_BYTES = 32;
+/**
+ * Largest SACK mask on a packet with payload, in bytes (256 packets past the gap): 1400 bytes of
+ * payload, the header and 34 bytes of extension fit libtorrent's 1500-byte datagram buffer.
+ */
+export const MAX_DATA_SACK_BYTES = 32;
+/**
+ * Largest SACK mask on a pure ack: 252 bytes (2016 packets past the gap), the most whole 32-bit
+ * words the one-byte extension length holds. A sender counts every packet the mask leaves out as
+ * still in flight (libtorrent sizes its own mask to cover its whole reorder buffer), so a mask
+ * shorter than what we hold past a gap fills its window with packets we already have, and it
+ * stalls until its retransmission timeout.
+ */
+export const MAX_ACK_SACK_BYTES = 252;
 
 export class ReceiveBuffer {
   /** The last sequence number received in order (the peer's ack_nr to us). */
@@ -87,12 +98,20 @@ export class ReceiveBuffer {
     return chunks;
   }
 
-  /** The SACK bitmask (bit i: ackNr + 2 + i arrived), or undefined with nothing out of order. */
-  sackMask(): Uint8Array | undefined {
+  /** True while packets wait ahead of a gap: the peer still owes us the missing ones. */
+  get hasGap(): boolean {
+    return this.ahead.size > 0;
+  }
+
+  /**
+   * The SACK bitmask (bit i: ackNr + 2 + i arrived), at most `maxBytes` long (a multiple of 4), or
+   * undefined with nothing out of order.
+   */
+  sackMask(maxBytes = MAX_DATA_SACK_BYTES): Uint8Array | undefined {
     if (this.ahead.size === 0) return undefined;
     let furthest = 0;
     for (const seq of this.ahead.keys()) furthest = Math.max(furthest, seqDistance(this.ackNr, seq) - 2);
-    const bytes = Math.min(MAX_SACK_BYTES, Math.ceil((furthest + 1) / 32) * 4);
+    const bytes = Math.min(maxBytes, Math.ceil((furthest + 1) / 32) * 4);
     const mask = new Uint8Array(bytes);
     for (const seq of this.ahead.keys()) {
       const bit = seqDistance(this.ackNr, seq) - 2;

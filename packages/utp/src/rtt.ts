@@ -31,8 +31,23 @@ export class RttEstimator {
 
   /** The current timeout, back-off included. */
   get rto(): number {
-    const base = this.hasSample ? Math.max(this.rtt + 4 * this.rttVar, MIN_RTO_MS) : INITIAL_RTO_MS;
-    return Math.min(base * this.backoff, MAX_RTO_MS);
+    return Math.min(this.unbackedRto * this.backoff, MAX_RTO_MS);
+  }
+
+  /** The timeout before any back-off. */
+  private get unbackedRto(): number {
+    return this.hasSample ? Math.max(this.rtt + 4 * this.rttVar, MIN_RTO_MS) : INITIAL_RTO_MS;
+  }
+
+  /**
+   * How long a sender keeps retransmitting before it gives up after `retries` timeouts in a row:
+   * `retries + 1` timeouts from the current one without back-off, each double the last (capped).
+   */
+  retryScheduleMs(retries: number): number {
+    const base = this.unbackedRto;
+    let total = 0;
+    for (let i = 0; i <= retries; i++) total += Math.min(base * 2 ** i, MAX_RTO_MS);
+    return total;
   }
 
   /** A timeout fired: double the next one. */
