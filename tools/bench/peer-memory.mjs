@@ -28,6 +28,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
+import { bundleEngine } from './lib/engine-bundle.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -182,43 +183,7 @@ function readLines(stream) {
 // ---- parent: the peers ----------------------------------------------------------------------------
 
 async function bundle(work) {
-  let source = root;
-  if (opts.rev !== undefined) {
-    source = path.join(work, 'rev');
-    fs.mkdirSync(source, { recursive: true });
-    const archive = spawnSync('sh', ['-c', `git -C "${root}" archive "${opts.rev}" packages | tar -x -C "${source}"`], { stdio: 'inherit' });
-    if (archive.status !== 0) throw new Error(`git archive ${opts.rev} failed`);
-  }
-  const packages = path.join(source, 'packages');
-  const alias = {};
-  for (const name of fs.readdirSync(packages)) {
-    const manifest = path.join(packages, name, 'package.json');
-    if (!fs.existsSync(manifest)) continue;
-    const { name: packageName } = JSON.parse(fs.readFileSync(manifest, 'utf8'));
-    alias[packageName] = path.join(packages, name, 'src', 'index.ts');
-    const nested = path.join(packages, name, 'src', 'node', 'index.ts');
-    const flat = path.join(packages, name, 'src', 'node.ts');
-    if (fs.existsSync(nested)) alias[`${packageName}/node`] = nested;
-    else if (fs.existsSync(flat)) alias[`${packageName}/node`] = flat;
-  }
-  const { build } = await import('esbuild');
-  const outfile = path.join(work, 'engine-bundle.mjs');
-  await build({
-    stdin: {
-      contents: "export * from '@typetorrent/engine'; export { createTorrent, parseTorrent } from '@typetorrent/metainfo'; export { NullStorage } from '@typetorrent/storage'; export * as wire from '@typetorrent/peer-wire';",
-      resolveDir: root,
-      loader: 'ts',
-    },
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    alias,
-    conditions: ['@typetorrent/source'],
-    logLevel: 'silent',
-  });
-  return outfile;
+  return await bundleEngine(work, opts.rev, "export * from '@typetorrent/engine'; export { createTorrent, parseTorrent } from '@typetorrent/metainfo'; export { NullStorage } from '@typetorrent/storage'; export * as wire from '@typetorrent/peer-wire';");
 }
 
 /**

@@ -36,6 +36,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { bundleEngine } from './lib/engine-bundle.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -244,46 +245,7 @@ function print(object) {
 // ---- parent --------------------------------------------------------------------------------------
 
 async function bundle(work) {
-  let source = root;
-  if (opts.rev !== undefined) {
-    source = path.join(work, 'rev');
-    fs.mkdirSync(source, { recursive: true });
-    const archive = spawnSync('sh', ['-c', `git -C "${root}" archive "${opts.rev}" packages | tar -x -C "${source}"`], { stdio: 'inherit' });
-    if (archive.status !== 0) throw new Error(`git archive ${opts.rev} failed`);
-  }
-  // Workspace packages of the chosen source, everything else from the repository's node_modules.
-  const packages = path.join(source, 'packages');
-  const alias = {};
-  for (const name of fs.readdirSync(packages)) {
-    const manifest = path.join(packages, name, 'package.json');
-    if (!fs.existsSync(manifest)) continue;
-    const { name: packageName } = JSON.parse(fs.readFileSync(manifest, 'utf8'));
-    alias[packageName] = path.join(packages, name, 'src', 'index.ts');
-    for (const sub of ['node']) {
-      const file = path.join(packages, name, 'src', sub, 'index.ts');
-      const flat = path.join(packages, name, 'src', `${sub}.ts`);
-      if (fs.existsSync(file)) alias[`${packageName}/${sub}`] = file;
-      else if (fs.existsSync(flat)) alias[`${packageName}/${sub}`] = flat;
-    }
-  }
-  const { build } = await import('esbuild');
-  const outfile = path.join(work, 'engine-bundle.mjs');
-  await build({
-    stdin: {
-      contents: "export * from '@typetorrent/engine'; export { createTorrent } from '@typetorrent/metainfo';",
-      resolveDir: root,
-      loader: 'ts',
-    },
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    alias,
-    conditions: ['@typetorrent/source'],
-    logLevel: 'silent',
-  });
-  return outfile;
+  return await bundleEngine(work, opts.rev, "export * from '@typetorrent/engine'; export { createTorrent } from '@typetorrent/metainfo';");
 }
 
 function runChild(scenario, bundlePath, dir, count) {

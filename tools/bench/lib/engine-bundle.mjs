@@ -25,8 +25,14 @@ function workspaceAliases(source) {
   return alias;
 }
 
-/** Writes `engine-bundle.mjs` into `work` and returns its path; `rev` takes the source from git. */
-export async function bundleEngine(work, rev) {
+/** What the bundle exports by default: the engine, `createTorrent` and the peer-wire codec as `wire`. */
+const DEFAULT_EXPORTS = "export * from '@typetorrent/engine'; export { createTorrent } from '@typetorrent/metainfo'; export * as wire from '@typetorrent/peer-wire';";
+
+/**
+ * Writes `engine-bundle.mjs` into `work` and returns its path; `rev` takes the source from git;
+ * `exports` replaces the module's text (export statements naming workspace packages).
+ */
+export async function bundleEngine(work, rev, exports = DEFAULT_EXPORTS) {
   let source = root;
   if (rev !== undefined) {
     source = path.join(work, 'rev');
@@ -38,7 +44,7 @@ export async function bundleEngine(work, rev) {
   const outfile = path.join(work, 'engine-bundle.mjs');
   await build({
     stdin: {
-      contents: "export * from '@typetorrent/engine'; export { createTorrent } from '@typetorrent/metainfo'; export * as wire from '@typetorrent/peer-wire';",
+      contents: exports,
       resolveDir: root,
       loader: 'ts',
     },
