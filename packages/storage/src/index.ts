@@ -39,5 +39,5 @@ export type { CheckOptions, CheckProgress } from './check.js';
 export { RESUME_VERSION, decodeResume, encodeResume, type DecodedResume, type ResumeData, type ResumeExpectation } from './resume-data.js';
 export { ResumeFile, type ResumeFileOptions, type ResumeStore } from './resume-file.js';
 export { currentBootId } from './boot-id.js';
-export { DEFAULT_MAX_READ_LENGTH, DEFAULT_RESUME_INTERVAL_MS, PieceStore, type PieceStoreOptions, type SaveOptions } from './piece-store.js';
+export { DEFAULT_MAX_READ_LENGTH, DEFAULT_RESUME_INTERVAL_MS, PieceStore, type PieceStoreOptions, type ReadBlockOptions, type SaveOptions } from './piece-store.js';
 export type { IntervalTimers } from './interval-timers.js';

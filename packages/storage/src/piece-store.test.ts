@@ -119,6 +119,18 @@ describe('PieceStore with MemoryStorage', () => {
     await expect(store.readBlock(1, 0, 10)).rejects.toMatchObject({ code: 'CLOSED' });
   });
 
+  test('reads into the caller\'s buffer, overwriting every byte, and refuses one of another length', async () => {
+    const fixture = oddLayout();
+    const store = await PieceStore.open(fixture.torrent, { storage: new MemoryStorage(fixture.torrent) });
+    await download(store, fixture, [1]);
+    const into = new Uint8Array(16384).fill(0xaa);
+    const read = await store.readBlock(1, 100, 16384, { into });
+    expect(read).toBe(into);
+    expect(differsAt(into, fixture.pieceBytes(1).slice(100, 100 + 16384))).toBe(-1);
+    await expect(store.readBlock(1, 0, 100, { into })).rejects.toMatchObject({ code: 'OUT_OF_BOUNDS', piece: 1 });
+    await store.close();
+  });
+
   test('refuses reads longer than maxReadLength', async () => {
     const fixture = oddLayout();
     const store = await PieceStore.open(fixture.torrent, { storage: new MemoryStorage(fixture.torrent), maxReadLength: 1000 });
@@ -168,6 +180,24 @@ describe('PieceStore with MemoryStorage', () => {
     expect(store.verifiedPieces().count).toBe(0);
     expect(progress.at(-1)).toEqual({ checked: 5, total: 5, verified: 0 });
     await store.close();
+  });
+});
+
+describe('PieceStore on disk: reads for upload', () => {
+  test('a read into a reused buffer from a file cut short rejects instead of returning the old bytes', async () => {
+    const fixture = oddLayout(31);
+    const files = await FileStorage.open(fixture.torrent, path.join(temp, 'cut-short'));
+    const store = await PieceStore.open(fixture.torrent, { storage: files, resumeIntervalMs: 0 });
+    await download(store, fixture, [4]);
+    const last = fixture.torrent.geometry.pieceSize(4);
+    const into = new Uint8Array(last).fill(0xaa);
+    expect(differsAt(await store.readBlock(4, 0, last, { into }), fixture.pieceBytes(4))).toBe(-1);
+    // d.bin (file 4) holds all of piece 4, the torrent's last bytes: cut it before them.
+    await fs.truncate(files.pathOf(4), 99_000);
+    into.fill(0xaa);
+    await expect(store.readBlock(4, 0, last, { into })).rejects.toMatchObject({ code: 'NOT_FOUND', piece: 4 });
+    await expect(store.readBlock(4, 0, last)).rejects.toMatchObject({ code: 'NOT_FOUND', piece: 4 });
+    await store.close({ durable: false });
   });
 });
 

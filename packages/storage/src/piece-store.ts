@@ -50,6 +50,11 @@ export interface PieceStoreOptions extends IoOptions {
   readonly bootId?: string | null;
 }
 
+export interface ReadBlockOptions extends IoOptions {
+  /** Where to read the bytes (exactly the length asked for); returned when the read resolves. */
+  readonly into?: Uint8Array;
+}
+
 export interface SaveOptions extends IoOptions {
   /**
    * true (default): fsync the data first, so the record vouches for it across a crash of the OS.
@@ -285,10 +290,13 @@ export class PieceStore {
   }
 
   /**
-   * Reads part of a verified piece to upload it. Throws OUT_OF_BOUNDS for a range outside the piece
-   * or longer than maxReadLength, NOT_VERIFIED for a piece not verified.
+   * Reads part of a verified piece to upload it: into `options.into` (exactly `length` bytes, say a
+   * pooled buffer) or a new buffer. Either is overwritten in full or the read rejects (a file shorter
+   * than the torrent is NOT_FOUND), so neither is zeroed first. Throws OUT_OF_BOUNDS for a range
+   * outside the piece, longer than maxReadLength or not the length of `into`, NOT_VERIFIED for a
+   * piece not verified.
    */
-  async readBlock(piece: number, begin: number, length: number, options: IoOptions = {}): Promise<Uint8Array> {
+  async readBlock(piece: number, begin: number, length: number, options: ReadBlockOptions = {}): Promise<Uint8Array> {
     this.#checkOpen();
     const geometry = this.torrent.geometry;
     if (!Number.isInteger(piece) || piece < 0 || piece >= geometry.pieceCount) {
@@ -300,8 +308,13 @@ export class PieceStore {
     if (!Number.isSafeInteger(begin) || begin < 0 || begin + length > geometry.pieceSize(piece)) {
       throw new StorageError('OUT_OF_BOUNDS', `bytes ${begin}+${length} are outside the piece (${geometry.pieceSize(piece)} bytes)`, { piece });
     }
+    const into = options.into;
+    if (into !== undefined && into.length !== length) {
+      throw new StorageError('OUT_OF_BOUNDS', `the buffer to read into holds ${into.length} bytes, not ${length}`, { piece });
+    }
     if (!this.#verified.has(piece)) throw new StorageError('NOT_VERIFIED', 'piece not verified', { piece });
-    return await this.#storage.read(piece, begin, new Uint8Array(length), options);
+    // Storage.read fills every byte of its buffer or rejects: zeroing a new one first would be wasted.
+    return await this.#storage.read(piece, begin, into ?? uninitialized(length), options);
   }
 
   /**
@@ -476,6 +489,12 @@ export class PieceStore {
   #checkOpen(): void {
     if (this.#closed) throw new StorageError('CLOSED', 'piece store is closed');
   }
+}
+
+/** A Uint8Array of `length` bytes whose memory is not zeroed (a Buffer's, but not a Buffer). */
+function uninitialized(length: number): Uint8Array {
+  const buffer = Buffer.allocUnsafeSlow(length);
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, length);
 }
 
 function wantedFlags(torrent: StorageTorrent, wanted: readonly boolean[] | undefined): readonly boolean[] {

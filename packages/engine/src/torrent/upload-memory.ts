@@ -5,6 +5,7 @@
 // stay queued meanwhile (nothing is read for them, nothing is dropped).
 import { BLOCK_SIZE } from '@typetorrent/metainfo';
 import { EngineError } from '../errors.js';
+import { BlockPool } from './block-pool.js';
 
 /**
  * Per peer. libtorrent's send_buffer_watermark is 500 KiB (reads in flight count toward it); ours is
@@ -33,6 +34,12 @@ export class UploadMemory {
   /** Peers the total held back, in the order they asked. */
   readonly #waiting = new Set<() => void>();
   #waking = false;
+  /**
+   * Buffers for one-block reads, used again once their write has completed. A buffer is given back
+   * while its bytes are still held (then they are released), so it moves from held to idle: idle
+   * buffers and held bytes together stay within `total`.
+   */
+  readonly blocks = new BlockPool({ blockSize: BLOCK_SIZE, limit: () => this.total - this.#used + BLOCK_SIZE });
 
   constructor(options: UploadMemoryOptions = {}) {
     this.perPeer = options.perPeer ?? DEFAULT_UPLOAD_BUFFER_PER_PEER;

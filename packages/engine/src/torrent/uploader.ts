@@ -228,30 +228,40 @@ export class Uploader {
       queue.splice(0, run.requests.length);
       state.serving++;
       started++;
+      // One block reads into a pooled buffer; a longer run into a new one (not zeroed: see readBlock).
+      const pooled = run.length === memory.blocks.blockSize ? memory.blocks.take() : undefined;
       host.store
-        .readBlock(next.piece, next.begin, run.length)
+        .readBlock(next.piece, next.begin, run.length, pooled === undefined ? {} : { into: pooled })
         .then(
-          (data) => this.#send(peer, state, run.requests, data),
-          (error: unknown) => this.#readFailed(peer, state, run.requests, error),
+          (data) => this.#send(peer, state, run.requests, data, pooled),
+          (error: unknown) => this.#readFailed(peer, state, run.requests, error, pooled),
         )
         .catch((error: unknown) => host.internalError(error));
     }
     return started;
   }
 
-  /** A read for `requests` (one contiguous run) completed: one corked write for all of them. */
-  #send(peer: Peer, state: UploadState, requests: readonly IncomingRequest[], data: Uint8Array): void {
+  /**
+   * A read for `requests` (one contiguous run) completed: one corked write for all of them. `pooled`:
+   * the pool's buffer it was read into, given back once the write no longer references it.
+   */
+  #send(peer: Peer, state: UploadState, requests: readonly IncomingRequest[], data: Uint8Array, pooled: Uint8Array | undefined): void {
     state.serving--;
     // What was held for the run (the store returns that many bytes; counted the same way as taken).
     const bytes = lengthOf(requests);
     if (peer.conn.closed) {
-      this.#give(state, bytes);
+      this.#give(state, bytes, pooled);
       return;
     }
     const start = requests[0]?.begin ?? 0;
-    // Writes complete in order: the run's last one says all of it has left the socket's buffer.
+    // A uTP stream keeps the written bytes themselves until the peer acknowledges them (to send them
+    // again), long after its write callback: its blocks are not reused. Encrypted, the connection
+    // copies the block beside its header before writing, so it may be, whatever the transport.
+    const reusable = pooled !== undefined && (peer.conn.transport === 'tcp' || peer.conn.encrypted) ? pooled : undefined;
+    // Writes complete in order: the run's last one says all of it has left the socket's buffer (a
+    // TCP socket's callback comes once the kernel has the bytes, or the socket was destroyed).
     const written = (): void => {
-      this.#give(state, bytes);
+      this.#give(state, bytes, reusable);
       if (!state.left) this.serve(peer);
     };
     const last = requests.length - 1;
@@ -265,9 +275,9 @@ export class Uploader {
     this.serve(peer);
   }
 
-  #readFailed(peer: Peer, state: UploadState, requests: readonly IncomingRequest[], error: unknown): void {
+  #readFailed(peer: Peer, state: UploadState, requests: readonly IncomingRequest[], error: unknown, pooled: Uint8Array | undefined): void {
     state.serving--;
-    this.#give(state, lengthOf(requests));
+    this.#give(state, lengthOf(requests), pooled);
     const host = this.#host;
     if (host.closed || peer.conn.closed) return;
     const piece = requests[0]?.piece;
@@ -332,9 +342,15 @@ export class Uploader {
     }
   }
 
-  /** Gives back `bytes` the peer held (nothing once it left: leaving gave back all it held). */
-  #give(state: UploadState, bytes: number): void {
-    if (state.left) return;
+  /**
+   * Gives back `bytes` the peer held (nothing once it left: leaving gave back all it held), and the
+   * pooled buffer they were in, which nothing references any more. The buffer goes first, while its
+   * bytes still count as held, so the pool never keeps more than the cap leaves; and a peer the
+   * release wakes reads into it rather than into a new one.
+   */
+  #give(state: UploadState, bytes: number, pooled?: Uint8Array): void {
+    if (state.left) return; // its bytes went back already: the pool has no room to check against
+    if (pooled !== undefined) this.#memory.blocks.give(pooled);
     state.held -= bytes;
     this.#memory.release(bytes);
   }
