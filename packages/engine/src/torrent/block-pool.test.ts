@@ -56,6 +56,16 @@ describe('BlockPool', () => {
     expect(blocks.take()).not.toBe(again);
   });
 
+  it('shed drops idle buffers until at least the bytes asked went', () => {
+    const blocks = pool();
+    const taken = [blocks.take(), blocks.take(), blocks.take()];
+    for (const block of taken) blocks.give(block);
+    expect(blocks.shed(SIZE + 1)).toBe(2 * SIZE);
+    expect(blocks.idleBytes).toBe(SIZE);
+    expect(blocks.shed(10 * SIZE)).toBe(SIZE);
+    expect(blocks.idleBytes).toBe(0);
+  });
+
   it('trim drops every idle buffer', () => {
     const blocks = pool();
     const a = blocks.take();

@@ -46,6 +46,13 @@ export class BlockPool {
     this.#idle.push(block);
   }
 
+  /** Drops idle buffers (to the GC) until at least `bytes` went or none is left; returns the bytes dropped. */
+  shed(bytes: number): number {
+    const count = Math.min(this.#idle.length, Math.ceil(bytes / this.blockSize));
+    this.#idle.length -= count;
+    return count * this.blockSize;
+  }
+
   /** Drops every idle buffer (to the GC). */
   trim(): void {
     this.#idle.length = 0;

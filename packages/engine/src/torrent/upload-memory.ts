@@ -4,6 +4,7 @@
 // total holds back waits in line and is woken, in turn, as other peers' bytes leave; its requests
 // stay queued meanwhile (nothing is read for them, nothing is dropped).
 import { BLOCK_SIZE } from '@typetorrent/metainfo';
+import { DEFAULT_MAX_READ_LENGTH } from '@typetorrent/storage';
 import { EngineError } from '../errors.js';
 import { BlockPool } from './block-pool.js';
 
@@ -20,6 +21,9 @@ export const DEFAULT_UPLOAD_BUFFER_PER_PEER = 1024 * 1024;
  */
 export const DEFAULT_UPLOAD_BUFFER_TOTAL = 32 * 1024 * 1024;
 
+/** Longest read whose buffer is pooled, in blocks: the uploader's longest (a run of requests). */
+const MAX_POOLED_BLOCKS = DEFAULT_MAX_READ_LENGTH / BLOCK_SIZE;
+
 export interface UploadMemoryOptions {
   /** Bytes one peer may hold (default 1 MiB); at least one block (16 KiB). */
   readonly perPeer?: number;
@@ -35,11 +39,12 @@ export class UploadMemory {
   readonly #waiting = new Set<() => void>();
   #waking = false;
   /**
-   * Buffers for one-block reads, used again once their write has completed. A buffer is given back
-   * while its bytes are still held (then they are released), so it moves from held to idle: idle
-   * buffers and held bytes together stay within `total`.
+   * Buffers for reads of whole blocks (one to MAX_POOLED_BLOCKS: the uploader reads a run of
+   * contiguous requests at once), one pool per size, used again once their write has completed. A
+   * buffer is given back while its bytes are still held (then they are released), so it moves from
+   * held to idle: idle buffers of every size and held bytes together stay within `total`.
    */
-  readonly blocks = new BlockPool({ blockSize: BLOCK_SIZE, limit: () => this.total - this.#used + BLOCK_SIZE });
+  readonly #pools: (BlockPool | undefined)[] = [];
 
   constructor(options: UploadMemoryOptions = {}) {
     this.perPeer = options.perPeer ?? DEFAULT_UPLOAD_BUFFER_PER_PEER;
@@ -63,9 +68,37 @@ export class UploadMemory {
     return this.#waiting.size;
   }
 
-  /** Holds `bytes` (the caller checked `available`). */
+  /** Bytes of idle read buffers kept for reuse (see `buffersFor`). */
+  get idleBuffers(): number {
+    let idle = 0;
+    for (const pool of this.#pools) idle += pool?.idleBytes ?? 0;
+    return idle;
+  }
+
+  /** The pool of read buffers of `length` bytes; undefined for lengths not pooled (they allocate). */
+  buffersFor(length: number): BlockPool | undefined {
+    const blocks = length / BLOCK_SIZE;
+    if (!Number.isInteger(blocks) || blocks < 1 || blocks > MAX_POOLED_BLOCKS) return undefined;
+    let pool = this.#pools[blocks - 1];
+    if (pool === undefined) {
+      const made: BlockPool = new BlockPool({ blockSize: length, limit: () => this.total - this.#used + length - (this.idleBuffers - made.idleBytes) });
+      this.#pools[blocks - 1] = pool = made;
+    }
+    return pool;
+  }
+
+  /**
+   * Holds `bytes` (the caller checked `available`). A read into a new buffer (its size's pool was
+   * empty, or a length not pooled) makes idle buffers of other sizes give way, so idle and held bytes
+   * still fit in `total`; a read into a pooled buffer takes it (from idle) before calling this.
+   */
   take(bytes: number): void {
     this.#used += bytes;
+    let over = this.idleBuffers + this.#used - this.total;
+    for (const pool of this.#pools) {
+      if (over <= 0) break;
+      if (pool !== undefined) over -= pool.shed(over);
+    }
   }
 
   /** Gives back bytes taken before, and wakes waiting peers while there is room. */

@@ -40,7 +40,8 @@ class Host implements UploaderHost {
     readBlock: async (piece: number, begin: number, length: number, options: { into?: Uint8Array } = {}): Promise<Uint8Array> => {
       const into = options.into ?? new Uint8Array(length);
       this.readInto.push(into);
-      return into.fill(blockByte(piece, begin));
+      for (let at = 0; at < length; at += BLOCK_SIZE) into.fill(blockByte(piece, begin + at), at, at + BLOCK_SIZE);
+      return into;
     },
   };
   peers(): Iterable<Peer> {
@@ -135,7 +136,7 @@ describe('Uploader: pooled block buffers', () => {
       await settle();
       utp.conn.flush();
       await settle();
-      expect(memory.blocks.idleBytes).toBe(encrypted ? BLOCK_SIZE : 0);
+      expect(memory.idleBuffers).toBe(encrypted ? BLOCK_SIZE : 0);
       utp.conn.holdWrites = true;
       request(uploader, utp.peer, 0, 1);
       await settle();
@@ -144,6 +145,59 @@ describe('Uploader: pooled block buffers', () => {
       expect(utp.written.map((w) => w.intactWhenWritten)).toEqual([true, true]);
       uploader.close();
     }
+  });
+
+  it('reads a run of contiguous requests into a pooled buffer of its size, used again once written', async () => {
+    const memory = new UploadMemory();
+    const host = new Host(memory);
+    const uploader = new Uploader(host);
+    const a = heldPeer(host, uploader, 'a');
+    // Queued while the socket is full, served as one run of two blocks when it drains.
+    a.conn.writable = false;
+    request(uploader, a.peer, 0, 0);
+    request(uploader, a.peer, 0, 1);
+    a.conn.writable = true;
+    uploader.serve(a.peer);
+    await settle();
+    const run = host.readInto[0]!;
+    expect(run).toHaveLength(2 * BLOCK_SIZE);
+    a.conn.writable = false;
+    request(uploader, a.peer, 3, 0);
+    request(uploader, a.peer, 3, 1);
+    a.conn.writable = true;
+    a.conn.flush();
+    await settle();
+    expect(host.readInto[1]).toBe(run);
+    a.conn.flush();
+    expect(a.written.map((w) => w.intactWhenWritten)).toEqual([true, true, true, true]);
+    uploader.close();
+  });
+
+  it('keeps idle buffers of every size and held bytes within the total: a new buffer makes idle ones of other sizes give way', () => {
+    const total = 8 * BLOCK_SIZE;
+    const memory = new UploadMemory({ perPeer: 4 * BLOCK_SIZE, total });
+    // Reads of 4, 2, 1 and 1 blocks fill the cap; their buffers go back while still held, then their bytes.
+    const reads = [4, 2, 1, 1].map((blocks) => {
+      const buffer = memory.buffersFor(blocks * BLOCK_SIZE)!.take();
+      memory.take(buffer.length);
+      return buffer;
+    });
+    for (const buffer of reads) {
+      memory.buffersFor(buffer.length)!.give(buffer);
+      memory.release(buffer.length);
+      expect(memory.idleBuffers + memory.used).toBeLessThanOrEqual(total);
+    }
+    expect(memory.idleBuffers).toBe(total);
+    // A read of 8 blocks finds no idle buffer of its size: the others give way to the new one.
+    const big = memory.buffersFor(8 * BLOCK_SIZE)!.take();
+    memory.take(big.length);
+    expect(memory.idleBuffers).toBe(0);
+    // A read of a length not pooled (the torrent's short last block) counts the same way.
+    memory.buffersFor(big.length)!.give(big);
+    memory.release(big.length);
+    expect(memory.buffersFor(BLOCK_SIZE - 1)).toBeUndefined();
+    memory.take(BLOCK_SIZE - 1);
+    expect(memory.idleBuffers + memory.used).toBeLessThanOrEqual(total);
   });
 
   it('keeps idle buffers and held upload data together within the session cap', async () => {
@@ -163,7 +217,7 @@ describe('Uploader: pooled block buffers', () => {
         conn.flush();
         conn.holdWrites = true;
         await settle();
-        expect(memory.blocks.idleBytes + memory.used).toBeLessThanOrEqual(total);
+        expect(memory.idleBuffers + memory.used).toBeLessThanOrEqual(total);
       }
     }
     for (const { written } of peers) {
@@ -171,8 +225,8 @@ describe('Uploader: pooled block buffers', () => {
     }
     // Everything sent and written: the buffers wait idle, no more of them than the cap.
     expect(memory.used).toBe(0);
-    expect(memory.blocks.idleBytes).toBeGreaterThan(0);
-    expect(memory.blocks.idleBytes).toBeLessThanOrEqual(total);
+    expect(memory.idleBuffers).toBeGreaterThan(0);
+    expect(memory.idleBuffers).toBeLessThanOrEqual(total);
     uploader.close();
   });
 });

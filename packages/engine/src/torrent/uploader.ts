@@ -222,14 +222,15 @@ export class Uploader {
         break;
       }
       const run = this.#run(queue, Math.min(host.limiter.available(), room, memory.available));
+      // Whole blocks read into a pooled buffer (taken before the bytes are counted held: see
+      // UploadMemory.take); other lengths into a new one (not zeroed: see readBlock).
+      const pooled = memory.buffersFor(run.length)?.take();
       host.limiter.take(run.length);
       memory.take(run.length);
       state.held += run.length;
       queue.splice(0, run.requests.length);
       state.serving++;
       started++;
-      // One block reads into a pooled buffer; a longer run into a new one (not zeroed: see readBlock).
-      const pooled = run.length === memory.blocks.blockSize ? memory.blocks.take() : undefined;
       host.store
         .readBlock(next.piece, next.begin, run.length, pooled === undefined ? {} : { into: pooled })
         .then(
@@ -350,7 +351,7 @@ export class Uploader {
    */
   #give(state: UploadState, bytes: number, pooled?: Uint8Array): void {
     if (state.left) return; // its bytes went back already: the pool has no room to check against
-    if (pooled !== undefined) this.#memory.blocks.give(pooled);
+    if (pooled !== undefined) this.#memory.buffersFor(pooled.length)?.give(pooled);
     state.held -= bytes;
     this.#memory.release(bytes);
   }
