@@ -40,11 +40,11 @@ export function startLtUtpPeer(options: LtUtpPeerOptions): JsonLineChild<LtUtpEv
 /** A transfer's own deadline: generous (seconds on an idle machine), but it fails with what both sides saw. */
 export const TRANSFER_DEADLINE_MS = 90_000;
 
-/** `promise`, or a rejection saying `what()` once TRANSFER_DEADLINE_MS passed. */
-export async function withinDeadline<T>(promise: Promise<T>, what: () => string): Promise<T> {
+/** `promise`, or a rejection saying `what()` once `ms` (default TRANSFER_DEADLINE_MS) passed. */
+export async function withinDeadline<T>(promise: Promise<T>, what: () => string, ms = TRANSFER_DEADLINE_MS): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no end after ${TRANSFER_DEADLINE_MS} ms: ${what()}`)), TRANSFER_DEADLINE_MS);
+    timer = setTimeout(() => reject(new Error(`no end after ${ms} ms: ${what()}`)), ms);
   });
   try {
     return await Promise.race([promise, deadline]);
