@@ -27,6 +27,8 @@ export interface Storage {
   /**
    * Fills `into` with the bytes at [begin, begin + into.length) of a piece and returns it. Padding
    * files (BEP 47) read as zeros. Rejects with StorageError NOT_FOUND where nothing was ever written.
+   * Every byte of `into` must be written or the read must reject: the engine reads uploads into
+   * buffers it does not zero first (pooled ones among them), so a byte left alone would go to a peer.
    */
   read(piece: number, begin: number, into: Uint8Array, options?: IoOptions): Promise<Uint8Array>;
   /** Writes bytes at `begin` of a piece. The data is not durable until flush() resolves. */
