@@ -13,7 +13,7 @@ import { Session } from '../session/session.js';
 import { differences, makeFixture } from '../testing/fixtures.js';
 import { writeTorrentFile } from '../testing/swarm-helpers.js';
 import { UdpRelay } from '../testing/udp-relay.js';
-import { progressOf, recordPeers, startLtUtpPeer, withinDeadline, type LtUtpEvent } from './utp-lt-peer.js';
+import { progressOf, recordPeers, startLtUtpPeer, withinDeadline, type LtUtpEvent } from '../testing/utp-lt-peer.js';
 import type { JsonLineChild } from '../testing/json-line-child.js';
 
 const IMPAIRMENT = { loss: 0.03, delayMs: 20, jitterMs: 5, reorder: 0.02, reorderMs: 30 };

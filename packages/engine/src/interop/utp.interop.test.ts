@@ -10,7 +10,7 @@ import { Session } from '../session/session.js';
 import type { JsonLineChild } from '../testing/json-line-child.js';
 import { differences, makeFixture } from '../testing/fixtures.js';
 import { writeTorrentFile } from '../testing/swarm-helpers.js';
-import { progressOf, recordPeers, startLtUtpPeer, withinDeadline, type LtUtpEvent } from './utp-lt-peer.js';
+import { progressOf, recordPeers, startLtUtpPeer, withinDeadline, type LtUtpEvent } from '../testing/utp-lt-peer.js';
 
 const FILES = [
   { path: ['one.bin'], length: 5 * 1024 * 1024 + 4321 },

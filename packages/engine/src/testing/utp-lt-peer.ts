@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { SYSTEM_PYTHON } from '@typetorrent/testkit';
-import { jsonLineChild, type JsonLineChild } from '../testing/json-line-child.js';
+import { jsonLineChild, type JsonLineChild } from './json-line-child.js';
 import type { Torrent } from '../torrent/torrent.js';
 
 const SCRIPT = fileURLToPath(new URL('../../../utp/test/lt_utp_peer.py', import.meta.url));
