@@ -29,6 +29,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import { bundleEngine } from './lib/engine-bundle.mjs';
+import { readLines } from './lib/read-lines.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -163,22 +164,6 @@ function dataOf(length) {
   return out.subarray(0, length);
 }
 
-async function* readLinesGen(stream) {
-  let pending = '';
-  for await (const chunk of stream) {
-    pending += chunk;
-    let nl;
-    while ((nl = pending.indexOf('\n')) !== -1) {
-      yield pending.slice(0, nl);
-      pending = pending.slice(nl + 1);
-    }
-  }
-}
-
-function readLines(stream) {
-  stream.setEncoding('utf8');
-  return readLinesGen(stream);
-}
 
 // ---- parent: the peers ----------------------------------------------------------------------------
 

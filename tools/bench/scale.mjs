@@ -37,6 +37,7 @@ import v8 from 'node:v8';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bundleEngine } from './lib/engine-bundle.mjs';
+import { readLines } from './lib/read-lines.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -214,22 +215,6 @@ async function childPeers(engine, dir) {
   await session.close();
 }
 
-async function* readLinesGen(stream) {
-  let pending = '';
-  for await (const chunk of stream) {
-    pending += chunk;
-    let nl;
-    while ((nl = pending.indexOf('\n')) !== -1) {
-      yield pending.slice(0, nl);
-      pending = pending.slice(nl + 1);
-    }
-  }
-}
-
-function readLines(stream) {
-  stream.setEncoding('utf8');
-  return readLinesGen(stream);
-}
 
 /** With --heap-snapshots <folder>: a V8 heap snapshot there (after the measurement it follows). */
 function snapshot(name) {
