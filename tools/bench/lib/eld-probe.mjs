@@ -4,21 +4,18 @@
 // does to a timer on this 2-core VM, so the seeder's delay can be read against it.
 // stdin "start" resets, "stop" prints {"event":"window","eld":{p50,p99,max}} (ms beyond the 10 ms period).
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { onCommands } from './read-lines.mjs';
 
 const RESOLUTION_MS = 10;
 const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
 delay.enable();
 const beyond = (ns) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
-process.stdin.setEncoding('utf8');
-let pending = '';
-process.stdin.on('data', (chunk) => {
-  pending += chunk;
-  for (let nl = pending.indexOf('\n'); nl !== -1; nl = pending.indexOf('\n')) {
-    const command = pending.slice(0, nl).trim();
-    pending = pending.slice(nl + 1);
+onCommands(
+  process.stdin,
+  (command) => {
     if (command === 'start') delay.reset();
     if (command === 'stop') process.stdout.write(`${JSON.stringify({ event: 'window', eld: { p50: beyond(delay.percentile(50)), p99: beyond(delay.percentile(99)), max: beyond(delay.max) } })}\n`);
-  }
-});
-process.stdin.on('end', () => process.exit(0));
+  },
+  () => process.exit(0),
+);
 process.stdout.write('{"event":"ready"}\n');

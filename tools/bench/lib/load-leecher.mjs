@@ -14,6 +14,7 @@
 import crypto from 'node:crypto';
 import net from 'node:net';
 import { pathToFileURL } from 'node:url';
+import { onCommands } from './read-lines.mjs';
 
 const { wire } = await import(pathToFileURL(process.argv[2]).href);
 const config = JSON.parse(process.argv[3]);
@@ -124,13 +125,9 @@ for (let first = 0; first < config.count; first += BATCH) {
 }
 
 let windowStart = new Map();
-process.stdin.setEncoding('utf8');
-let pending = '';
-process.stdin.on('data', (chunk) => {
-  pending += chunk;
-  for (let nl = pending.indexOf('\n'); nl !== -1; nl = pending.indexOf('\n')) {
-    const command = pending.slice(0, nl).trim();
-    pending = pending.slice(nl + 1);
+onCommands(
+  process.stdin,
+  (command) => {
     if (command === 'status') {
       const open = leechers.filter((l) => l.connected && !l.closed);
       emit('status', { connected: open.length, unchoked: open.filter((l) => !l.choked).length, closed: leechers.filter((l) => l.closed).length });
@@ -141,7 +138,7 @@ process.stdin.on('data', (chunk) => {
       const got = leechers.map((l) => l.bytes - (windowStart.get(l) ?? 0));
       emit('window', { bytes: got.reduce((a, b) => a + b, 0), receiving: got.filter((b) => b > 0).length });
     }
-  }
-});
-process.stdin.on('end', () => process.exit(0));
+  },
+  () => process.exit(0),
+);
 emit('ready', { count: leechers.length });

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { onCommands } from './read-lines.mjs';
 
 const RESOLUTION_MS = 10;
 const engine = await import(pathToFileURL(process.argv[2]).href);
@@ -43,18 +44,14 @@ emit('seeding', { port, count: torrents.length, seeding, seconds: Number(process
 /** A percentile of the histogram in ms, less the sampling period the histogram includes. */
 const beyond = (ns) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
 
-process.stdin.setEncoding('utf8');
-let pending = '';
-process.stdin.on('data', (chunk) => {
-  pending += chunk;
-  for (let nl = pending.indexOf('\n'); nl !== -1; nl = pending.indexOf('\n')) {
-    const command = pending.slice(0, nl).trim();
-    pending = pending.slice(nl + 1);
+onCommands(
+  process.stdin,
+  (command) => {
     if (command === 'start') delay.reset();
     if (command === 'stop') {
       const uploaded = torrents.reduce((sum, torrent) => sum + torrent.progress().uploaded, 0);
       emit('window', { eld: { p50: beyond(delay.percentile(50)), p99: beyond(delay.percentile(99)), max: beyond(delay.max) }, uploaded, peers: torrents.reduce((sum, torrent) => sum + torrent.progress().peers, 0) });
     }
-  }
-});
-process.stdin.on('end', () => process.exit(0));
+  },
+  () => process.exit(0),
+);
