@@ -4,9 +4,13 @@
 // parent can read its cost from /proc. Talks JSON lines on stdout; commands on stdin:
 //   start  begin a measuring window (the event-loop delay histogram is reset)
 //   stop   end it: prints {"event":"window","eld":{p50,p99,max}} in ms beyond the 10 ms sampling period
+//   save   (with "resume":{"save":true}) close the session, which writes every torrent's resume record,
+//          print {"event":"saved","count"} (records in the folder) and exit
 //   EOF    exit at once (no orderly close: saving resume data for 10,000 torrents is not measured here)
+// Every torrent keeps its resume record in `resume.dir` (the Session's resumeDirectory option), so a
+// later seeder on the same folder starts from it; `seeding` says how many torrents hashed data.
 //
-//   node load-seeder.mjs BUNDLE '{"torrents":DIR,"data":DIR,"big":{"torrent":FILE,"data":DIR}|null,"slots":N|null,"maxConnections":N}'
+//   node load-seeder.mjs BUNDLE '{"torrents":DIR,"data":DIR,"big":{"torrent":FILE,"data":DIR}|null,"slots":N|null,"maxConnections":N,"resume":{"dir":DIR,"save":bool}}'
 import fs from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -30,16 +34,35 @@ const session = new engine.Session({
 const port = await session.listen();
 const started = process.hrtime.bigint();
 const torrents = [];
+const resumeDirectory = config.resume.dir;
+let hashed = 0;
+const unwatch = [];
+/**
+ * Counts a torrent that hashes data at start (a check with pieces to read reports progress). The
+ * listener goes once all seed: a running torrent with a progress listener gets an event every tick.
+ */
+const watchCheck = (torrent) => {
+  let counted = false;
+  const onProgress = () => {
+    if (counted || torrent.state !== 'checking') return;
+    counted = true;
+    hashed++;
+  };
+  torrent.on('progress', onProgress);
+  unwatch.push(() => torrent.off('progress', onProgress));
+  return torrent;
+};
 const names = fs.existsSync(config.torrents) ? fs.readdirSync(config.torrents).filter((name) => name.endsWith('.torrent')) : [];
 for (const name of names) {
-  torrents.push(await session.add(fs.readFileSync(path.join(config.torrents, name)), { savePath: config.data, announce: false }));
+  torrents.push(watchCheck(await session.add(fs.readFileSync(path.join(config.torrents, name)), { savePath: config.data, resumeDirectory, announce: false })));
 }
 if (config.big !== null) {
-  torrents.push(await session.add(fs.readFileSync(config.big.torrent), { savePath: config.big.data, announce: false, maxPeers: config.maxConnections }));
+  torrents.push(watchCheck(await session.add(fs.readFileSync(config.big.torrent), { savePath: config.big.data, resumeDirectory, announce: false, maxPeers: config.maxConnections })));
 }
 await Promise.all(torrents.map(async (torrent) => await torrent.whenDone()));
+for (const off of unwatch.splice(0)) off();
 const seeding = torrents.filter((torrent) => torrent.state === 'seeding').length;
-emit('seeding', { port, count: torrents.length, seeding, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
+emit('seeding', { port, count: torrents.length, seeding, hashed, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
 
 /** A percentile of the histogram in ms, less the sampling period the histogram includes. */
 const beyond = (ns) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
@@ -51,6 +74,12 @@ onCommands(
     if (command === 'stop') {
       const uploaded = torrents.reduce((sum, torrent) => sum + torrent.progress().uploaded, 0);
       emit('window', { eld: { p50: beyond(delay.percentile(50)), p99: beyond(delay.percentile(99)), max: beyond(delay.max) }, uploaded, peers: torrents.reduce((sum, torrent) => sum + torrent.progress().peers, 0) });
+    }
+    if (command === 'save' && config.resume.save === true) {
+      void session.close().then(() => {
+        emit('saved', { count: fs.readdirSync(resumeDirectory).filter((name) => name.endsWith('.resume')).length });
+        process.exit(0);
+      });
     }
   },
   () => process.exit(0),

@@ -1,7 +1,9 @@
 // What a process costs, read from /proc by its parent, the same way for every client: resident
 // memory (VmRSS, and VmHWM: the peak over its life; RssAnon: VmRSS less file pages, which matters for
 // libtorrent 2, whose mmap'd torrent data counts in VmRSS as it is read or written), CPU seconds of
-// all its threads (utime + stime), and open file descriptors. Linux only.
+// all its threads (utime + stime), open file descriptors, and how often it was preempted
+// (nonvoluntary_ctxt_switches: /proc/PID/status counts the main thread only, so the sum over
+// /proc/PID/task/*/status is read too). Linux only.
 import fs from 'node:fs';
 import { median } from './measure.mjs';
 
@@ -27,11 +29,40 @@ export function readProc(pid) {
   }
 }
 
+function count(status, field) {
+  const match = new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status);
+  return match === null ? NaN : Number(match[1]);
+}
+
+/**
+ * Involuntary context switches of `pid` (the scheduler took the CPU away while it could run):
+ * `main` for its main thread (Node's event loop), `all` summed over its live threads. NaN when gone.
+ */
+export function readPreemptions(pid) {
+  try {
+    const main = count(fs.readFileSync(`/proc/${pid}/status`, 'utf8'), 'nonvoluntary_ctxt_switches');
+    let all = 0;
+    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+      try {
+        all += count(fs.readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8'), 'nonvoluntary_ctxt_switches');
+      } catch {
+        // the thread ended between the listing and the read
+      }
+    }
+    return { main, all };
+  } catch {
+    return { main: NaN, all: NaN };
+  }
+}
+
 /**
  * Samples `pid` every `intervalMs` from now until `stop()`, which returns the window's CPU seconds,
- * median and peak RSS and median RssAnon (MiB), the most open descriptors seen and the wall seconds.
+ * median and peak RSS and median RssAnon (MiB), the most open descriptors seen, the wall seconds, and
+ * the involuntary context switches in the window (`preempted.main`, `preempted.all`; threads that end
+ * in the window take theirs with them).
  */
 export function sampleProcess(pid, intervalMs = 200) {
+  const firstSwitches = readPreemptions(pid);
   const first = readProc(pid);
   const started = process.hrtime.bigint();
   const rss = [first.rssKiB];
@@ -47,6 +78,7 @@ export function sampleProcess(pid, intervalMs = 200) {
     stop() {
       clearInterval(timer);
       const last = readProc(pid);
+      const lastSwitches = readPreemptions(pid);
       rss.push(last.rssKiB);
       anon.push(last.anonKiB);
       return {
@@ -57,6 +89,7 @@ export function sampleProcess(pid, intervalMs = 200) {
         peakRssMiB: Math.max(...rss.filter(Number.isFinite)) / 1024,
         hwmMiB: last.hwmKiB / 1024,
         fds: Math.max(fds, last.fds),
+        preempted: { main: lastSwitches.main - firstSwitches.main, all: lastSwitches.all - firstSwitches.all },
       };
     },
   };
