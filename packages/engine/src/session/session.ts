@@ -202,7 +202,7 @@ export class Session extends EventEmitter<SessionEvents> {
       announcePacing: this.#pacer,
       // One interval for every active torrent, not one each (issue 17: idle seeds cost CPU).
       ticks,
-      uploadMemory: new UploadMemory(options.uploadBuffer),
+      uploadMemory: new UploadMemory(options.uploadBuffer, { clock, ticks }),
       uploadSlots: new UploadSlots({ limit: options.maxUploadSlots ?? DEFAULT_SESSION_UPLOAD_SLOTS, perTorrent: tuning.uploadSlots + 1, intervalMs: tuning.rechokeIntervalMs, ticks }),
       trackers: { http: options.trackers?.http ?? new HttpTrackerClient(trackerCrypto(this.encryption)), ...(udp === undefined ? {} : { udp }) },
     };

@@ -74,4 +74,29 @@ describe('BlockPool', () => {
     expect(blocks.idleBytes).toBe(0);
     expect(blocks.take()).not.toBe(a);
   });
+
+  it('sweep drops the buffers no take needed since the last sweep, and keeps those in use', () => {
+    const blocks = pool();
+    const taken = [blocks.take(), blocks.take(), blocks.take(), blocks.take()];
+    for (const block of taken) blocks.give(block);
+    // Nothing was idle when the period began: a first sweep drops nothing.
+    expect(blocks.sweep()).toBe(0);
+    expect(blocks.idleBytes).toBe(4 * SIZE);
+    // In the next period one buffer at a time is taken and given back: three were never needed.
+    for (let i = 0; i < 5; i++) blocks.give(blocks.take());
+    expect(blocks.sweep()).toBe(3 * SIZE);
+    expect(blocks.idleBytes).toBe(SIZE);
+    // Then nothing is taken for a whole period: the last one goes too.
+    expect(blocks.sweep()).toBe(SIZE);
+    expect(blocks.idleBytes).toBe(0);
+  });
+
+  it('tells its owner each time it keeps a buffer idle', () => {
+    let kept = 0;
+    const blocks = new BlockPool({ blockSize: SIZE, limit: () => SIZE, kept: () => kept++ });
+    const [a, b] = [blocks.take(), blocks.take()];
+    blocks.give(a);
+    blocks.give(b); // over the limit: dropped, not kept
+    expect(kept).toBe(1);
+  });
 });

@@ -2,11 +2,15 @@
 // in flight, then the socket's write buffer until the write completes). One per session, shared by
 // every torrent: each peer may hold up to `perPeer`, all peers together up to `total`. A peer the
 // total holds back waits in line and is woken, in turn, as other peers' bytes leave; its requests
-// stay queued meanwhile (nothing is read for them, nothing is dropped).
+// stay queued meanwhile (nothing is read for them, nothing is dropped). It also lends the session's
+// other upload resources: the pooled read buffers (given up after a while unused, from the session
+// tick) and the blocks that may start per loop turn (UploadTurns).
 import { BLOCK_SIZE } from '@typetorrent/metainfo';
 import { DEFAULT_MAX_READ_LENGTH } from '@typetorrent/storage';
+import type { Clock } from '../clock.js';
 import { EngineError } from '../errors.js';
 import { BlockPool } from './block-pool.js';
+import { UploadTurns } from './upload-turns.js';
 
 /**
  * Per peer. libtorrent's send_buffer_watermark is 500 KiB (reads in flight count toward it); ours is
@@ -24,6 +28,31 @@ export const DEFAULT_UPLOAD_BUFFER_TOTAL = 32 * 1024 * 1024;
 /** Longest read whose buffer is pooled, in blocks: the uploader's longest (a run of requests). */
 const MAX_POOLED_BLOCKS = DEFAULT_MAX_READ_LENGTH / BLOCK_SIZE;
 
+/**
+ * Idle read buffers untouched for this long go to the GC (checked on the session tick, so they go
+ * after one to two of these). A busy spell fills the pool up to the cap (32 MiB); without this it
+ * kept them for the life of the session.
+ */
+export const IDLE_BUFFER_MS = 10_000;
+
+/** The session's tick (services.ts's SessionTicks, named here without importing it: services.ts names this file). */
+interface Ticks {
+  add(member: { tick(now: number): void }): void;
+  remove(member: { tick(now: number): void }): void;
+}
+
+/** What the session lends the memory besides the user's options. */
+export interface UploadMemoryContext {
+  /** Times the loop turns of the blocks-per-turn budget; none: no budget (unit tests of other caps). */
+  readonly clock?: Clock;
+  /** Blocks that may start per loop turn (default DEFAULT_UPLOAD_BLOCKS_PER_TURN). */
+  readonly blocksPerTurn?: number;
+  /** The session tick, on which idle buffers are given up; none: they stay (within the cap). */
+  readonly ticks?: Ticks;
+  /** How long an idle buffer stays unused before it goes (default IDLE_BUFFER_MS). */
+  readonly idleMs?: number;
+}
+
 export interface UploadMemoryOptions {
   /** Bytes one peer may hold (default 1 MiB); at least one block (16 KiB). */
   readonly perPeer?: number;
@@ -34,6 +63,13 @@ export interface UploadMemoryOptions {
 export class UploadMemory {
   readonly perPeer: number;
   readonly total: number;
+  /** The blocks-per-turn budget shared by every uploader of the session; undefined without a clock. */
+  readonly turns: UploadTurns | undefined;
+  readonly #ticks: Ticks | undefined;
+  readonly #idleMs: number;
+  /** On the session tick (while any buffer is idle); when the current idle period started. */
+  #ticking = false;
+  #periodStart: number | undefined;
   #used = 0;
   /** Peers the total held back, in the order they asked. */
   readonly #waiting = new Set<() => void>();
@@ -46,11 +82,14 @@ export class UploadMemory {
    */
   readonly #pools: (BlockPool | undefined)[] = [];
 
-  constructor(options: UploadMemoryOptions = {}) {
+  constructor(options: UploadMemoryOptions = {}, context: UploadMemoryContext = {}) {
     this.perPeer = options.perPeer ?? DEFAULT_UPLOAD_BUFFER_PER_PEER;
     this.total = options.total ?? Math.max(DEFAULT_UPLOAD_BUFFER_TOTAL, this.perPeer);
     if (!(this.perPeer >= BLOCK_SIZE)) throw new EngineError('INVALID_ARGUMENT', `the upload buffer per peer must be at least ${BLOCK_SIZE} bytes, got ${this.perPeer}`);
     if (!(this.total >= this.perPeer)) throw new EngineError('INVALID_ARGUMENT', `the total upload buffer (${this.total}) must be at least the per-peer one (${this.perPeer})`);
+    this.turns = context.clock === undefined ? undefined : new UploadTurns({ clock: context.clock, ...(context.blocksPerTurn === undefined ? {} : { blocksPerTurn: context.blocksPerTurn }) });
+    this.#ticks = context.ticks;
+    this.#idleMs = context.idleMs ?? IDLE_BUFFER_MS;
   }
 
   /** Bytes held by every peer now. */
@@ -81,7 +120,7 @@ export class UploadMemory {
     if (!Number.isInteger(blocks) || blocks < 1 || blocks > MAX_POOLED_BLOCKS) return undefined;
     let pool = this.#pools[blocks - 1];
     if (pool === undefined) {
-      const made: BlockPool = new BlockPool({ blockSize: length, limit: () => this.total - this.#used + length - (this.idleBuffers - made.idleBytes) });
+      const made: BlockPool = new BlockPool({ blockSize: length, limit: () => this.total - this.#used + length - (this.idleBuffers - made.idleBytes), kept: () => this.#watchIdle() });
       this.#pools[blocks - 1] = pool = made;
     }
     return pool;
@@ -115,6 +154,32 @@ export class UploadMemory {
   /** Forgets a waiting peer (it left). */
   cancel(wake: () => void): void {
     this.#waiting.delete(wake);
+  }
+
+  /**
+   * The session tick, while buffers are idle: once a whole period (`idleMs`) has passed, the buffers
+   * no read took during it go (each pool drops as many as it never fell below), and ticking stops
+   * when none is left.
+   */
+  tick(now: number): void {
+    if (this.#periodStart === undefined) {
+      this.#periodStart = now;
+      return;
+    }
+    if (now - this.#periodStart < this.#idleMs) return;
+    this.#periodStart = now;
+    for (const pool of this.#pools) pool?.sweep();
+    if (this.idleBuffers > 0) return;
+    this.#ticks?.remove(this);
+    this.#ticking = false;
+    this.#periodStart = undefined;
+  }
+
+  /** A buffer became idle: make sure the session tick will give it up if it stays so. */
+  #watchIdle(): void {
+    if (this.#ticking || this.#ticks === undefined) return;
+    this.#ticking = true;
+    this.#ticks.add(this);
   }
 
   /** Oldest first, each woken peer taking what it can; stops when less than a block is left. */

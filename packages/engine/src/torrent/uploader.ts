@@ -2,8 +2,9 @@
 // with the socket's back-pressure (a write that fills the buffer stops serving until 'drain'), a cap
 // on reads in flight and on queued requests per peer, and the session's cap on upload data held in
 // memory (UploadMemory: per peer and in total), counted from the read's start until its write has
-// left the socket's buffer. Requests past a cap stay queued, unread, until bytes leave.
-import type { PieceGeometry } from '@typetorrent/metainfo';
+// left the socket's buffer, and the session's budget of blocks started per loop turn (UploadTurns).
+// Requests past a cap stay queued, unread, until bytes leave or the next turn.
+import { BLOCK_SIZE, type PieceGeometry } from '@typetorrent/metainfo';
 import { allowedFastSet } from '@typetorrent/peer-wire';
 import { DEFAULT_MAX_READ_LENGTH, type PieceStore } from '@typetorrent/storage';
 import type { Clock } from '../clock.js';
@@ -11,6 +12,7 @@ import { EngineError, describeError } from '../errors.js';
 import type { Limiter } from '../rate/rate-limiter.js';
 import type { Peer } from './peer.js';
 import { UploadMemory } from './upload-memory.js';
+import { blocksOf } from './upload-turns.js';
 
 /** A request the peer made of us, waiting to be served. */
 export interface IncomingRequest {
@@ -73,7 +75,7 @@ class UploadState {
   held = 0;
   /** Set once it left: its bytes went back then, so later completions give back nothing. */
   left = false;
-  /** Serves it again when the session's upload memory has room (made when first needed). */
+  /** Serves it again when the session's upload memory has room, or in the next turn (made when first needed). */
   wake: (() => void) | undefined;
 }
 
@@ -88,7 +90,7 @@ export class Uploader {
 
   constructor(host: UploaderHost) {
     this.#host = host;
-    this.#memory = host.memory ?? new UploadMemory();
+    this.#memory = host.memory ?? new UploadMemory({}, { clock: host.clock });
   }
 
   join(peer: Peer): void {
@@ -215,17 +217,26 @@ export class Uploader {
         memory.wait(state.wake);
         break;
       }
+      // The session's blocks for this loop turn are used up: the rest of the queue waits for the next.
+      const turns = memory.turns;
+      if (turns !== undefined && turns.left <= 0) {
+        state.wake ??= () => this.serve(peer);
+        turns.wait(state.wake);
+        break;
+      }
       const wait = host.limiter.waitTime(next.length);
       if (wait > 0) {
         this.#waiting.add(peer);
         this.#retryAfter(wait);
         break;
       }
-      const run = this.#run(queue, Math.min(host.limiter.available(), room, memory.available));
+      const turnBytes = turns === undefined ? Number.POSITIVE_INFINITY : turns.left * BLOCK_SIZE;
+      const run = this.#run(queue, Math.min(host.limiter.available(), room, memory.available, turnBytes));
       // Whole blocks read into a pooled buffer (taken before the bytes are counted held: see
       // UploadMemory.take); other lengths into a new one (not zeroed: see readBlock).
       const pooled = memory.buffersFor(run.length)?.take();
       host.limiter.take(run.length);
+      turns?.take(blocksOf(run.length));
       memory.take(run.length);
       state.held += run.length;
       queue.splice(0, run.requests.length);
@@ -360,7 +371,10 @@ export class Uploader {
   #forget(state: UploadState): void {
     if (state.left) return;
     state.left = true;
-    if (state.wake !== undefined) this.#memory.cancel(state.wake);
+    if (state.wake !== undefined) {
+      this.#memory.cancel(state.wake);
+      this.#memory.turns?.cancel(state.wake);
+    }
     const held = state.held;
     state.held = 0;
     this.#memory.release(held);
