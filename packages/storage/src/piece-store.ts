@@ -170,8 +170,9 @@ export class PieceStore {
     // the store starts clean, so an untouched seed writes nothing on close (a session of 10,000
     // torrents closing at once would otherwise rewrite 10,000 records).
     if (record !== undefined && found.count === 0 && record.durable.count === record.verified.count && store.#verified.count === record.verified.count) store.#dirty = false;
-    // The check's buffer is not kept: a seeding torrent needs none, a downloading one gets it back.
-    store.#assemblerMade?.pool.trim();
+    // Nor is the check's assembler (its pool, maps and closures, about 1.3 KiB a torrent: 13 MiB of
+    // 10,000 checked seeds) or its buffer: a seed needs none, a download makes them again at its first block.
+    store.#assemblerMade = undefined;
     for (const piece of store.#verified) if (!store.#durable.has(piece)) store.#syncAll = true;
     const interval = options.resumeIntervalMs ?? DEFAULT_RESUME_INTERVAL_MS;
     if (interval > 0 && store.#resume !== undefined) {
