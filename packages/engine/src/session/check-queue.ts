@@ -8,6 +8,14 @@ import type { CheckSlots } from '../torrent/services.js';
 /** Torrents hashing at once by default (qBittorrent and libtorrent also check one at a time). */
 export const DEFAULT_MAX_CHECKING = 1;
 
+/**
+ * Torrents closing their data at once (services.dataCloses): each may fsync its files and write its
+ * resume record, so `session.close()` of 10,000 torrents took minutes of system time all at once.
+ * The same bound as the periodic resume saves (storage's `autosaves` gate). Peers and trackers are
+ * let go in parallel: only the data waits its turn, so a tracker that never answers costs no turns.
+ */
+export const DATA_CLOSES_AT_ONCE = 16;
+
 interface Waiter {
   readonly grant: (release: () => void) => void;
   readonly signal: AbortSignal | undefined;

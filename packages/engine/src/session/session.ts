@@ -28,7 +28,7 @@ import type { AddTorrentOptions, TorrentRateLimits } from '../torrent/types.js';
 import { DEFAULT_TUNING, type EngineTuning } from '../tuning.js';
 import { Budget, DEFAULT_MAX_CONNECTING, DEFAULT_MAX_CONNECTIONS } from './budget.js';
 import { sessionPacer, sessionQueue, type ActiveLimits, type ActiveQueue, type AnnouncePacer, type QueueingOptions } from './queueing.js';
-import { CheckQueue } from './check-queue.js';
+import { CheckQueue, DATA_CLOSES_AT_ONCE } from './check-queue.js';
 import { DHT_LOOKUPS_AT_ONCE } from '../torrent/dht-announcer.js';
 import { fileLimitWarning, openFileLimit } from './file-limit.js';
 import { Listener } from './listener.js';
@@ -198,6 +198,7 @@ export class Session extends EventEmitter<SessionEvents> {
       openFiles: new OpenFilePool({ capacity: options.maxOpenFiles ?? MAX_OPEN_FILES }),
       checkSlots: new CheckQueue(options.maxChecking),
       dhtTurns: this.#dht === undefined ? undefined : new CheckQueue(DHT_LOOKUPS_AT_ONCE),
+      dataCloses: new CheckQueue(DATA_CLOSES_AT_ONCE),
       activeSlots: this.#queue,
       announcePacing: this.#pacer,
       // One interval for every active torrent, not one each (issue 17: idle seeds cost CPU).
@@ -317,7 +318,10 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#queue.move(torrent, position);
   }
 
-  /** Stops every torrent (in parallel, each within its stop timeout) and closes the port. */
+  /**
+   * Stops every torrent (in parallel, each within its stop timeout; their data closes 16 at a time,
+   * see DATA_CLOSES_AT_ONCE) and closes the port.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

@@ -70,6 +70,11 @@ export interface SessionServices {
   readonly checkSlots?: CheckSlots | undefined;
   /** Turns at DHT lookups (torrent/dht-announcer.ts); undefined: every torrent looks up at once. */
   readonly dhtTurns?: CheckSlots | undefined;
+  /**
+   * Turns at closing a torrent's data (flush, resume save and fsync, files closed); undefined: every
+   * torrent closes at once. A session closing 10,000 torrents writes a few records at a time.
+   */
+  readonly dataCloses?: CheckSlots | undefined;
   /** The session's active downloads/seeds queue; undefined: every started torrent runs. */
   readonly activeSlots?: ActiveSlots | undefined;
   /** The session's pace for tracker announces; undefined: each announces at once, intervals as given. */

@@ -312,29 +312,44 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
     this._services.activeSlots?.release(this);
     await this._leaveActive(next.kind);
     this._conn.host.stopWork(next.kind);
-    if (run !== undefined) {
-      run.transfer.close();
-      this._downloadedBefore += run.transfer.downloaded;
-      this._uploadedBefore += run.transfer.uploaded;
-      await this._within(run.opened.store.close({ durable: this._options.durable === true }), 'closing the data (flush and resume data)');
-    }
+    if (run !== undefined) await this._endRun(run);
     this._enter(next, next.kind === 'error' ? { state: 'error', error: next.error } : { state: 'stopped' });
+  }
+
+  /** Ends a run: its transfer, then its data (flush, resume save, files) in one of the session's close turns. */
+  protected async _endRun(run: Running): Promise<void> {
+    run.transfer.close();
+    this._downloadedBefore += run.transfer.downloaded;
+    this._uploadedBefore += run.transfer.uploaded;
+    const release = await this._services.dataCloses?.take();
+    try {
+      await this._within(run.opened.store.close({ durable: this._options.durable === true }), 'closing the data (flush and resume data)');
+    } finally {
+      release?.();
+    }
   }
 
   /**
    * Asks the session's active queue for a slot (session/active-queue.ts); without one the torrent enters `queued`
-   * and waits for `queueChanged`. `run`: the checked data, kept while queued.
+   * and waits for `queueChanged`. `run`: the checked data (see _enterQueued).
    */
   protected _admitted(kind: ActiveKind, run: Running | undefined): true | Promise<false> {
     const slots = this._services.activeSlots;
     if (slots === undefined || slots.want(this, kind)) return true;
-    return this.#enterQueued(run);
+    return this._enterQueued(run).then(() => false);
   }
 
-  async #enterQueued(run: Running | undefined): Promise<false> {
+  /**
+   * Enters `queued`. A download's data is closed meanwhile (piece buffers, files, picker; resume data
+   * saved) and opened again, from that resume data without hashing, when its slot comes; a seed's is
+   * kept (it holds little, and `done` is not said twice). Storage other than the default files under
+   * the save path is kept too: it may hold the data only while open.
+   */
+  protected async _enterQueued(run: Running | undefined): Promise<void> {
     await this._leaveActive('queued'); // a magnet's peers and trackers, kept through its fetch and check
-    this._enter({ kind: 'queued', run }, { state: 'queued' });
-    return false;
+    const release = run !== undefined && this._options.storage === undefined && !run.opened.picker.isFinished;
+    if (release) await this._endRun(run);
+    this._enter({ kind: 'queued', run: release ? undefined : run }, { state: 'queued' });
   }
 
   /** Steps 1-3 of STATE.md "Leaving an active state": ticks, peers, trackers. */
