@@ -22,7 +22,8 @@ export type Phase =
   | { readonly kind: 'running'; readonly run: Running }
   /**
    * Waiting in the session's active queue (past its downloads or seeds limit): no traffic, like
-   * paused; `run` is kept once the data is checked (a magnet waits before its fetch, without one).
+   * paused. A seed keeps `run`; a download's data is closed (no `run`: it is opened again, from
+   * resume data, when its slot comes), as is anything's before its check (a magnet before its fetch).
    */
   | { readonly kind: 'queued'; readonly run: Running | undefined }
   /** No traffic; `run` is kept when paused while running, so resuming needs no check. */

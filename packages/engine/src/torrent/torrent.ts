@@ -104,8 +104,7 @@ export class Torrent extends TorrentCore {
         if (phase.run === undefined) await this._begin(false);
         else this._run(phase.run);
       } else if ((phase.kind === 'running' || phase.kind === 'fetching') && !active) {
-        await this._leaveActive('queued');
-        this._enter({ kind: 'queued', run: phase.kind === 'running' ? phase.run : undefined }, { state: 'queued' });
+        await this._enterQueued(phase.kind === 'running' ? phase.run : undefined);
       }
     });
   }
