@@ -7,7 +7,7 @@ const WRITTEN = 3;
 
 const STATE_NAMES: readonly BlockState[] = ['none', 'requested', 'received', 'written'];
 
-const NO_PEERS: readonly string[] = [];
+const NO_PEERS: readonly string[] = Object.freeze([]);
 
 /**
  * The per-block bookkeeping of one partial piece: a state byte per block, who was asked for each
@@ -111,7 +111,9 @@ export class DownloadingPiece {
   receive(block: BlockIndex, peer: string): readonly string[] | undefined {
     const state = this.states[block];
     if (state === RECEIVED || state === WRITTEN) return undefined;
-    const others = (this.requesters[block] ?? NO_PEERS).filter((key) => key !== peer);
+    const asked = this.requesters[block];
+    // Asked of this peer alone (all but endgame): nobody to cancel, no new array.
+    const others = asked === undefined || (asked.length === 1 && asked[0] === peer) ? NO_PEERS : asked.filter((key) => key !== peer);
     this.requesters[block] = undefined;
     this.move(block, state === REQUESTED ? REQUESTED : NONE, RECEIVED);
     return others;
@@ -127,9 +129,12 @@ export class DownloadingPiece {
   /** Every (block, requester) pair still in flight, e.g. to cancel them when the piece is verified. */
   inFlight(): { block: BlockIndex; peer: string }[] {
     const out: { block: BlockIndex; peer: string }[] = [];
-    this.requesters.forEach((peers, block) => {
-      for (const peer of peers ?? NO_PEERS) out.push({ block, peer });
-    });
+    if (this.counts[REQUESTED] === 0) return out;
+    for (let block = 0; block < this.blockCount; block++) {
+      const peers = this.requesters[block];
+      if (peers === undefined) continue;
+      for (let i = 0; i < peers.length; i++) out.push({ block, peer: peers[i]! });
+    }
     return out;
   }
 

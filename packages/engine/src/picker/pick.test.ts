@@ -113,6 +113,30 @@ describe('partial pieces first', () => {
   });
 });
 
+describe('pieces the caller has room for (canStart)', () => {
+  it('asks before starting each piece; after the first no it starts none, but still takes partial pieces', () => {
+    const picker = scenarioPicker({ blocks: 2, availability: '1 2 3 4', partial: { 3: 'b .' } });
+    const asked: number[] = [];
+    const roomFor = (pieces: number) => (piece: number): boolean => {
+      asked.push(piece);
+      return asked.length <= pieces;
+    };
+    expect(renderPicks(picker.pickBlocks(seed, 8, roomFor(1)))).toBe('3.1 0.0 0.1');
+    expect(asked).toEqual([0, 1]);
+    expect(renderStates(picker)).toBe('p . . p');
+    picker.checkInvariants();
+  });
+
+  it('is asked in sequential mode and for allowed-fast pieces too', () => {
+    const sequential = scenarioPicker({ blocks: 1, availability: '1 1 1', options: { sequential: true } });
+    expect(renderPicks(sequential.pickBlocks(seed, 3, (piece) => piece < 1))).toBe('0.0');
+    const fast = scenarioPicker({ blocks: 1, availability: '1 1 1' });
+    const choking = scenarioPeer('a', '*', { choking: true, allowedFast: new Set([1, 2]) });
+    expect(fast.pickBlocks(choking, 2, () => false)).toEqual([]);
+    expect(renderStates(fast)).toBe('. . .');
+  });
+});
+
 describe('priorities', () => {
   it('serves a higher priority level first, whatever the availability', () => {
     const picker = scenarioPicker({ blocks: 1, availability: '0 9 0', priority: '1 7 4' });

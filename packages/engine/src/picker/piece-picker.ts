@@ -30,6 +30,12 @@ export interface PiecePickerOptions {
 /** Default for `PiecePickerOptions.endgameMaxRequesters`. */
 export const DEFAULT_ENDGAME_MAX_REQUESTERS = 2;
 
+/** `blockReceived`'s answers that carry no cancel list, shared (frozen) rather than made per block. */
+const NO_CANCEL: readonly string[] = Object.freeze([]);
+const REJECTED: BlockReceivedResult = Object.freeze({ accepted: false, cancel: NO_CANCEL, pieceComplete: false });
+const ACCEPTED: BlockReceivedResult = Object.freeze({ accepted: true, cancel: NO_CANCEL, pieceComplete: false });
+const ACCEPTED_COMPLETE: BlockReceivedResult = Object.freeze({ accepted: true, cancel: NO_CANCEL, pieceComplete: true });
+
 /** A request the picker still counts as in flight. */
 export interface InFlightRequest {
   readonly block: BlockIndex;
@@ -299,14 +305,22 @@ export class PiecePicker {
    * Chooses up to `max` blocks to request from `peer` and records them as requested by `peer.key`
    * (call `abortRequest` for any you end up not sending). Never returns a block of a piece the peer
    * lacks, a piece we have, or a priority-0 piece; outside endgame never a block already requested.
-   * See the class comment for the order and the cost.
+   * See the class comment for the order and the cost. `canStart`, if given, is asked before a piece
+   * with nothing requested yet is started (the caller reserves its memory there): after its first
+   * `false` this pick starts no other piece, so a caller short of memory picks only what it can take.
    */
-  pickBlocks(peer: PickPeer, max: number): BlockRef[] {
-    return pickBlocks(this.state, peer, max, {
-      random: this.random,
-      sequential: this.sequential,
-      endgameMaxRequesters: this.endgameMaxRequesters,
-    });
+  pickBlocks(peer: PickPeer, max: number, canStart?: (piece: PieceIndex) => boolean): BlockRef[] {
+    return pickBlocks(
+      this.state,
+      peer,
+      max,
+      {
+        random: this.random,
+        sequential: this.sequential,
+        endgameMaxRequesters: this.endgameMaxRequesters,
+      },
+      canStart,
+    );
   }
 
   /**
@@ -334,16 +348,17 @@ export class PiecePicker {
   blockReceived(piece: PieceIndex, block: BlockIndex, peer: string): BlockReceivedResult {
     this.checkBlock(piece, block);
     const state = this.state;
-    const rejected = { accepted: false, cancel: [], pieceComplete: false };
     let record = state.downloading.get(piece);
     if (record === undefined) {
-      if (state.stateOf(piece) !== 'not-started') return rejected;
+      if (state.stateOf(piece) !== 'not-started') return REJECTED;
       record = state.start(piece);
     }
     const wasFree = record.state(block) === 'none';
     const cancel = record.receive(block, peer);
-    if (cancel === undefined) return rejected;
+    if (cancel === undefined) return REJECTED;
     if (wasFree && state.priorityOf(piece) > 0) state.freeWantedBlocks--;
+    // Shared answers for the common case (nobody else asked): no object per block.
+    if (cancel.length === 0) return record.isComplete ? ACCEPTED_COMPLETE : ACCEPTED;
     return { accepted: true, cancel, pieceComplete: record.isComplete };
   }
 

@@ -31,6 +31,14 @@ describe('PeerRequests', () => {
       [2 ** 21, 0],
       [2 ** 21, 2 ** 32 - 1],
       [2 ** 32 - 1, 2 ** 32 - 1],
+      // Where the small keys (block-aligned, piece under 2^20, offset under 16 MiB) meet the others.
+      [2 ** 20 - 1, 1023 * BLOCK_SIZE],
+      [2 ** 20, 0],
+      [0, 1024 * BLOCK_SIZE],
+      [16384, 0],
+      [1024, 0],
+      [0, BLOCK_SIZE + 1],
+      [2 ** 20 - 1, 2 ** 32 - 1],
     ];
     for (const [piece, begin] of edges) expect(requests.add(piece, begin, 1)).toBe(true);
     expect(requests.size).toBe(edges.length);

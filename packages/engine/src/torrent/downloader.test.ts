@@ -222,4 +222,22 @@ describe('Downloader', () => {
     downloader.leave(peer);
     expect(host.reserved.size).toBe(0);
   });
+
+  it('picks no piece the store has no room for: nothing is picked only to be given back', () => {
+    host.memoryFor = 1;
+    // No memory comes back in this test (the fake store would otherwise say so at once, forever).
+    host.store.waitForMemory = () => new Promise<void>(() => undefined);
+    let givenBack = 0;
+    const abortRequest = host.picker.abortRequest.bind(host.picker);
+    host.picker.abortRequest = (piece, block, key) => {
+      givenBack++;
+      abortRequest(piece, block, key);
+    };
+    const { peer, conn } = seedPeer('a');
+    peer.peerSaid('unchoke');
+    downloader.fill(peer);
+    expect(conn.take('request')).toHaveLength(2);
+    expect(givenBack).toBe(0);
+    expect([0, 1].map((piece) => host.picker.pieceState(piece)).sort()).toEqual(['not-started', 'partial']);
+  });
 });

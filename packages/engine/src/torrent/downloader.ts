@@ -54,6 +54,18 @@ export class Downloader {
   readonly #blocksPerPiece: number;
   /** The piece buffers are full: no new requests until PieceStore.waitForMemory resolves. */
   #waitingForMemory = false;
+  /** Set by `#reserve` when the store refused a piece during the current pick. */
+  #memoryShort = false;
+  /**
+   * The picker asks this before it starts a piece: the piece's memory is reserved then, so a pick
+   * takes only pieces the store has room for (picking more and giving them back cost more than the
+   * rest of a block's handling when the buffers were full, which at full speed they often are).
+   */
+  readonly #reserve = (piece: number): boolean => {
+    if (this.#host.store.reserve(piece)) return true;
+    this.#memoryShort = true;
+    return false;
+  };
 
   constructor(host: DownloaderHost) {
     this.#host = host;
@@ -103,15 +115,21 @@ export class Downloader {
     const wanted = depth - requests.size;
     if (wanted <= 0 || (requests.size > 0 && wanted < Math.max(1, Math.floor(depth / REFILL_FRACTION)))) return;
     const view = peer.pickView(state.allowedFast);
-    const picks = host.picker.pickBlocks(view, wanted);
+    this.#memoryShort = false;
+    const picks = host.picker.pickBlocks(view, wanted, this.#reserve);
+    // The pick stopped starting pieces where the store had no room: fill again once it has.
+    if (this.#memoryShort) this.#waitForMemory();
     if (picks.length === 0) {
       if (requests.size === 0 && !host.picker.isInteresting(view)) host.setInterested(peer, false);
       return;
     }
     const batch: BlockRequest[] = [];
-    for (const pick of picks) {
+    const now = host.clock.now();
+    for (let i = 0; i < picks.length; i++) {
+      const pick = picks[i]!;
       const begin = pick.block * BLOCK_SIZE;
-      // Memory for the piece is held from its first request, so no block we ask for is dropped.
+      // Memory for the piece is held from its first request, so no block we ask for is dropped: new
+      // pieces reserved it as the picker started them (`#reserve`), and a partial piece has it.
       if (!host.store.reserve(pick.piece)) {
         this.#abort(pick.piece, pick.block, peer.key);
         this.#waitForMemory();
@@ -120,8 +138,8 @@ export class Downloader {
       const length = host.geometry.blockSize(pick.piece, pick.block);
       // Already outstanding to this peer: the picker now records it too, which is the truth (STATE.md:
       // requested in the picker iff held in PeerRequests), and it is not sent twice.
-      if (!requests.add(pick.piece, begin, length)) continue;
-      batch.push({ piece: pick.piece, begin, length, sentAt: 0 });
+      const request = requests.record(pick.piece, begin, length, now);
+      if (request !== undefined) batch.push(request);
     }
     peer.conn.sendRequests(batch);
   }
@@ -167,7 +185,8 @@ export class Downloader {
     }
     const result = host.picker.blockReceived(piece, index, peer.key);
     if (!result.accepted) return;
-    for (const key of result.cancel) this.cancel(key, piece, begin);
+    const others = result.cancel;
+    for (let i = 0; i < others.length; i++) this.cancel(others[i]!, piece, begin);
     host.observeBlock(piece, index, peer.key, block);
     let outcome: BlockResult | Promise<BlockResult>;
     try {
@@ -217,6 +236,9 @@ export class Downloader {
       const expired = state.requests.expired();
       if (expired.length > 0) this.#abandon(peer, state, expired);
     }
+    // Nothing to request (seeding, or paused): no peer to rank. A seed with 200 leechers spent most
+    // of its session tick sorting them by rate.
+    if (!this.#host.downloading) return;
     // Peers that deliver choose first: blocks given up on silent peers would otherwise go straight
     // back to silent peers, which, at the end, can hold every endgame slot of the last blocks.
     const peers = [...this.#host.peers()];
