@@ -31,18 +31,22 @@ class RecordingHandle implements FileHandleLike {
   async close(): Promise<void> {}
 }
 
+/** A slow disk's time per synchronous call: a whole slice then takes twice SLOW_WRITE_MS. */
+const SLOW_CALL_MS = (2 * SLOW_WRITE_MS) / (SYNC_WRITE_SLICE / SYNC_WRITE_CHUNK);
+
 function pattern(length: number, seed: number): Uint8Array {
   return Uint8Array.from({ length }, (_, i) => (i * 31 + seed) & 0xff);
 }
 
 describe('AdaptiveWriter', () => {
-  test('writes synchronously in 16 KiB calls, every byte in place', async () => {
+  test('writes synchronously in calls of SYNC_WRITE_CHUNK bytes, every byte in place', async () => {
     const handle = new RecordingHandle();
-    const data = pattern(100_000, 1);
+    const data = pattern(300_000, 1);
     await new AdaptiveWriter().write(handle, data, 5000);
     expect(handle.calls.every((call) => call.kind === 'sync' && call.length <= SYNC_WRITE_CHUNK)).toBe(true);
-    expect(handle.calls.map((call) => call.position)).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => 5000 + i * SYNC_WRITE_CHUNK));
-    expect(Buffer.compare(handle.bytes.subarray(5000, 105_000), data)).toBe(0);
+    const calls = Math.ceil(data.length / SYNC_WRITE_CHUNK);
+    expect(handle.calls.map((call) => call.position)).toEqual(Array.from({ length: calls }, (_, i) => 5000 + i * SYNC_WRITE_CHUNK));
+    expect(Buffer.compare(handle.bytes.subarray(5000, 305_000), data)).toBe(0);
   });
 
   test('short writes by the OS are continued where they stopped', async () => {
@@ -65,14 +69,13 @@ describe('AdaptiveWriter', () => {
     let clock = 0;
     const writer = new AdaptiveWriter({ now: () => clock });
     const handle = new RecordingHandle();
-    // The disk takes 1 ms per 16 KiB call.
-    handle.duringSync = () => (clock += 1);
+    handle.duringSync = () => (clock += SLOW_CALL_MS);
     const data = pattern(3 * SYNC_WRITE_SLICE, 4);
     await writer.write(handle, data, 0);
     expect(Buffer.compare(handle.bytes.subarray(0, data.length), data)).toBe(0);
     const syncCalls = handle.calls.filter((call) => call.kind === 'sync');
     // Stopped at the first call that took the slice past the limit.
-    expect(syncCalls).toHaveLength(SLOW_WRITE_MS + 1);
+    expect(syncCalls).toHaveLength(Math.floor(SLOW_WRITE_MS / SLOW_CALL_MS) + 1);
     const syncBytes = syncCalls.length * SYNC_WRITE_CHUNK;
     expect(handle.calls.at(-1)).toEqual({ kind: 'async', length: data.length - syncBytes, position: syncBytes });
     // One slow write alone does not move the next ones.
@@ -83,7 +86,7 @@ describe('AdaptiveWriter', () => {
     let clock = 0;
     const writer = new AdaptiveWriter({ now: () => clock });
     const handle = new RecordingHandle();
-    handle.duringSync = () => (clock += 1);
+    handle.duringSync = () => (clock += SLOW_CALL_MS);
     for (let i = 0; i < SLOW_WRITES_TO_SWITCH; i++) await writer.write(handle, pattern(SYNC_WRITE_SLICE, i), 0);
     expect(writer.throttled).toBe(true);
 
