@@ -121,7 +121,7 @@ describe('pieces the caller has room for (canStart)', () => {
       asked.push(piece);
       return asked.length <= pieces;
     };
-    expect(renderPicks(picker.pickBlocks(seed, 8, roomFor(1)))).toBe('3.1 0.0 0.1');
+    expect(renderPicks(picker.pickBlocks(seed, 8, { canStart: roomFor(1) }))).toBe('3.1 0.0 0.1');
     expect(asked).toEqual([0, 1]);
     expect(renderStates(picker)).toBe('p . . p');
     picker.checkInvariants();
@@ -129,11 +129,20 @@ describe('pieces the caller has room for (canStart)', () => {
 
   it('is asked in sequential mode and for allowed-fast pieces too', () => {
     const sequential = scenarioPicker({ blocks: 1, availability: '1 1 1', options: { sequential: true } });
-    expect(renderPicks(sequential.pickBlocks(seed, 3, (piece) => piece < 1))).toBe('0.0');
+    expect(renderPicks(sequential.pickBlocks(seed, 3, { canStart: (piece) => piece < 1 }))).toBe('0.0');
     const fast = scenarioPicker({ blocks: 1, availability: '1 1 1' });
     const choking = scenarioPeer('a', '*', { choking: true, allowedFast: new Set([1, 2]) });
-    expect(fast.pickBlocks(choking, 2, () => false)).toEqual([]);
+    expect(fast.pickBlocks(choking, 2, { canStart: () => false })).toEqual([]);
     expect(renderStates(fast)).toBe('. . .');
+  });
+});
+
+describe('endgame', () => {
+  it('hands out blocks already asked of another peer once nothing is free, unless the pick says no endgame', () => {
+    const picker = scenarioPicker({ blocks: 2, availability: '1' });
+    expect(renderPicks(picker.pickBlocks(scenarioPeer('a', '*'), 2))).toBe('0.0 0.1');
+    expect(picker.pickBlocks(scenarioPeer('b', '*'), 2, { endgame: false })).toEqual([]);
+    expect(renderPicks(picker.pickBlocks(scenarioPeer('b', '*'), 2))).toBe('0.0 0.1');
   });
 });
 

@@ -26,13 +26,13 @@ class Pick {
     private readonly peer: PickPeer,
     private readonly max: number,
     private readonly settings: PickSettings,
-    private readonly canStart: ((piece: PieceIndex) => boolean) | undefined,
+    private readonly options: PickOptions,
   ) {}
 
   /** Asks the caller once per piece about to be started (its memory, say); a no ends starting. */
   private mayStart(piece: PieceIndex): boolean {
     if (this.startsRefused) return false;
-    if (this.canStart === undefined || this.canStart(piece)) return true;
+    if (this.options.canStart === undefined || this.options.canStart(piece)) return true;
     this.startsRefused = true;
     return false;
   }
@@ -57,7 +57,7 @@ class Pick {
       else this.pickRarest();
     }
     // Endgame: only once nothing is left unrequested anywhere, so duplicates never displace new work.
-    if (!this.full && this.state.freeWantedBlocks === 0) this.pickEndgame();
+    if (!this.full && this.state.freeWantedBlocks === 0 && this.options.endgame !== false) this.pickEndgame();
     return this.out;
   }
 
@@ -215,17 +215,22 @@ class Pick {
   }
 }
 
-/**
- * Picks up to `max` blocks for `peer` and records them as requested by it. `canStart` is asked
- * before each piece that nothing was requested of yet is started; after its first `false` no
- * other piece is started in this pick.
- */
-export function pickBlocks(
-  state: PickerState,
-  peer: PickPeer,
-  max: number,
-  settings: PickSettings,
-  canStart?: (piece: PieceIndex) => boolean,
-): BlockRef[] {
-  return new Pick(state, peer, max, settings, canStart).run();
+/** What one pick may do beyond the picker's settings. */
+export interface PickOptions {
+  /**
+   * Asked before each piece that nothing was requested of yet is started (the caller reserves its
+   * memory there); after its first `false` no other piece is started in this pick.
+   */
+  readonly canStart?: (piece: PieceIndex) => boolean;
+  /**
+   * false: no endgame blocks (ones already asked of another peer) in this pick. The downloader
+   * allows them only to a peer with nothing outstanding, as libtorrent does, so the last blocks
+   * are not each fetched twice from peers that are all about to deliver them.
+   */
+  readonly endgame?: boolean;
+}
+
+/** Picks up to `max` blocks for `peer` and records them as requested by it. */
+export function pickBlocks(state: PickerState, peer: PickPeer, max: number, settings: PickSettings, options: PickOptions = {}): BlockRef[] {
+  return new Pick(state, peer, max, settings, options).run();
 }

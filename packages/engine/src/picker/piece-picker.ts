@@ -1,5 +1,5 @@
 import { checkPickerInvariants } from './invariants.js';
-import { pickBlocks } from './pick.js';
+import { pickBlocks, type PickOptions } from './pick.js';
 import { PickerState, type PickerStart } from './picker-state.js';
 import type { RandomSource } from './random.js';
 import { MAX_PRIORITY } from './types.js';
@@ -305,11 +305,12 @@ export class PiecePicker {
    * Chooses up to `max` blocks to request from `peer` and records them as requested by `peer.key`
    * (call `abortRequest` for any you end up not sending). Never returns a block of a piece the peer
    * lacks, a piece we have, or a priority-0 piece; outside endgame never a block already requested.
-   * See the class comment for the order and the cost. `canStart`, if given, is asked before a piece
-   * with nothing requested yet is started (the caller reserves its memory there): after its first
-   * `false` this pick starts no other piece, so a caller short of memory picks only what it can take.
+   * See the class comment for the order and the cost. `options` (PickOptions): `canStart` is asked
+   * before a piece with nothing requested yet is started, and after its first `false` this pick
+   * starts no other piece, so a caller short of memory picks only what it can take; `endgame: false`
+   * leaves out blocks already asked of another peer.
    */
-  pickBlocks(peer: PickPeer, max: number, canStart?: (piece: PieceIndex) => boolean): BlockRef[] {
+  pickBlocks(peer: PickPeer, max: number, options?: PickOptions): BlockRef[] {
     return pickBlocks(
       this.state,
       peer,
@@ -319,7 +320,7 @@ export class PiecePicker {
         sequential: this.sequential,
         endgameMaxRequesters: this.endgameMaxRequesters,
       },
-      canStart,
+      options,
     );
   }
 

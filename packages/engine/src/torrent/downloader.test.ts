@@ -223,6 +223,32 @@ describe('Downloader', () => {
     expect(host.reserved.size).toBe(0);
   });
 
+  it('asks for blocks already asked of another peer (endgame) only once its own requests are all answered', async () => {
+    const a = seedPeer('a');
+    const b = seedPeer('b');
+    for (const { peer } of [a, b]) {
+      downloader.setPeerLimit(peer, 2);
+      peer.peerSaid('unchoke');
+      downloader.fill(peer);
+    }
+    const own = b.conn.take('request');
+    expect(own).toHaveLength(2);
+    expect(a.conn.take('request')).toHaveLength(2);
+    const [first, second] = own;
+    if (first === undefined || second === undefined) throw new Error('no requests');
+    // Nothing is free now. One of its two blocks in: b still waits on the other, so no endgame.
+    downloader.onBlock(b.peer, first.index, first.begin, new Uint8Array(BLOCK_SIZE));
+    downloader.fill(b.peer);
+    expect(b.conn.take('request')).toEqual([]);
+    // Both in: b takes a's blocks too.
+    downloader.onBlock(b.peer, second.index, second.begin, new Uint8Array(BLOCK_SIZE));
+    await Promise.resolve();
+    downloader.fill(b.peer);
+    const endgame = b.conn.take('request');
+    expect(endgame.length).toBeGreaterThan(0);
+    expect(endgame.every((request) => request.index !== first.index)).toBe(true);
+  });
+
   it('picks no piece the store has no room for: nothing is picked only to be given back', () => {
     host.memoryFor = 1;
     // No memory comes back in this test (the fake store would otherwise say so at once, forever).

@@ -116,7 +116,9 @@ export class Downloader {
     if (wanted <= 0 || (requests.size > 0 && wanted < Math.max(1, Math.floor(depth / REFILL_FRACTION)))) return;
     const view = peer.pickView(state.allowedFast);
     this.#memoryShort = false;
-    const picks = host.picker.pickBlocks(view, wanted, this.#reserve);
+    // Endgame blocks (asked of another peer too) only for a peer with nothing outstanding: its own
+    // queue first, as libtorrent does; else the last few hundred blocks each came twice.
+    const picks = host.picker.pickBlocks(view, wanted, { canStart: this.#reserve, endgame: requests.size === 0 });
     // The pick stopped starting pieces where the store had no room: fill again once it has.
     if (this.#memoryShort) this.#waitForMemory();
     if (picks.length === 0) {
