@@ -38,8 +38,13 @@ export async function checkPieces(
   // Nothing to read (resume data vouched for all, or no data yet): no piece buffer either.
   if (total === 0) return verified;
   let checked = 0;
-  await pool.whenAvailable(options.signal);
-  const buffer = pool.acquire(torrent.geometry.pieceLength);
+  // A buffer of the largest piece to check: a torrent smaller than one piece needs no whole piece
+  // buffer. A start checking 1,000 torrents of 400 bytes (16 KiB pieces) allocated 1,000 buffers of
+  // 16 KiB from the pools, and their freed blocks stayed in malloc's heap (+5 MiB RSS).
+  const largest = largestPiece(torrent, pieces);
+  const own = largest < pool.bufferSize;
+  if (!own) await pool.whenAvailable(options.signal);
+  const buffer = own ? new Uint8Array(largest) : pool.acquire(largest);
   if (buffer === undefined) throw new StorageError('IO', 'no piece buffer for checking');
   try {
     for (const piece of pieces) {
@@ -53,9 +58,15 @@ export async function checkPieces(
       options.onProgress?.({ checked, total, verified: verified.count });
     }
   } finally {
-    pool.release(buffer);
+    if (!own) pool.release(buffer);
   }
   return verified;
+}
+
+function largestPiece(torrent: StorageTorrent, pieces: PieceSet): number {
+  const last = torrent.geometry.pieceCount - 1;
+  // Only the last piece can be shorter than the others.
+  return pieces.count === 1 && pieces.has(last) ? torrent.geometry.pieceSize(last) : torrent.geometry.pieceLength;
 }
 
 async function readPiece(storage: Storage, piece: number, into: Uint8Array, signal: AbortSignal | undefined): Promise<boolean> {
