@@ -20,6 +20,8 @@
 //   `resume` rows are a second process on the same folder, where the first one's resume data vouches for all.
 //   Memory is measured after a full GC, before adding and once all seed: heap (used heap plus
 //   ArrayBuffers) and RSS, divided by N. Open descriptors: entries of /proc/self/fd.
+//   `CPU s until all seed`: the process's CPU time (all threads) from the first add to all seeding;
+//   `session.close() s`: how long closing the session then took (every torrent's data, 16 at a time).
 // - peers: one seeding torrent of 4 MiB, and M plaintext BitTorrent connections from this (parent)
 //   process that send a handshake and an empty bitfield and then stay idle; the child reports its
 //   memory before and after they are all connected, divided by M.
@@ -145,6 +147,7 @@ async function childTorrents(engine, count, dir, resume) {
   const before = measureNow();
   snapshot(`${resume ? 'resume' : 'torrents'}-${count}-before`);
   const started = process.hrtime.bigint();
+  const cpuBefore = process.cpuUsage();
   let peakFds = before.fds;
   const added = [];
   for (const bytes of torrents) {
@@ -156,6 +159,7 @@ async function childTorrents(engine, count, dir, resume) {
   }
   await Promise.all(added.map(async (torrent) => await torrent.whenDone()));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(cpuBefore);
   const seeding = added.filter((torrent) => torrent.state === 'seeding').length;
   const after = measureNow();
   snapshot(`${resume ? 'resume' : 'torrents'}-${count}-after`);
@@ -166,8 +170,10 @@ async function childTorrents(engine, count, dir, resume) {
     process.stderr.write(`scale child ${process.pid} holding ${hold} s\n`);
     await new Promise((resolve) => setTimeout(resolve, hold * 1000));
   }
+  const closeStarted = process.hrtime.bigint();
   await session.close();
-  print({ count, seeding, seconds, before, after, peakFds: peak });
+  const closeSeconds = Number(process.hrtime.bigint() - closeStarted) / 1e9;
+  print({ count, seeding, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, closeSeconds, before, after, peakFds: peak });
 }
 
 async function childIdle(engine, count, dir) {
@@ -309,8 +315,8 @@ async function parent() {
     const idle = [];
     const label = opts.rev === undefined ? 'working tree' : `revision ${opts.rev}`;
     console.log(`Scale benchmark of the engine (${label}), torrents with ${opts['piece-kib']} KiB pieces, Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString()}\n`);
-    console.log('| scenario | count | all seeding (s) | heap per unit | RSS per unit | heap + buffers after | RSS after | open fds added (peak) |');
-    console.log('|---|---|---|---|---|---|---|---|');
+    console.log('| scenario | count | all seeding (s) | CPU s until all seed | heap per unit | RSS per unit | heap + buffers after | RSS after | open fds added (peak) | session.close() s |');
+    console.log('|---|---|---|---|---|---|---|---|---|---|');
     const details = [];
     for (const scenario of ['torrents', 'resume']) {
       for (const count of counts(opts.torrents)) {
@@ -320,14 +326,14 @@ async function parent() {
         const spaces = (d) => Object.entries(d.spaces).filter(([, [size]]) => size >= MiB).map(([name, [size, used]]) => `${name} ${m(size)}/${m(used)}`).join(', ');
         for (const [when, d] of [['before', r.before.detail], ['after', r.after.detail]]) details.push(`| ${scenario} ${count} ${when} | ${m(d.heapUsed)} | ${m(d.heapTotal)} | ${m(d.external)} | ${m(d.arrayBuffers)} | ${m(d.rssAnon)} | ${m(d.rssFile)} | ${spaces(d)} | ${maps(d)} |`);
         const fds = r.before.fds < 0 ? '-' : `${r.after.fds - r.before.fds} (${r.peakFds - r.before.fds})`;
-        console.log(`| ${scenario === 'torrents' ? 'torrents, checked' : 'torrents, resume data'} | ${r.seeding}/${count} | ${r.seconds.toFixed(2)} | ${perUnit(r.after.heap - r.before.heap, count)} | ${perUnit(r.after.rss - r.before.rss, count)} | ${(r.after.heap / MiB).toFixed(1)} MiB | ${(r.after.rss / MiB).toFixed(1)} MiB | ${fds} |`);
+        console.log(`| ${scenario === 'torrents' ? 'torrents, checked' : 'torrents, resume data'} | ${r.seeding}/${count} | ${r.seconds.toFixed(2)} | ${r.cpuSeconds.toFixed(2)} | ${perUnit(r.after.heap - r.before.heap, count)} | ${perUnit(r.after.rss - r.before.rss, count)} | ${(r.after.heap / MiB).toFixed(1)} MiB | ${(r.after.rss / MiB).toFixed(1)} MiB | ${fds} | ${r.closeSeconds.toFixed(2)} |`);
       }
     }
     if (opts.detail && details.length > 0) console.log(['', '| torrents: memory (MiB) | heap used | heap total | external | of it ArrayBuffers | RSS anonymous | RSS file-backed | V8 spaces of 1 MiB or more (size/used) | resident anonymous mappings |', '|---|---|---|---|---|---|---|---|---|', ...details, ''].join('\n'));
     for (const count of counts(opts.peers)) {
       const r = await runPeers(bundlePath, path.join(work, `peers-${count}`), count);
       const fds = r.before.fds < 0 ? '-' : `${r.after.fds - r.before.fds}`;
-      console.log(`| idle connections | ${r.peers}/${count} | - | ${perUnit(r.after.heap - r.before.heap, r.peers)} | ${perUnit(r.after.rss - r.before.rss, r.peers)} | ${(r.after.heap / MiB).toFixed(1)} MiB | ${(r.after.rss / MiB).toFixed(1)} MiB | ${fds} |`);
+      console.log(`| idle connections | ${r.peers}/${count} | - | - | ${perUnit(r.after.heap - r.before.heap, r.peers)} | ${perUnit(r.after.rss - r.before.rss, r.peers)} | ${(r.after.heap / MiB).toFixed(1)} MiB | ${(r.after.rss / MiB).toFixed(1)} MiB | ${fds} | - |`);
     }
     for (const count of counts(opts.idle)) {
       const r = runChild('idle', bundlePath, path.join(work, `idle-${count}`), count);
