@@ -1,8 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { StorageError } from './errors.js';
-import type { Hasher } from './hasher.js';
+import { inlineHasher, type Hasher } from './hasher.js';
 import { WorkerHasher } from './worker-hasher.js';
-import { PieceAssembler, type BlockResult } from './piece-assembler.js';
+import { CATCH_UP_BLOCKS, INLINE_FINISH_BYTES, PieceAssembler, type BlockResult } from './piece-assembler.js';
 import { MemoryStorage } from './memory-storage.js';
 import type { IoOptions, Storage } from './storage.js';
 import { differsAt, makeFixture, type Fixture } from './test-fixtures.js';
@@ -24,6 +24,69 @@ class RecordingStorage extends MemoryStorage {
     await super.write(piece, begin, data, options);
   }
 }
+
+/** The inline hasher, counting the pieces it is given. */
+function countingHasher(): Hasher & { readonly pieces: number[] } {
+  const pieces: number[] = [];
+  return {
+    pieces,
+    prefersShared: false,
+    sha1: async (data, options) => {
+      pieces.push(data.length);
+      return await inlineHasher.sha1(data, options);
+    },
+    close: async () => undefined,
+  };
+}
+
+describe('hashing on arrival', () => {
+  test('blocks that come in order are hashed as they come: the piece is verified without the hasher', async () => {
+    const hasher = countingHasher();
+    const storage = new MemoryStorage(fixture.torrent);
+    const assembler = new PieceAssembler(fixture.torrent, storage, { hasher });
+    for (const piece of [0, 1, 2, 3]) expect((await feed(assembler, fixture, piece)).at(-1)?.kind).toBe('verified');
+    expect(hasher.pieces).toEqual([]);
+    expect(differsAt(await storage.read(1, 0, new Uint8Array(65536)), fixture.pieceBytes(1))).toBe(-1);
+  });
+
+  test('blocks in any order, and a wrong one, give the same outcome as hashing the whole piece', async () => {
+    const assembler = new PieceAssembler(fixture.torrent, new MemoryStorage(fixture.torrent));
+    const reversed = fixture.blocks(0).reverse();
+    const results: BlockResult[] = [];
+    for (const { begin, data } of reversed) results.push(await assembler.addBlock(0, begin, data, 'peer-a'));
+    expect(results.at(-1)?.kind).toBe('verified');
+    const blocks = fixture.blocks(1);
+    const bad = blocks.map(({ begin, data }, i) => ({ begin, data: i === 2 ? data.map((b) => b ^ 1) : data }));
+    const outcomes: BlockResult[] = [];
+    for (const [i, { begin, data }] of bad.entries()) outcomes.push(await assembler.addBlock(1, begin, data, i === 2 ? 'liar' : 'peer-a'));
+    expect(outcomes.at(-1)).toMatchObject({ kind: 'hash-failed', piece: 1, peers: ['peer-a', 'liar'] });
+  });
+
+  test('a piece whose first blocks came last, by more than INLINE_FINISH_BYTES, goes to the hasher whole', async () => {
+    const pieceLength = 2 * INLINE_FINISH_BYTES;
+    const big = makeFixture([{ length: 2 * pieceLength }], pieceLength, { name: 'big' });
+    const hasher = countingHasher();
+    const assembler = new PieceAssembler(big.torrent, new MemoryStorage(big.torrent), { hasher });
+    const blocks = big.blocks(0);
+    // All but the first block, then the first: it catches up CATCH_UP_BLOCKS blocks only.
+    const order = [...blocks.slice(1), blocks[0]!];
+    const results: BlockResult[] = [];
+    for (const { begin, data } of order) results.push(await assembler.addBlock(0, begin, data, 'peer-a'));
+    expect(results.at(-1)?.kind).toBe('verified');
+    expect(hasher.pieces).toEqual([pieceLength]);
+    expect(CATCH_UP_BLOCKS * 16384).toBeLessThan(pieceLength - INLINE_FINISH_BYTES);
+    // In order, the same piece needs no hasher.
+    expect((await feed(assembler, big, 1)).at(-1)?.kind).toBe('verified');
+    expect(hasher.pieces).toEqual([pieceLength]);
+  });
+
+  test('hashOnArrival: false hands every complete piece to the hasher', async () => {
+    const hasher = countingHasher();
+    const assembler = new PieceAssembler(fixture.torrent, new MemoryStorage(fixture.torrent), { hasher, hashOnArrival: false });
+    expect((await feed(assembler, fixture, 0)).at(-1)?.kind).toBe('verified');
+    expect(hasher.pieces).toEqual([65536]);
+  });
+});
 
 describe('PieceAssembler', () => {
   test('a reserved piece keeps its buffer for its blocks, so they are never answered busy', async () => {
@@ -215,7 +278,7 @@ describe('PieceAssembler', () => {
       },
       close: async () => undefined,
     };
-    const assembler = new PieceAssembler(fixture.torrent, new MemoryStorage(fixture.torrent), { hasher: losing });
+    const assembler = new PieceAssembler(fixture.torrent, new MemoryStorage(fixture.torrent), { hasher: losing, hashOnArrival: false });
     expect((await feed(assembler, fixture, 0)).at(-1)).toEqual({ kind: 'busy', piece: 0 });
     expect(assembler.failure).toBeUndefined();
     expect(assembler.hasBlock(0, 0)).toBe(false);
@@ -227,7 +290,7 @@ describe('PieceAssembler', () => {
     const hasher = new WorkerHasher({ threads: 1 });
     try {
       const storage = new MemoryStorage(fixture.torrent);
-      const assembler = new PieceAssembler(fixture.torrent, storage, { hasher });
+      const assembler = new PieceAssembler(fixture.torrent, storage, { hasher, hashOnArrival: false });
       for (const piece of [2, 0, 3, 1]) expect((await feed(assembler, fixture, piece)).at(-1)?.kind).toBe('verified');
       for (const piece of [0, 1, 2, 3]) {
         const size = fixture.torrent.geometry.pieceSize(piece);

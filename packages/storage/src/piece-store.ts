@@ -25,6 +25,11 @@ export interface PieceStoreOptions extends IoOptions {
   /** Where resume data is kept; without it every start checks all data present. */
   readonly resume?: ResumeStore;
   readonly hasher?: Hasher;
+  /**
+   * Hash blocks that arrive in order as they come, on the calling thread (default true); `hasher`
+   * then gets only checks and pieces whose blocks came out of order. See PieceAssembler.
+   */
+  readonly hashOnArrival?: boolean;
   /** Cap on piece buffers in bytes (default 64 MiB). */
   readonly memoryLimit?: number;
   /** One flag per file (default: all wanted). */
@@ -70,6 +75,7 @@ export class PieceStore {
   readonly #resume: ResumeStore | undefined;
   readonly #hasher: Hasher;
   readonly #memoryLimit: number | undefined;
+  readonly #hashOnArrival: boolean | undefined;
   /** Made on first use (see `#assembler`): a seed that nobody downloads from needs none. */
   #assemblerMade: PieceAssembler | undefined;
   readonly #verified: PieceSet;
@@ -114,6 +120,7 @@ export class PieceStore {
     this.#wanted = wantedFlags(torrent, options.wanted);
     this.#needed = neededFor(torrent, this.#wanted);
     this.#memoryLimit = options.memoryLimit;
+    this.#hashOnArrival = options.hashOnArrival;
   }
 
   /**
@@ -125,6 +132,7 @@ export class PieceStore {
     this.#assemblerMade ??= new PieceAssembler(this.torrent, this.#storage, {
       hasher: this.#hasher,
       ...(this.#memoryLimit === undefined ? {} : { memoryLimit: this.#memoryLimit }),
+      ...(this.#hashOnArrival === undefined ? {} : { hashOnArrival: this.#hashOnArrival }),
       isVerified: (piece) => this.#verified.has(piece),
       onVerified: (piece) => {
         this.#verified.add(piece);
