@@ -7,11 +7,12 @@
 // Hashing on arrival (the default): blocks that arrive in order, as nearly all do, go into the
 // piece's SHA-1 right after they are copied, on the calling thread, while they are still in the CPU's
 // cache (libtorrent hashes v1 pieces the same way, block by block). Handing whole pieces to a hashing
-// thread cost more CPU than the hashing itself saved the event loop: from 3 libtorrent seeders
-// (1 GiB, 2026-12-06, BENCHMARKS.md) the thread's SHA-1 of cold pieces, the hand-off and the garbage
-// of buffers moving between threads made 2.45 CPU s per GiB against 2.1 with hashing on the event
-// loop. About 10 µs per 16 KiB block, spread over the blocks as they come; a piece whose blocks came
-// out of order by more than a MiB goes to the Hasher whole, as every piece did before.
+// thread cost more CPU than it saved the event loop: from 3 libtorrent seeders (1 GiB, 2026-12-06,
+// BENCHMARKS.md) the thread's SHA-1 of pieces no longer in cache, the hand-off and the garbage of
+// buffers moving between threads made 2.23-2.38 CPU s per GiB against 1.66-1.71 hashing on arrival
+// (and whole pieces hashed on the event loop, hashThreads 0, 2.06-2.32). About 10 µs per 16 KiB
+// block, spread over the blocks as they come; a piece whose blocks came out of order by more than a
+// MiB goes to the Hasher whole, as every piece did before.
 import { createHash, type Hash } from 'node:crypto';
 import { BLOCK_SIZE } from '@typetorrent/metainfo';
 import { BufferPool, defaultMemoryLimit } from './buffer-pool.js';
