@@ -180,7 +180,7 @@ export class PieceAssembler {
     partial.senders[block] = peer;
     partial.missing--;
     // The next block to hash is here (this one, or one waiting behind the gap this one filled).
-    if (this.#hashOnArrival && partial.senders[partial.hashed] !== undefined) hashArrived(partial);
+    if (this.#hashOnArrival && partial.senders[partial.hashed] !== undefined) hashArrived(partial, block, data);
     if (partial.missing > 0) return { kind: 'stored', piece, missingBlocks: partial.missing };
     partial.completing = true;
     return this.#track(this.#complete(piece, partial, options.signal));
@@ -274,12 +274,16 @@ function newPartial(buffer: Uint8Array, blocks: number): PartialPiece {
   return { buffer, senders: new Array<string | undefined>(blocks), missing: blocks, completing: false, hash: undefined, hashed: 0 };
 }
 
-/** Feeds the piece's hash the received blocks from `hashed` on, up to CATCH_UP_BLOCKS of them. */
-function hashArrived(partial: PartialPiece): void {
+/**
+ * Feeds the piece's hash the received blocks from `hashed` on, up to CATCH_UP_BLOCKS of them.
+ * `data` is block `block`, just copied: when it is the only one to hash it is hashed as it is (no
+ * view of the piece buffer to make).
+ */
+function hashArrived(partial: PartialPiece, block: number, data: Uint8Array): void {
   const limit = Math.min(partial.senders.length, partial.hashed + CATCH_UP_BLOCKS);
   let end = partial.hashed;
   while (end < limit && partial.senders[end] !== undefined) end++;
   partial.hash ??= createHash('sha1');
-  partial.hash.update(partial.buffer.subarray(partial.hashed * BLOCK_SIZE, end * BLOCK_SIZE));
+  partial.hash.update(end === block + 1 && partial.hashed === block ? data : partial.buffer.subarray(partial.hashed * BLOCK_SIZE, end * BLOCK_SIZE));
   partial.hashed = end;
 }
