@@ -4,8 +4,10 @@
 // parent can read its cost from /proc. Talks JSON lines on stdout; commands on stdin:
 //   start  begin a measuring window (the event-loop delay histogram is reset)
 //   stop   end it: prints {"event":"window","eld":{p50,p99,max}} in ms beyond the 10 ms sampling period
-//   save   (with "resume":{"save":true}) close the session, which writes every torrent's resume record,
-//          print {"event":"saved","count"} (records in the folder) and exit
+//   save   (with "resume":{"save":true}) wait until the periodic resume saves (every 15 s) have
+//          written a record for every torrent (at most 120 s), close the session, print
+//          {"event":"saved","count"} (records in the folder) and exit. Not Session.close() alone: with
+//          10,000 torrents its saves outlast the 5 s stop timeout and none were on disk when it returned.
 //   EOF    exit at once (no orderly close: saving resume data for 10,000 torrents is not measured here)
 // Every torrent keeps its resume record in `resume.dir` (the Session's resumeDirectory option), so a
 // later seeder on the same folder starts from it; `seeding` says how many torrents hashed data.
@@ -64,6 +66,16 @@ for (const off of unwatch.splice(0)) off();
 const seeding = torrents.filter((torrent) => torrent.state === 'seeding').length;
 emit('seeding', { port, count: torrents.length, seeding, hashed, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
 
+const records = () => fs.readdirSync(resumeDirectory).filter((name) => name.endsWith('.resume')).length;
+
+async function saveAndExit() {
+  const deadline = Date.now() + 120_000;
+  while (records() < torrents.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 500));
+  await session.close();
+  emit('saved', { count: records() });
+  process.exit(0);
+}
+
 /** A percentile of the histogram in ms, less the sampling period the histogram includes. */
 const beyond = (ns) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
 
@@ -75,12 +87,7 @@ onCommands(
       const uploaded = torrents.reduce((sum, torrent) => sum + torrent.progress().uploaded, 0);
       emit('window', { eld: { p50: beyond(delay.percentile(50)), p99: beyond(delay.percentile(99)), max: beyond(delay.max) }, uploaded, peers: torrents.reduce((sum, torrent) => sum + torrent.progress().peers, 0) });
     }
-    if (command === 'save' && config.resume.save === true) {
-      void session.close().then(() => {
-        emit('saved', { count: fs.readdirSync(resumeDirectory).filter((name) => name.endsWith('.resume')).length });
-        process.exit(0);
-      });
-    }
+    if (command === 'save' && config.resume.save === true) void saveAndExit();
   },
   () => process.exit(0),
 );

@@ -6,7 +6,8 @@ measure here), EOF exits at once.
 
 Settings as testkit/python/lt_peer.py (loopback only, TCP only, no DHT/LSD/UPnP/NAT-PMP, several
 connections per IP), plus: no queueing (every torrent seeds, as typetorrent's do), the connection
-limit and unchoke slots the parent asks for (slots -1: unlimited).
+limit and unchoke slots the parent asks for (slots -1: unlimited), and loopback peers held to those
+slots (libtorrent's local peer class would unchoke them all).
 
 Resume data ("resume": {"dir": DIR, "save": bool}), the way a client restarts (qBittorrent keeps a
 .torrent and a .fastresume per torrent): each torrent whose `<dir>/<name of its .torrent>.resume`
@@ -95,6 +96,12 @@ def main():
         settings["alert_queue_size"] = 50000
         settings["alert_mask"] |= lt.alert.category_t.storage_notification
     ses = lt.session(settings)
+    # Loopback peers are in libtorrent's "local" peer class, which ignores unchoke slots (every local
+    # peer is unchoked whatever unchoke_slots_limit says): here they count against the slots as
+    # peers from the internet do, so `--slots default` gives both clients their 8 slots.
+    local = ses.get_peer_class(ses.local_peer_class_id)
+    local["ignore_unchoke_slots"] = False
+    ses.set_peer_class(ses.local_peer_class_id, local)
     started = time.monotonic()
     jobs = []
     folder = config["torrents"]
