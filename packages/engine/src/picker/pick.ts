@@ -224,8 +224,8 @@ export interface PickOptions {
   readonly canStart?: (piece: PieceIndex) => boolean;
   /**
    * false: no endgame blocks (ones already asked of another peer) in this pick. The downloader
-   * allows them only to a peer with nothing outstanding, as libtorrent does, so the last blocks
-   * are not each fetched twice from peers that are all about to deliver them.
+   * allows them only to a peer whose own queue is nearly drained, so the last blocks are not each
+   * fetched twice from peers that are all about to deliver them.
    */
   readonly endgame?: boolean;
 }

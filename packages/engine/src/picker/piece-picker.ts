@@ -1,5 +1,6 @@
 import { checkPickerInvariants } from './invariants.js';
 import { pickBlocks, type PickOptions } from './pick.js';
+import { ACCEPTED, ACCEPTED_COMPLETE, REJECTED } from './received-results.js';
 import { PickerState, type PickerStart } from './picker-state.js';
 import type { RandomSource } from './random.js';
 import { MAX_PRIORITY } from './types.js';
@@ -29,12 +30,6 @@ export interface PiecePickerOptions {
 
 /** Default for `PiecePickerOptions.endgameMaxRequesters`. */
 export const DEFAULT_ENDGAME_MAX_REQUESTERS = 2;
-
-/** `blockReceived`'s answers that carry no cancel list, shared (frozen) rather than made per block. */
-const NO_CANCEL: readonly string[] = Object.freeze([]);
-const REJECTED: BlockReceivedResult = Object.freeze({ accepted: false, cancel: NO_CANCEL, pieceComplete: false });
-const ACCEPTED: BlockReceivedResult = Object.freeze({ accepted: true, cancel: NO_CANCEL, pieceComplete: false });
-const ACCEPTED_COMPLETE: BlockReceivedResult = Object.freeze({ accepted: true, cancel: NO_CANCEL, pieceComplete: true });
 
 /** A request the picker still counts as in flight. */
 export interface InFlightRequest {
@@ -311,17 +306,8 @@ export class PiecePicker {
    * leaves out blocks already asked of another peer.
    */
   pickBlocks(peer: PickPeer, max: number, options?: PickOptions): BlockRef[] {
-    return pickBlocks(
-      this.state,
-      peer,
-      max,
-      {
-        random: this.random,
-        sequential: this.sequential,
-        endgameMaxRequesters: this.endgameMaxRequesters,
-      },
-      options,
-    );
+    const settings = { random: this.random, sequential: this.sequential, endgameMaxRequesters: this.endgameMaxRequesters };
+    return pickBlocks(this.state, peer, max, settings, options);
   }
 
   /**

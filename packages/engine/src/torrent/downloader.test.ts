@@ -223,7 +223,7 @@ describe('Downloader', () => {
     expect(host.reserved.size).toBe(0);
   });
 
-  it('asks for blocks already asked of another peer (endgame) only once its own requests are all answered', async () => {
+  it('asks for blocks already asked of another peer (endgame) only once its own queue is (nearly) drained', async () => {
     const a = seedPeer('a');
     const b = seedPeer('b');
     for (const { peer } of [a, b]) {
