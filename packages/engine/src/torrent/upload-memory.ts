@@ -5,6 +5,16 @@
 // stay queued meanwhile (nothing is read for them, nothing is dropped). It also lends the session's
 // other upload resources: the pooled read buffers (given up after a while unused, from the session
 // tick) and the blocks that may start per loop turn (UploadTurns).
+//
+// What one more peer costs a seeder (issue 17; heap snapshots of 50 busy leechers against none, and
+// RSS of 50 against 1): its connection, about 50 KiB of RSS (10-40 KiB of objects: socket and stream
+// states, PeerConnection, decoder, Peer and its rate meters, closures), plus the upload data held for
+// it, at most `perPeer` (1 MiB: reads in flight and writes the kernel has not taken). Every upload
+// read buffer, in use or idle, is within `total` (32 MiB) for all peers together; idle ones leave
+// after IDLE_BUFFER_MS unused. The stated cap per peer is therefore perPeer + ~50 KiB, with all
+// upload buffers of the session (in use or idle) within `total` besides; measured 0.2-0.6 MiB per
+// extra busy leecher (BENCHMARKS.md, "Upload path: loop turns and per-peer memory"). The rest of
+// that figure is allocator and V8 slack, not held by any peer.
 import { BLOCK_SIZE } from '@typetorrent/metainfo';
 import { DEFAULT_MAX_READ_LENGTH } from '@typetorrent/storage';
 import type { Clock } from '../clock.js';
