@@ -6,20 +6,16 @@
 // Requests past a cap stay queued, unread, until bytes leave or the next turn.
 import { BLOCK_SIZE, type PieceGeometry } from '@typetorrent/metainfo';
 import { allowedFastSet } from '@typetorrent/peer-wire';
-import { DEFAULT_MAX_READ_LENGTH, type PieceStore } from '@typetorrent/storage';
+import type { PieceStore } from '@typetorrent/storage';
 import type { Clock } from '../clock.js';
 import { EngineError, describeError } from '../errors.js';
 import type { Limiter } from '../rate/rate-limiter.js';
 import type { Peer } from './peer.js';
 import { UploadMemory } from './upload-memory.js';
+import { contiguousRun, lengthOf, type IncomingRequest } from './upload-run.js';
 import { blocksOf } from './upload-turns.js';
 
-/** A request the peer made of us, waiting to be served. */
-export interface IncomingRequest {
-  readonly piece: number;
-  readonly begin: number;
-  readonly length: number;
-}
+export type { IncomingRequest } from './upload-run.js';
 
 /**
  * Most requests a peer may queue with us, announced as our BEP 10 `reqq`: the excess is rejected
@@ -231,7 +227,8 @@ export class Uploader {
         break;
       }
       const turnBytes = turns === undefined ? Number.POSITIVE_INFINITY : turns.left * BLOCK_SIZE;
-      const run = this.#run(queue, Math.min(host.limiter.available(), room, memory.available, turnBytes));
+      // One read (and one corked write) for the contiguous requests at the head of the queue.
+      const run = contiguousRun(queue, Math.min(host.limiter.available(), room, memory.available, turnBytes));
       // Whole blocks read into a pooled buffer (taken before the bytes are counted held: see
       // UploadMemory.take); other lengths into a new one (not zeroed: see readBlock).
       const pooled = memory.buffersFor(run.length)?.take();
@@ -297,26 +294,6 @@ export class Uploader {
     if (peer.conn.fast) for (const request of requests) peer.conn.sendReject(request.piece, request.begin, request.length);
     // The freed read slot serves the rest of the queue: no completion may come to do it.
     this.serve(peer);
-  }
-
-  /**
-   * The requests at the head of the queue that ask for one contiguous range of a piece (peers ask
-   * for a piece's blocks in order), up to one storage read and the bytes the limiters grant now: one
-   * read and one corked write for them all.
-   */
-  #run(queue: readonly IncomingRequest[], budget: number): { requests: IncomingRequest[]; length: number } {
-    const first = queue[0];
-    if (first === undefined) return { requests: [], length: 0 };
-    const requests = [first];
-    let length = first.length;
-    for (let i = 1; i < queue.length; i++) {
-      const next = queue[i];
-      if (next === undefined || next.piece !== first.piece || next.begin !== first.begin + length) break;
-      if (length + next.length > Math.min(DEFAULT_MAX_READ_LENGTH, budget)) break;
-      requests.push(next);
-      length += next.length;
-    }
-    return { requests, length };
   }
 
   /**
@@ -398,10 +375,4 @@ export class Uploader {
       throw new EngineError('PROTOCOL', `${state.badRequests} requests for pieces we do not have or while choked`, { peer: peer.key });
     }
   }
-}
-
-function lengthOf(requests: readonly IncomingRequest[]): number {
-  let length = 0;
-  for (const request of requests) length += request.length;
-  return length;
 }
