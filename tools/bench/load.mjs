@@ -29,8 +29,9 @@
 // - leechers M: one 256 MiB torrent (1 MiB pieces) seeded to M leechers (lib/load-leecher.mjs, child
 //   processes of their own, written with @typetorrent/peer-wire: they request 16 KiB blocks and throw
 //   them away), all unchoked (--slots all: typetorrent's uploadSlots and libtorrent's
-//   unchoke_slots_limit opened to M) so all download at once, or each client's own 8 slots (--slots
-//   default). The window starts once as many leechers as there are slots are unchoked (or after
+//   unchoke_slots_limit opened to M) so all download at once, or each client's own slots (--slots
+//   default: typetorrent 4 + 1 optimistic per torrent, 8 per session; libtorrent 8, loopback peers
+//   held to them). The window starts once as many leechers as there are slots are unchoked (or after
 //   --warmup seconds). CPU s/GiB = seeder CPU over the bytes the leechers got. --leecher-nice N runs
 //   the leecher processes under nice -n N (both clients alike): on 2 cores they otherwise take the
 //   seeder's CPU for whole scheduler slices, which shows as event-loop delay the seeder did not cause.

@@ -10,8 +10,11 @@ import { sampleProcess } from './proc-stats.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PYTHON = '/usr/bin/python3';
-/** Upload slots both clients have by default (typetorrent's maxUploadSlots, libtorrent's unchoke_slots_limit). */
-const DEFAULT_SLOTS = 8;
+/**
+ * Leechers of one torrent each client unchokes by default: typetorrent 4 regular + 1 optimistic per
+ * torrent (tuning.uploadSlots; 8 per session), libtorrent unchoke_slots_limit 8 for the session.
+ */
+const DEFAULT_UNCHOKED = { typetorrent: 5, libtorrent: 8 };
 /** Extra node flags for the typetorrent seeder, e.g. TT_LOAD_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'. */
 const nodeArgs = (process.env.TT_LOAD_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -24,9 +27,9 @@ function slotsFor(client, slots, m) {
 }
 
 /** How many leechers can be unchoked at once with this setting: the warm-up waits for that many. */
-function unchokable(slots, m) {
+function unchokable(client, slots, m) {
   if (slots === 'all') return m;
-  return Math.min(m, slots === 'default' ? DEFAULT_SLOTS : Number(slots));
+  return Math.min(m, slots === 'default' ? DEFAULT_UNCHOKED[client] : Number(slots));
 }
 
 /** Where a client keeps the resume records of scenario (n, m); `fresh` runs get an empty folder each time. */
@@ -140,7 +143,7 @@ export async function runScenario(plan, client, bundle, data, variant) {
       procs.push(...leechers);
       await Promise.all(leechers.map((l) => l.lines.next('ready', 60_000)));
       const deadline = Date.now() + plan.warmupSeconds * 1000;
-      const wanted = unchokable(variant.slots, m);
+      const wanted = unchokable(client, variant.slots, m);
       do {
         await sleep(250);
         const all = await ask(leechers, 'status', 'status');

@@ -98,7 +98,7 @@ def main():
     ses = lt.session(settings)
     # Loopback peers are in libtorrent's "local" peer class, which ignores unchoke slots (every local
     # peer is unchoked whatever unchoke_slots_limit says): here they count against the slots as
-    # peers from the internet do, so `--slots default` gives both clients their 8 slots.
+    # peers from the internet do, so `--slots default` gives libtorrent its 8 slots.
     local = ses.get_peer_class(ses.local_peer_class_id)
     local["ignore_unchoke_slots"] = False
     ses.set_peer_class(ses.local_peer_class_id, local)
