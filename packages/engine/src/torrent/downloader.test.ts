@@ -249,6 +249,22 @@ describe('Downloader', () => {
     expect(endgame.every((request) => request.index !== first.index)).toBe(true);
   });
 
+  it('ranks peers by rate on its tick only while something is wanted (a seed skips it)', () => {
+    const { peer } = seedPeer('a');
+    let rateReads = 0;
+    const rate = peer.downloadMeter.rate.bind(peer.downloadMeter);
+    peer.downloadMeter.rate = () => {
+      rateReads++;
+      return rate();
+    };
+    host.downloading = false;
+    downloader.tick();
+    expect(rateReads).toBe(0);
+    host.downloading = true;
+    downloader.tick();
+    expect(rateReads).toBeGreaterThan(0);
+  });
+
   it('picks no piece the store has no room for: nothing is picked only to be given back', () => {
     host.memoryFor = 1;
     // No memory comes back in this test (the fake store would otherwise say so at once, forever).
