@@ -9,7 +9,7 @@ import type { PeerHost } from './peer-host.js';
 import type { Peer } from './peer.js';
 import type { Running } from './phase.js';
 import { ResumeSaver } from './resume-saver.js';
-import type { SessionServices } from './services.js';
+import type { CheckSlots, SessionServices } from './services.js';
 import { Transfer, type TransferPeers } from './transfer.js';
 
 export interface RunningOptions {
@@ -48,6 +48,30 @@ export function createRunning(options: RunningOptions): Running {
     },
   });
   return { opened, transfer, saver };
+}
+
+/**
+ * Ends a run: closes its transfer, then its data (flush, resume save, files) in one of the session's
+ * close turns (DATA_CLOSES_AT_ONCE), `bounded` by the torrent's stop timeout once its turn came.
+ */
+export async function endRun(run: Running, turns: CheckSlots | undefined, durable: boolean, bounded: (closing: Promise<void>) => Promise<void>): Promise<void> {
+  run.transfer.close();
+  const release = await turns?.take();
+  try {
+    await bounded(run.opened.store.close({ durable }));
+  } finally {
+    release?.();
+  }
+}
+
+/**
+ * What a torrent entering `queued` keeps of `run`. A download lets its data go (piece buffers, files,
+ * picker; resume data saved) and opens it again, from that resume data without hashing, when its
+ * slot comes. A seed keeps it (it holds little, and `done` is not said twice), and so does storage
+ * other than the default files under the save path (`customStorage`): it may hold the data only while open.
+ */
+export function keptWhileQueued(run: Running | undefined, customStorage: boolean): Running | undefined {
+  return run !== undefined && (customStorage || run.opened.picker.isFinished) ? run : undefined;
 }
 
 /** The Transfer's view of the PeerHost: one small object per run rather than five closures. */

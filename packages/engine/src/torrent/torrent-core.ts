@@ -15,7 +15,7 @@ import { LsdAnnouncer } from './lsd-announcer.js';
 import { filePrioritiesFrom, type Opened } from './open.js';
 import type { Phase, Running } from './phase.js';
 import { ByteCounts } from './progress.js';
-import { createRunning } from './running.js';
+import { createRunning, endRun, keptWhileQueued } from './running.js';
 import { SerialSteps } from './serial-steps.js';
 import { awaitMetadata, openChecked } from './steps.js';
 import type { SessionServices, SessionTicks } from './services.js';
@@ -316,40 +316,26 @@ export abstract class TorrentCore extends EventEmitter<TorrentEvents> {
     this._enter(next, next.kind === 'error' ? { state: 'error', error: next.error } : { state: 'stopped' });
   }
 
-  /** Ends a run: its transfer, then its data (flush, resume save, files) in one of the session's close turns. */
+  /** Ends a run: its transfer, then its data in one of the session's close turns (running.ts). */
   protected async _endRun(run: Running): Promise<void> {
-    run.transfer.close();
     this._downloadedBefore += run.transfer.downloaded;
     this._uploadedBefore += run.transfer.uploaded;
-    const release = await this._services.dataCloses?.take();
-    try {
-      await this._within(run.opened.store.close({ durable: this._options.durable === true }), 'closing the data (flush and resume data)');
-    } finally {
-      release?.();
-    }
+    await endRun(run, this._services.dataCloses, this._options.durable === true, async (closing) => await this._within(closing, 'closing the data (flush and resume data)'));
   }
 
-  /**
-   * Asks the session's active queue for a slot (session/active-queue.ts); without one the torrent enters `queued`
-   * and waits for `queueChanged`. `run`: the checked data (see _enterQueued).
-   */
+  /** Asks the session's active queue for a slot; without one the torrent is `queued` until `queueChanged`. */
   protected _admitted(kind: ActiveKind, run: Running | undefined): true | Promise<false> {
     const slots = this._services.activeSlots;
     if (slots === undefined || slots.want(this, kind)) return true;
     return this._enterQueued(run).then(() => false);
   }
 
-  /**
-   * Enters `queued`. A download's data is closed meanwhile (piece buffers, files, picker; resume data
-   * saved) and opened again, from that resume data without hashing, when its slot comes; a seed's is
-   * kept (it holds little, and `done` is not said twice). Storage other than the default files under
-   * the save path is kept too: it may hold the data only while open.
-   */
+  /** Enters `queued`; a download's data closes meanwhile (see keptWhileQueued). */
   protected async _enterQueued(run: Running | undefined): Promise<void> {
     await this._leaveActive('queued'); // a magnet's peers and trackers, kept through its fetch and check
-    const release = run !== undefined && this._options.storage === undefined && !run.opened.picker.isFinished;
-    if (release) await this._endRun(run);
-    this._enter({ kind: 'queued', run: release ? undefined : run }, { state: 'queued' });
+    const kept = keptWhileQueued(run, this._options.storage !== undefined);
+    if (run !== undefined && kept === undefined) await this._endRun(run);
+    this._enter({ kind: 'queued', run: kept }, { state: 'queued' });
   }
 
   /** Steps 1-3 of STATE.md "Leaving an active state": ticks, peers, trackers. */
