@@ -88,6 +88,7 @@ function heldPeer(host: Host, uploader: Uploader, key: string, transport: 'tcp' 
 
 function request(uploader: Uploader, peer: Peer, piece: number, block: number): void {
   uploader.onRequest(peer, { piece, begin: block * BLOCK_SIZE, length: BLOCK_SIZE });
+  uploader.serve(peer); // as if it came alone in a socket read
 }
 
 async function settle(): Promise<void> {

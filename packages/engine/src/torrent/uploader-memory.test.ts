@@ -78,6 +78,7 @@ function requestBlocks(uploader: Uploader, peer: Peer, count: number): void {
   for (let i = 0; i < count; i++) {
     const block = i % (PIECES * 16);
     uploader.onRequest(peer, { piece: Math.floor(block / 16), begin: (block % 16) * BLOCK_SIZE, length: BLOCK_SIZE });
+    uploader.serve(peer); // each as if it came alone in a socket read
   }
 }
 

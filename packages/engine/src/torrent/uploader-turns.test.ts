@@ -1,6 +1,7 @@
 // The uploader under the session's budget of blocks started per loop turn (UploadTurns): past it,
 // requests stay queued and are served in the next turn, in the order the peers asked; requests that
-// queued meanwhile are read as one run. Reads from the fake store complete at once; the clock is
+// queued meanwhile are read as one run; and the requests of one socket read, served once it has been
+// handled (a microtask), as one run. Reads from the fake store complete at once; the clock is
 // driven by hand (its 1 ms timer is the end of the loop turn).
 import { describe, expect, it } from '@jest/globals';
 import { BLOCK_SIZE, PieceGeometry } from '@typetorrent/metainfo';
@@ -154,6 +155,30 @@ describe('Uploader: blocks started per loop turn', () => {
     clock.advance(1);
     await settle();
     expect(host.reads).toHaveLength(1);
+    uploader.close();
+  });
+});
+
+describe('Uploader: the requests of one socket read', () => {
+  it('are served once the read has been handled, as one run: one storage read for the contiguous blocks', async () => {
+    const { host, uploader } = setUp(1000);
+    const a = unchokedPeer(host, uploader, 'a');
+    // The decoder hands them over one by one while it handles the chunk.
+    for (let i = 0; i < 4; i++) uploader.onRequest(a.peer, { piece: 0, begin: i * BLOCK_SIZE, length: BLOCK_SIZE });
+    expect(host.reads).toEqual([]);
+    await settle();
+    expect(host.reads).toEqual([4 * BLOCK_SIZE]);
+    expect(a.conn.take('piece-sent').map((p) => p.begin / BLOCK_SIZE)).toEqual([0, 1, 2, 3]);
+    uploader.close();
+  });
+
+  it('reads nothing for a peer that left before the read was handled', async () => {
+    const { host, uploader } = setUp(1000);
+    const a = unchokedPeer(host, uploader, 'a');
+    uploader.onRequest(a.peer, { piece: 0, begin: 0, length: BLOCK_SIZE });
+    uploader.leave(a.peer);
+    await settle();
+    expect(host.reads).toEqual([]);
     uploader.close();
   });
 });

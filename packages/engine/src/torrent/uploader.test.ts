@@ -73,8 +73,10 @@ function joined(key: string, options: { fast?: boolean; unchoked?: boolean } = {
   return made;
 }
 
+/** A REQUEST as if it came alone in a socket read: the end of that read serves it (see onRequest). */
 function request(peer: Peer, piece: number, begin = 0, length = BLOCK_SIZE): void {
   uploader.onRequest(peer, { piece, begin, length });
+  uploader.serve(peer);
 }
 
 /** Lets promise callbacks (read completions) run. */

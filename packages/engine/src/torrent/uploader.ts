@@ -73,6 +73,8 @@ class UploadState {
   left = false;
   /** Serves it again when the session's upload memory has room, or in the next turn (made when first needed). */
   wake: (() => void) | undefined;
+  /** A serve is due once the current socket read has been handled (see onRequest). */
+  serveSoon = false;
 }
 
 export class Uploader {
@@ -147,7 +149,14 @@ export class Uploader {
     }
     state.badRequests = 0;
     state.queue.push(request);
-    this.serve(peer);
+    // Served once the chunk that carried it has been handled (a microtask): the requests of one
+    // socket read then make one run, one storage read and one writev, not one each.
+    if (state.serveSoon) return;
+    state.serveSoon = true;
+    queueMicrotask(() => {
+      state.serveSoon = false;
+      if (!state.left) this.serve(peer);
+    });
   }
 
   /** CANCEL: drop the request if it is still queued (a read in flight is sent anyway). */
