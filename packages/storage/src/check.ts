@@ -1,6 +1,7 @@
 // Checking data already on disk: read each piece, hash it, compare. Used at start (for the pieces that
 // resume data cannot vouch for) and on demand (a full recheck). Reads borrow a buffer from the piece
-// pool, so a recheck stays under the same memory cap as downloading.
+// pool, so a recheck stays under the same memory cap as downloading; a check needing less than a
+// whole piece reads into a buffer of that size (see largestPiece).
 import type { BufferPool } from './buffer-pool.js';
 import { StorageError, throwIfAborted } from './errors.js';
 import { sameDigest, type Hasher } from './hasher.js';
