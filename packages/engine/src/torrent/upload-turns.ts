@@ -7,7 +7,7 @@
 // from a timer: a timer runs in the timers phase of the NEXT iteration, after this one's poll and
 // check phases (setImmediate would run in this iteration's check phase, so the turn would not end).
 import { BLOCK_SIZE } from '@typetorrent/metainfo';
-import type { Cancel, Clock } from '../clock.js';
+import type { Clock } from '../clock.js';
 import { EngineError } from '../errors.js';
 
 /**
@@ -32,8 +32,8 @@ export class UploadTurns {
   readonly perTurn: number;
   readonly #clock: Clock;
   #left: number;
-  /** The timer that ends this turn; set from the first block taken in it. */
-  #end: Cancel | undefined;
+  /** The timer that ends this turn is set (from the first block taken in it, or the first waiter). */
+  #ending = false;
   /** Peers that found the turn used up, in the order they asked. */
   readonly #waiting = new Set<() => void>();
 
@@ -57,13 +57,13 @@ export class UploadTurns {
   /** Counts `blocks` started now (the caller checked `left`; a run may take all that is left). */
   take(blocks: number): void {
     this.#left -= blocks;
-    this.#end ??= this.#clock.setTimeout(() => this.#nextTurn(), TURN_TIMER_MS);
+    this.#endTurnSoon();
   }
 
   /** Calls `wake` once in a later turn, in line order (a woken peer that finds none left asks again). */
   wait(wake: () => void): void {
     this.#waiting.add(wake);
-    this.#end ??= this.#clock.setTimeout(() => this.#nextTurn(), TURN_TIMER_MS);
+    this.#endTurnSoon();
   }
 
   /** Forgets a waiting peer (it left). */
@@ -71,16 +71,14 @@ export class UploadTurns {
     this.#waiting.delete(wake);
   }
 
-  /** Stops the turn's timer (the session closes); waiting peers are forgotten. */
-  close(): void {
-    this.#end?.();
-    this.#end = undefined;
-    this.#waiting.clear();
-    this.#left = this.perTurn;
+  #endTurnSoon(): void {
+    if (this.#ending) return;
+    this.#ending = true;
+    this.#clock.setTimeout(() => this.#nextTurn(), TURN_TIMER_MS);
   }
 
   #nextTurn(): void {
-    this.#end = undefined;
+    this.#ending = false;
     this.#left = this.perTurn;
     // A snapshot: a woken peer that asks again goes to the back, for the turn after.
     for (const wake of [...this.#waiting]) {
