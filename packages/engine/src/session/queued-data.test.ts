@@ -105,3 +105,31 @@ it('a queued seed keeps its data open and seeds again without opening it', async
   session.setActiveLimits({ seeds: 2 });
   expect(await statesUntil(second, 'seeding')).toEqual(['seeding']);
 });
+
+it('a queued download with a file skipped shows the bytes it wants, not the whole torrent, while its data is closed', async () => {
+  const session = new Session({ port: 0, host: '127.0.0.1', maxActiveDownloads: 1 });
+  sessions.push(session);
+  const first = await session.add(fixtures[0]!.torrent, { savePath: await partial(fixtures[0]!, 'e', 0), announce: false });
+  await statesUntil(first, 'downloading');
+  const twoFiles = await makeFixture({
+    dir: path.join(dir, 'source'),
+    name: 'two-files',
+    seed: 90,
+    files: [
+      { path: ['a-wanted.bin'], length: 3 * PIECE },
+      { path: ['b-skipped.bin'], length: 5 * PIECE },
+    ],
+    pieceLength: PIECE,
+  });
+  const second = await session.add(twoFiles.torrent, { savePath: path.join(dir, 'f'), announce: false, filePriorities: [1, 0] });
+  await statesUntil(second, 'queued'); // before its check: no slot, so nothing opened yet
+  const progress = second.progress();
+  expect(progress.totalBytes).toBe(8 * PIECE);
+  expect(progress.wantedBytes).toBe(3 * PIECE);
+  expect(progress.leftBytes).toBe(3 * PIECE);
+  // Priorities changed while it waits count too (from the priorities: its data is closed).
+  await second.setFilePriorities([1, 1]);
+  expect(second.progress().wantedBytes).toBe(8 * PIECE);
+  await second.setFilePriorities([0, 3]);
+  expect(second.progress()).toMatchObject({ wantedBytes: 5 * PIECE, leftBytes: 5 * PIECE });
+});

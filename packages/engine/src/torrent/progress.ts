@@ -1,5 +1,7 @@
 // Byte counts behind the progress event: verified, wanted and left, kept up to date piece by piece
-// (a full recount is O(pieces) and runs only when the data is opened or priorities change).
+// (a full recount is O(pieces) and runs only when the data is opened or priorities change). They
+// stay right after the data closes (stopped, or a download queued without its data) until the
+// file priorities change while it is closed.
 import type { PieceGeometry } from '@typetorrent/metainfo';
 import type { PiecePicker } from '../picker/piece-picker.js';
 import type { Peer } from './peer.js';
@@ -10,9 +12,12 @@ export class ByteCounts {
   verifiedPieces = 0;
   wantedBytes = 0;
   leftBytes = 0;
+  /** Counted from the picker at least once, with no file priority changed since. */
+  known = false;
 
   recount(picker: PiecePicker, geometry: PieceGeometry): void {
     this.verifiedBytes = this.verifiedPieces = this.wantedBytes = this.leftBytes = 0;
+    this.known = true;
     for (let piece = 0; piece < geometry.pieceCount; piece++) {
       const size = geometry.pieceSize(piece);
       const have = picker.has(piece);
@@ -24,6 +29,18 @@ export class ByteCounts {
       if (wanted || have) this.wantedBytes += size;
       if (wanted && !have) this.leftBytes += size;
     }
+  }
+
+  /**
+   * Wanted and left from the file priorities alone, while the data is closed and was not counted
+   * with them (never opened, or priorities changed since): exact for data never opened (nothing is
+   * verified then), otherwise the verified bytes are taken as wanted ones until the data opens.
+   */
+  estimate(piecePriorities: ArrayLike<number>, geometry: PieceGeometry): void {
+    this.wantedBytes = 0;
+    for (let piece = 0; piece < geometry.pieceCount; piece++) if ((piecePriorities[piece] ?? 0) > 0) this.wantedBytes += geometry.pieceSize(piece);
+    this.leftBytes = Math.max(0, this.wantedBytes - this.verifiedBytes);
+    this.known = true;
   }
 
   verified(piece: number, picker: PiecePicker, geometry: PieceGeometry): void {
@@ -56,7 +73,7 @@ export interface ProgressInput {
   readonly transfer: TransferFigures | undefined;
   readonly peers: Iterable<Peer>;
   readonly counts: ByteCounts;
-  /** The data is open (the counts are exact); before that, everything counts as left. */
+  /** The counts are exact (the data is open, or was, with the same file priorities); otherwise everything not verified counts as left. */
   readonly opened: boolean;
   /** 0 until the metadata of a magnet link is known. */
   readonly totalBytes: number;

@@ -6,7 +6,7 @@
 import type { Metainfo } from '@typetorrent/metainfo';
 import { EngineError } from '../errors.js';
 import type { Handshaken } from '../peer/handshake-io.js';
-import { applyFilePriorities, filePrioritiesFrom } from './open.js';
+import { applyFilePriorities, filePrioritiesFrom, piecePriorities } from './open.js';
 import { peerInfo } from './peer-info.js';
 import { buildProgress } from './progress.js';
 import { TorrentCore } from './torrent-core.js';
@@ -138,13 +138,17 @@ export class Torrent extends TorrentCore {
 
   progress(): TorrentProgress {
     const run = this._running();
+    const metainfo = this._metainfo;
+    if (run === undefined && !this._counts.known && metainfo !== undefined && this._filePriorities !== undefined) {
+      this._counts.estimate(piecePriorities(metainfo, this._filePriorities), metainfo.geometry);
+    }
     const transfer = run?.transfer;
     return buildProgress({
       state: this._status.state,
       transfer: transfer === undefined ? undefined : { active: transfer.active, downloaded: transfer.downloaded, uploaded: transfer.uploaded, downloadRate: transfer.downloadMeter.rate(), uploadRate: transfer.uploadMeter.rate() },
       peers: this._conn.host.peers(),
       counts: this._counts,
-      opened: run !== undefined,
+      opened: run !== undefined || this._counts.known,
       totalBytes: this._metainfo?.totalLength ?? this._magnet?.exactLength ?? 0,
       pieceCount: this._metainfo?.pieceCount ?? 0,
       finished: this._finished,
@@ -229,7 +233,10 @@ export class Torrent extends TorrentCore {
     await this._serially(async () => {
       this._filePriorities = checked;
       const run = this._running();
-      if (run === undefined) return;
+      if (run === undefined) {
+        this._counts.known = false; // estimated by progress(), counted when the data opens
+        return;
+      }
       const { opened, transfer } = run;
       await applyFilePriorities(opened, metainfo, checked);
       this._counts.recount(opened.picker, metainfo.geometry);
