@@ -330,6 +330,7 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#torrents.clear();
     for (const torrent of torrents) this.#infoHashes.delete(torrent.infoHash);
     await Promise.all(torrents.map(async (torrent) => await torrent.remove()));
+    this.#services.uploadMemory?.trim(); // idle read buffers: the session tick that sweeps them is over
     this.#pacer.close();
     await this.#dht?.close();
     await this.#udp?.close();

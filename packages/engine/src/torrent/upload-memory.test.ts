@@ -60,4 +60,13 @@ describe('UploadMemory: idle read buffers', () => {
     clock.advance(10 * IDLE_MS);
     expect(memory.idleBuffers).toBe(4 * BLOCK_SIZE);
   });
+
+  it('gives up every idle buffer at once when the session closes, and leaves the session tick', () => {
+    const { ticks, memory } = setUp();
+    readAndWrite(memory, BLOCK_SIZE, 6);
+    expect(ticks.size).toBe(1);
+    memory.trim();
+    expect(memory.idleBuffers).toBe(0);
+    expect(ticks.size).toBe(0);
+  });
 });

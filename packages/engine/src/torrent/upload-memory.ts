@@ -185,6 +185,14 @@ export class UploadMemory {
     this.#periodStart = undefined;
   }
 
+  /** Drops every idle buffer now (the session closed: no sweep is coming) and leaves the tick. */
+  trim(): void {
+    for (const pool of this.#pools) pool?.trim();
+    if (this.#ticking) this.#ticks?.remove(this);
+    this.#ticking = false;
+    this.#periodStart = undefined;
+  }
+
   /** A buffer became idle: make sure the session tick will give it up if it stays so. */
   #watchIdle(): void {
     if (this.#ticking || this.#ticks === undefined) return;
