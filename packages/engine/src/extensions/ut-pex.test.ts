@@ -60,6 +60,24 @@ function sentTo(peer: Peer): { added: string[]; dropped: string[] }[] {
 }
 
 describe('ut_pex', () => {
+  it('does not look at the connected peers on a tick while none of them speaks ut_pex (an idle seed makes no garbage)', () => {
+    let walked = 0;
+    host.peers = function* () {
+      walked++;
+      yield* host.connected;
+    };
+    const { peer } = fakePeer('10.0.0.1:6881', clock);
+    host.connected.push(peer); // connected, but without ut_pex
+    clock.advance(PEX_INTERVAL_MS);
+    pex.tick(clock.now());
+    expect(walked).toBe(0);
+    pexPeer(6882);
+    clock.advance(PEX_INTERVAL_MS);
+    pex.tick(clock.now());
+    expect(walked).toBe(1);
+    expect(sentTo(host.connected[1]!)).toHaveLength(1); // told about the other one
+  });
+
   it('is offered in our handshake for a public torrent', () => {
     expect(decodeExtendedHandshake(set.handshake({})).m.get(UT_PEX)).toBe(LOCAL_ID);
   });

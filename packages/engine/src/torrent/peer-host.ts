@@ -229,7 +229,7 @@ export class PeerHost implements SwarmHost, AdmissionHost {
   /** Keep-alives and inactivity, the work's periodic jobs, more dials. */
   tick(now: number): void {
     if (!this.active) return;
-    for (const peer of this.#peers.values()) peer.conn.tick(now);
+    if (this.#peers.size > 0) for (const peer of this.#peers.values()) peer.conn.tick(now); // no iterator for an idle seed
     this.#work?.tick(now);
     this.swarm.connectMore();
   }

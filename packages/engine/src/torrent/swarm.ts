@@ -84,7 +84,7 @@ export class Swarm {
   /** Dials candidates while the torrent and session have room. */
   connectMore(): void {
     const rt = this.#rt;
-    if (!rt.active) return;
+    if (!rt.active || this.#candidates.size === 0) return; // every tick of every torrent: no iterator for none
     const now = rt.services.clock.now();
     const { budget, bans } = rt.services;
     for (const candidate of this.#candidates.values()) {
