@@ -1,6 +1,5 @@
-// A session: many torrents behind one listen port and one peer id, sharing connection limits, rate
-// limits, the ban list and the tracker clients. Incoming connections go to the torrent their
-// handshake names.
+// A session: many torrents behind one listen port and one peer id, sharing connection limits, rate limits,
+// the ban list and the tracker clients. Incoming connections go to the torrent their handshake names.
 import { EventEmitter } from 'node:events';
 import { InfoHashIndex, MseRateLimiter } from '@typetorrent/mse';
 import { MetainfoError, parseMagnet, parseTorrent, type MagnetLink, type Metainfo } from '@typetorrent/metainfo';
