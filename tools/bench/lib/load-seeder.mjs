@@ -6,8 +6,9 @@
 //   stop   end it: prints {"event":"window","eld":{p50,p99,max}} in ms beyond the 10 ms sampling period
 //   save   (with "resume":{"save":true}) wait until the periodic resume saves (every 15 s) have
 //          written a record for every torrent (at most 120 s), close the session, print
-//          {"event":"saved","count"} (records in the folder) and exit. Not Session.close() alone: with
-//          10,000 torrents its saves outlast the 5 s stop timeout and none were on disk when it returned.
+//          {"event":"saved","count"} (records in the folder) and exit. Not Session.close() alone: up to
+//          f6a8571, with 10,000 torrents, its saves outlast the 5 s stop timeout and none were on disk
+//          when it returned (since fc0c50e it closes them 16 at a time: all 10,000 written in 3.7 s).
 //   EOF    exit at once (no orderly close: saving resume data for 10,000 torrents is not measured here)
 // Every torrent keeps its resume record in `resume.dir` (the Session's resumeDirectory option), so a
 // later seeder on the same folder starts from it; `seeding` says how many torrents hashed data.
